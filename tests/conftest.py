@@ -63,7 +63,7 @@ def tiny_districts() -> gpd.GeoDataFrame:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real data in ../shared/data; skips the test with a clear message when it is absent."""
     if not (SHARED_DATA / "SOURCES.md").exists():
