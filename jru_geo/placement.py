@@ -19,18 +19,22 @@ A demand point counts as covered by a vehicle when ``travel_min <= target_min``.
 
 How the exact solve works (``method="exact"``):
 
-1. Reduce: merge demand points that the same candidates cover (and the same number of existing
-   vehicles cover), drop demand whose objective no new unit can change (for MCLP: demand that an
-   existing vehicle already covers), and drop dominated candidates (a candidate whose covered set
-   is a subset of another's; for MEXCLP only when ``k`` or more candidates dominate it, because
-   double cover has value there). Some optimal solution survives every reduction.
-2. Warm start with the greedy solution (exact for one unit).
+1. Greedy: add the candidate with the largest gain, ``k`` times (exact for one unit; a lower
+   bound otherwise).
+2. Reduce, keeping some optimal set: drop candidates that cannot beat greedy (both objectives are
+   submodular, so a set holding ``j`` gains at most ``j``'s own gain plus the ``k - 1`` largest
+   single gains); drop demand whose value no new unit can change (for MCLP: demand an existing
+   vehicle already covers) or no remaining candidate reaches; drop dominated candidates (covered
+   set inside another's; for MEXCLP only when ``k`` or more candidates dominate it, because double
+   cover has value there); merge demand points covered by the same candidates and the same
+   number of existing vehicles.
 3. Solve the mixed-integer programme with HiGHS (``highspy``), built directly from arrays:
    binary ``x_j`` per candidate, continuous ``y_{d,m}`` for the ``m``-th new vehicle covering
    demand ``d`` with objective coefficient ``w_d * (f(e_d + m) - f(e_d + m - 1))``, rows
    ``sum_m y_{d,m} <= sum_j a_dj x_j`` and ``sum_j x_j <= k``. The gain of each further cover is
    non-increasing, so the programme fills the levels in order and equals the objective
-   exactly. Optimality gap: 0 relative, 1e-6 absolute (objective units).
+   exactly. The greedy set is the warm start. Optimality gap: 0 relative, 1e-6 absolute
+   (objective units); the returned objective is recomputed from the picks.
 
 The curve of the objective against the number of new units is solved exactly for every count
 ``0..k``. Optimal sets for different counts need not be nested: the best two sites need not
@@ -381,12 +385,28 @@ class _Reduced:
 
 
 def _reduce(
-    cover: BoolArray, w: FloatArray, counts0: NDArray[np.int64], k: int, objective: Objective, q: float
+    cover: BoolArray,
+    w: FloatArray,
+    counts0: NDArray[np.int64],
+    k: int,
+    objective: Objective,
+    q: float,
+    singles: FloatArray,
+    need_gain: float,
 ) -> _Reduced:
+    """Shrink the instance for ``k`` new units; some optimal set survives.
+
+    ``singles`` holds each candidate's gain alone; ``need_gain`` is a gain some ``k``-set is known
+    to reach (the greedy set's, less a tolerance).
+    """
+    # bound: the objective is submodular, so a set holding j gains at most g_j plus the k-1
+    # largest single gains; candidates that cannot reach need_gain are never in an optimal set
+    top = np.sort(singles)[::-1][: k - 1].sum()
+    cand = np.flatnonzero(singles + top >= need_gain)
     # demand whose value no new unit can change, or with zero weight
     step = _value(counts0 + 1, objective, q) - _value(counts0, objective, q)
-    live = (w > 0) & (step > 0) & cover.any(axis=1)
-    c = cover[live]
+    live = (w > 0) & (step > 0) & cover[:, cand].any(axis=1)
+    c = cover[np.ix_(live, cand)]
     # dominated candidates: covered set (on live demand) inside another's
     cf = c.astype(np.float32)
     inter = cf.T @ cf  # exact for < 2**24 rows
@@ -397,16 +417,19 @@ def _reduce(
     dominates = subset & ((size[None, :] > size[:, None]) | (idx[None, :] < idx[:, None]))
     np.fill_diagonal(dominates, False)
     threshold = 1 if objective == "mclp" else k
-    kept = np.flatnonzero(dominates.sum(axis=1) < threshold)
-    c = c[:, kept]
+    kept_local = np.flatnonzero(dominates.sum(axis=1) < threshold)
+    kept = cand[kept_local]
+    c = c[:, kept_local]
+    rows_live = c.any(axis=1)
+    c, w_live, e_live = c[rows_live], w[live][rows_live], counts0[live][rows_live]
     # merge demand rows with the same pattern and the same existing cover
-    key = np.concatenate([np.packbits(c, axis=1).astype(np.int64), counts0[live, None]], axis=1)
+    key = np.concatenate([np.packbits(c, axis=1).astype(np.int64), e_live[:, None]], axis=1)
     uniq, inverse = np.unique(key, axis=0, return_inverse=True)
     inverse = inverse.ravel()
     first = np.zeros(uniq.shape[0], dtype=np.int64)
     first[inverse[::-1]] = np.arange(inverse.size)[::-1]
-    w_m = np.bincount(inverse, weights=w[live], minlength=uniq.shape[0]).astype(np.float64)
-    return _Reduced(cover=c[first], w=w_m, e=counts0[live][first], kept=kept.astype(np.int64))
+    w_m = np.bincount(inverse, weights=w_live, minlength=uniq.shape[0]).astype(np.float64)
+    return _Reduced(cover=c[first], w=w_m, e=e_live[first], kept=kept.astype(np.int64))
 
 
 class _Milp:
@@ -577,16 +600,18 @@ def recommend(
     curve = [baseline] + [value_of(greedy[:i]) for i in range(1, k + 1)]
     chosen = greedy
     if method == "exact" and k >= 2:
-        red = _reduce(cover, w, counts0, k, objective, q)
-        local_of = {int(g): i for i, g in enumerate(red.kept)}
-        milp = _Milp(red, k, objective, q) if red.kept.size else None
+        singles = _gains(cover_f, w, counts0, objective, q)
         for kk in range(2, k + 1):
             best = greedy[:kk]
-            if milp is not None:
-                warm = [local_of[j] for j in best if j in local_of][:kk]
-                found = [int(red.kept[j]) for j in milp.solve(kk, warm)]
-                if value_of(found) > curve[kk] + tol:
-                    best = _pad(found, n_c, kk)
+            red = _reduce(cover, w, counts0, kk, objective, q, singles, curve[kk] - baseline - tol)
+            if red.kept.size > kk:  # otherwise taking every kept candidate is optimal
+                local_of = {int(g): i for i, g in enumerate(red.kept)}
+                warm = [local_of[j] for j in best if j in local_of]
+                found = [int(red.kept[j]) for j in _Milp(red, kk, objective, q).solve(kk, warm)]
+            else:
+                found = [int(j) for j in red.kept]
+            if value_of(found) > curve[kk] + tol:
+                best = _pad(found, n_c, kk)
             curve[kk] = value_of(best)
             if kk == k:
                 chosen = best

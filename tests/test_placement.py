@@ -448,3 +448,11 @@ def test_geodata_to_recommendation_end_to_end(tiny_lsoas: pd.DataFrame, tiny_dis
     # centroids (farthest: B1 at 901 m); cell 0 (250, 250) misses B1 (1,346 m); the island is out
     assert r.objective == 5000.0
     assert r.picks == (1,)
+
+
+def test_nothing_to_gain_pads_with_lowest_indices() -> None:
+    t = np.full((4, 3), 30.0)
+    for objective in ("mclp", "mexclp"):
+        r = rec(t=t, k=2, objective=objective)
+        assert r.picks == (0, 1) and r.gains == (0.0, 0.0)
+        assert r.curve == (0.0, 0.0, 0.0)
