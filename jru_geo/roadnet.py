@@ -3,8 +3,8 @@
 ``download_kent_graph`` fetches Kent's drive network once with osmnx (needs internet) and saves it
 as GraphML; ``NetworkModel.from_graph`` turns any graph into a :class:`jru_geo.travel.TravelModel`:
 edge minutes are length / highway-class speed (:data:`SPEEDS_KMH`) times the blue-light factor,
-points snap to the nearest graph node, and one Dijkstra runs per origin (origins are vehicles,
-so few).
+points snap to the nearest graph node, and one Dijkstra runs per distinct origin node (origins
+are vehicles, so few), or backwards per destination node when there are fewer destinations.
 
 Command line (wired in ``jru_geo.__main__``): ``python -m jru_geo roads download [--out PATH]``.
 """
@@ -205,10 +205,16 @@ class NetworkModel:
             return np.zeros((len(o), len(d)))
         o_gap, o_node = self._tree.query(o)
         d_gap, d_node = self._tree.query(d)
-        sources, inverse = np.unique(o_node, return_inverse=True)
-        # one Dijkstra per distinct origin node
-        path = dijkstra(self.adjacency, directed=True, indices=sources)
-        path_min = np.asarray(path, dtype=np.float64).reshape(len(sources), -1)[inverse][:, d_node]
+        o_nodes, o_inv = np.unique(o_node, return_inverse=True)
+        d_nodes, d_inv = np.unique(d_node, return_inverse=True)
+        if len(o_nodes) <= len(d_nodes):  # one Dijkstra per distinct origin node
+            path = np.asarray(dijkstra(self.adjacency, directed=True, indices=o_nodes), dtype=np.float64)
+            path_min = path.reshape(len(o_nodes), -1)[o_inv][:, d_node]
+        else:  # fewer destinations (many candidate bases, one incident): search backwards from them
+            back = np.asarray(
+                dijkstra(self.adjacency.T.tocsr(), directed=True, indices=d_nodes), dtype=np.float64
+            )
+            path_min = back.reshape(len(d_nodes), -1)[d_inv][:, o_node].T
         per_m = 60.0 / (self.access_speed_kmh * 1000.0)
         return self.turnout_min + path_min + (np.asarray(o_gap)[:, None] + np.asarray(d_gap)[None, :]) * per_m
 

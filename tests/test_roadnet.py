@@ -89,6 +89,14 @@ def test_repeated_origins_share_one_dijkstra() -> None:
     np.testing.assert_allclose(got[:, 0], [2.5, 2.5, 0.0])
 
 
+def test_many_origins_few_destinations_searches_backwards_with_same_answer() -> None:
+    model = _model()
+    forward = model.minutes(_pts("A", "B", "C", "D"), _pts("A", "B", "C", "D", "E"))
+    backward = model.minutes(_pts("A", "B", "C", "D", "E"), _pts("C", "A"))  # 5 origins, 2 destinations
+    np.testing.assert_allclose(backward[:4], forward[:, [2, 0]])
+    assert np.isinf(backward[4]).all()
+
+
 def test_undirected_graph_is_driven_both_ways_and_unknown_class_uses_default() -> None:
     g = nx.Graph(crs=BNG)
     g.add_node(1, x=0.0, y=0.0)
