@@ -196,7 +196,8 @@ def counts_by_category(joined: pd.DataFrame, *, labels: dict[str, str] | None = 
     """In-Kent incidents per category: ``category, label, incidents, share`` (share 0-1), largest first."""
     inside = _in_kent(joined)
     counts = inside.groupby("category").size().rename("incidents").reset_index()
-    counts["label"] = counts["category"].map(labels or {}).fillna(counts["category"])
+    names = labels or {}
+    counts["label"] = [names.get(c, c) for c in counts["category"]]
     total = counts["incidents"].sum()
     counts["share"] = counts["incidents"] / total if total else 0.0
     cols = ["category", "label", "incidents", "share"]

@@ -1,0 +1,99 @@
+"""Benchmark: ``python -m jru_geo join`` on a 1,000,000-row generic CSV vs a minimal geopandas script.
+
+Target (issue 2): the CLI takes at most 1.5x the time of the minimal script doing the same work
+(read CSV, build points, reproject, sjoin to districts and LSOAs, write CSV), with peak memory under
+2 GiB. Both run as separate processes in this one run, alternately, ``--repeats`` times each; the
+ratio of the medians is printed. Peak memory is each process's maximum resident set size.
+
+    python bench/bench_join.py [--rows 1000000] [--repeats 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = """
+import sys
+import geopandas as gpd
+import pandas as pd
+src, out, districts, lsoas = sys.argv[1:5]
+df = pd.read_csv(src)
+pts = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs="EPSG:4326")
+pts = pts.to_crs("EPSG:27700")
+d = gpd.read_file(districts)[["district_code", "district_name", "geometry"]]
+l = gpd.read_file(lsoas)[["lsoa_code", "geometry"]]
+pts = gpd.sjoin(pts, d, how="left", predicate="intersects").drop(columns="index_right")
+pts = gpd.sjoin(pts, l, how="left", predicate="intersects").drop(columns="index_right")
+pts["easting"] = pts.geometry.x
+pts["northing"] = pts.geometry.y
+pd.DataFrame(pts.drop(columns="geometry")).to_csv(out, index=False)
+"""
+
+
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, _, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    proc.wait()
+    if proc.returncode:
+        raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {err[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeats", type=int, default=2)
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from jru_geo import boundaries, demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "incidents.csv"
+        params = demo.DemoParameters(incidents_per_year=args.rows)
+        gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=1, params=params).head(args.rows)
+        demo.to_generic_csv(gdf).to_csv(src, index=False)
+        print(f"input: {len(gdf):,} rows, {src.stat().st_size / 2**20:.0f} MiB generic CSV (synthetic demo)")
+        minimal = Path(tmp) / "minimal.py"
+        minimal.write_text(MINIMAL)
+        bdir = ROOT / "data" / "boundaries"
+        ours_cmd = [sys.executable, "-m", "jru_geo", "join", str(src), "-o", f"{tmp}/ours.csv",
+                    "--rejects", f"{tmp}/rejects.csv"]  # fmt: skip
+        base_cmd = [sys.executable, str(minimal), str(src), f"{tmp}/base.csv",
+                    str(bdir / "kent_districts.geojson"), str(bdir / "kent_lsoas.geojson")]  # fmt: skip
+        ours, base = [], []
+        for _ in range(args.repeats):
+            ours.append(run(ours_cmd))
+            base.append(run(base_cmd))
+
+    o_s = statistics.median(s for s, _ in ours)
+    b_s = statistics.median(s for s, _ in base)
+    o_mem = max(m for _, m in ours)
+    b_mem = max(m for _, m in base)
+    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{dt.date.today().isoformat()}")  # fmt: skip
+    print(f"jru_geo join    : median {o_s:6.2f} s over {args.repeats}  peak RSS {o_mem:6.0f} MiB")
+    print(f"minimal geopandas: median {b_s:6.2f} s over {args.repeats}  peak RSS {b_mem:6.0f} MiB")
+    ratio = o_s / b_s
+    print(f"time ratio (ours / minimal): {ratio:.2f}x  (target <= 1.5x)  {'OK' if ratio <= 1.5 else 'MISSED'}")
+    print(f"peak memory: {o_mem / 1024:.2f} GiB (target < 2 GiB)  {'OK' if o_mem < 2048 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
