@@ -22,9 +22,10 @@ How the exact solve works (``method="exact"``):
 1. Greedy: add the candidate with the largest gain, ``k`` times (exact for one unit; a lower
    bound otherwise).
 2. Reduce, keeping some optimal set: drop candidates that cannot beat greedy (both objectives are
-   submodular, so a set holding ``j`` gains at most ``j``'s own gain plus the ``k - 1`` largest
-   single gains); drop demand whose value no new unit can change (for MCLP: demand an existing
-   vehicle already covers) or no remaining candidate reaches; drop dominated candidates (covered
+   submodular, so a set holding ``j`` gains at most ``j``'s own gain plus the optimal gain of
+   ``k - 1`` units, known exactly from the previous point of the curve); drop demand whose
+   value no new unit can change (for MCLP: demand an existing vehicle already covers) or no
+   remaining candidate reaches; drop dominated candidates (covered
    set inside another's; for MEXCLP only when ``k`` or more candidates dominate it, because double
    cover has value there); merge demand points covered by the same candidates and the same
    number of existing vehicles.
@@ -392,17 +393,18 @@ def _reduce(
     objective: Objective,
     q: float,
     singles: FloatArray,
+    rest_gain: float,
     need_gain: float,
 ) -> _Reduced:
     """Shrink the instance for ``k`` new units; some optimal set survives.
 
-    ``singles`` holds each candidate's gain alone; ``need_gain`` is a gain some ``k``-set is known
-    to reach (the greedy set's, less a tolerance).
+    ``singles`` holds each candidate's gain alone; ``rest_gain`` bounds the gain of any ``k - 1``
+    new units (the exact optimum for ``k - 1``); ``need_gain`` is a gain some ``k``-set is known to
+    reach (the greedy set's, less a tolerance).
     """
-    # bound: the objective is submodular, so a set holding j gains at most g_j plus the k-1
-    # largest single gains; candidates that cannot reach need_gain are never in an optimal set
-    top = np.sort(singles)[::-1][: k - 1].sum()
-    cand = np.flatnonzero(singles + top >= need_gain)
+    # bound: the objective is submodular, so a set holding j gains at most g_j plus the best
+    # gain of k - 1 units; candidates that cannot reach need_gain are never in an optimal set
+    cand = np.flatnonzero(singles + rest_gain >= need_gain)
     # demand whose value no new unit can change, or with zero weight
     step = _value(counts0 + 1, objective, q) - _value(counts0, objective, q)
     live = (w > 0) & (step > 0) & cover[:, cand].any(axis=1)
@@ -603,7 +605,9 @@ def recommend(
         singles = _gains(cover_f, w, counts0, objective, q)
         for kk in range(2, k + 1):
             best = greedy[:kk]
-            red = _reduce(cover, w, counts0, kk, objective, q, singles, curve[kk] - baseline - tol)
+            # curve[kk - 1] is already the exact optimum for kk - 1 units
+            rest = curve[kk - 1] - baseline + tol
+            red = _reduce(cover, w, counts0, kk, objective, q, singles, rest, curve[kk] - baseline - tol)
             if red.kept.size > kk:  # otherwise taking every kept candidate is optimal
                 local_of = {int(g): i for i, g in enumerate(red.kept)}
                 warm = [local_of[j] for j in best if j in local_of]
