@@ -70,6 +70,7 @@ import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -207,7 +208,9 @@ def categorise(labels: pd.Series, *, source: str) -> pd.Series:
     ['alcohol', 'welfare']
     """
     if source not in ("policeuk", "stats19", "generic"):
-        raise ValueError(f"source must be 'policeuk', 'stats19' or 'generic', got {source!r}")
+        raise IncidentFileError(
+            f"source must be 'policeuk', 'stats19' or 'generic', got {source!r}"
+        )
     text = labels.astype("string").fillna("").str.strip()
     codes, uniques = pd.factorize(text)
     keys = pd.Series(uniques, dtype="string").str.casefold()
@@ -318,7 +321,11 @@ def _frame_from_rows(rows: pd.DataFrame, name: str, shape: pd.Series) -> _Table:
 
 
 def _read_ragged(text: str, delimiter: str, name: str) -> _Table:
-    """Fallback for malformed CSV (ragged or unterminated quotes): csv module, then pad/cut rows."""
+    """Fallback for malformed CSV (ragged rows, unterminated quotes) via the csv module.
+
+    Only used when pandas' C parser refuses the file; rows are padded or cut to the header width
+    and the too-long ones get a reject reason. This path loops over rows in Python.
+    """
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     widths = np.fromiter((len(r) for r in records), dtype=np.int64, count=len(records))
     first = int(np.argmax(widths > 0)) if len(widths) else 0
@@ -363,11 +370,14 @@ class _Reasons:
 
     def result(self, index: pd.Index) -> pd.Series:
         """Reasons for the rejected rows only (joined with '; '), in index order."""
-        if not self._parts:
-            return pd.Series([], index=index[:0], dtype="str")
-        allm = pd.concat(self._parts)
-        joined = allm.groupby(level=0, sort=True).agg("; ".join)
-        return joined.astype("str")
+        out = pd.Series([], index=index[:0], dtype="str")
+        for part in self._parts:  # one vectorised step per check, each part has a unique index
+            both = part.index.isin(out.index)
+            if both.any():
+                common = part.index[both]
+                out.loc[common] = out.loc[common] + "; " + part.loc[common]
+            out = pd.concat([out, part[~both]]) if not both.all() else out
+        return out.sort_index()
 
 
 def _quote(values: pd.Series) -> pd.Series:
@@ -404,9 +414,7 @@ def _parse_datetimes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         utc = pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
         times[aware] = utc.dt.tz_convert("Europe/London").dt.tz_localize(None)
     naive = ~aware & (text != "")
-    if naive.any():
-        times[naive] = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-    for fmt in _DAY_FIRST_FORMATS:
+    for fmt in _formats_by_fit(text[naive]):
         todo = times.isna() & naive
         if not todo.any():
             break
@@ -419,6 +427,14 @@ def _parse_datetimes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         month = text[short].str.fullmatch(r"\d{4}-\d{1,2}")
         precision[month[month].index] = "month"
     return times, precision
+
+
+def _formats_by_fit(text: pd.Series) -> list[str]:
+    """ISO and day-first formats, the ones that parse most of a sample first (failing is slow)."""
+    sample = text.head(200)
+    formats = ["ISO8601", *_DAY_FIRST_FORMATS]
+    hits = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in formats}
+    return sorted(formats, key=lambda f: -hits[f])
 
 
 def _parse_clock(text: pd.Series) -> pd.Series:
@@ -517,7 +533,7 @@ class _Coordinate:
         value, empty = _numeric(text)
         return cls(name, text, value, empty, valid)
 
-    @property
+    @cached_property
     def inside(self) -> pd.Series:
         return self.value.between(*self.valid)
 
@@ -736,7 +752,9 @@ def read_incidents(
     [['1', 'rtc', 2]]
     """
     if fmt not in ("auto", "policeuk", "stats19", "generic"):
-        raise ValueError(f"fmt must be 'auto', 'policeuk', 'stats19' or 'generic', got {fmt!r}")
+        raise IncidentFileError(
+            f"fmt must be 'auto', 'policeuk', 'stats19' or 'generic', got {fmt!r}"
+        )
     loaded: list[tuple[_Table, ColumnPlan]] = []
     problems: list[str] = []
     for source in _as_sources(sources):
@@ -763,4 +781,6 @@ def read_incidents(
     )
     originals = _concat([p.originals for p in parts])
     rejects = _concat([p.rejects for p in parts]).astype({"row": "int64"})
+    added = ["file", "row", "reason"]
+    rejects = rejects[[c for c in rejects.columns if c not in added] + added]
     return ReadResult(incidents, originals, rejects, n_read=len(incidents) + len(rejects))

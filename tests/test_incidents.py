@@ -186,6 +186,15 @@ def test_mixed_formats_in_one_read() -> None:
     # columns of the other format are empty strings, not NaN
     assert result.originals["accident_index"].iloc[-1] == ""
     assert result.originals["Incident ID"].iloc[0] == ""
+    assert list(result.rejects.columns[-3:]) == ["file", "row", "reason"]
+
+
+def test_unterminated_quote_does_not_crash() -> None:
+    text = GENERIC_HEADER + '1,2025-01-03 18:30,Fall,51.27,0.52\n2,2025-01-03 18:30,"Fall,51.27,0.52\n'
+    result = read_incidents(upload(text))
+    assert result.n_read == 2
+    assert result.incidents["row"].tolist() == [2]
+    assert result.rejects["row"].tolist() == [3]
 
 
 # ---------------------------------------------------------------------------------------- rejects
@@ -319,7 +328,7 @@ def test_fmt_override_that_does_not_fit_names_the_missing_columns() -> None:
 
 
 def test_bad_fmt_value() -> None:
-    with pytest.raises(ValueError, match="fmt must be"):
+    with pytest.raises(IncidentFileError, match="fmt must be 'auto'.*got 'excel'"):
         read_incidents(FIXTURES / "generic_cad.csv", fmt="excel")  # type: ignore[arg-type]
 
 
