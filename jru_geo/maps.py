@@ -55,6 +55,7 @@ __all__ = [
     "isochrone_layer",
     "gaps_layer",
     "overview_map",
+    "heatmap_map",
     "map_html_size",
 ]
 
@@ -353,7 +354,7 @@ def towns_layer(towns: pd.DataFrame, *, name: str = "Towns") -> folium.FeatureGr
     for town, la, lo in zip(towns["name"], lat, lon, strict=True):
         label = (
             '<div style="font:11px sans-serif;color:#333;white-space:nowrap;'
-            f'text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,-50%)">{_esc(town)}</div>'
+            f'text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,3px)">{_esc(town)}</div>'
         )
         folium.Marker([la, lo], icon=folium.DivIcon(html=label, icon_size=(0, 0)), interactive=False).add_to(
             group
@@ -755,3 +756,35 @@ def overview_map(
 def map_html_size(m: folium.Map) -> int:
     """Bytes of the standalone HTML page the map renders to (for the 5 MB budget)."""
     return len(m.get_root().render().encode("utf-8"))
+
+
+def heatmap_map(
+    incidents: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    counts: pd.DataFrame,
+    *,
+    outline: gpd.GeoDataFrame | None = None,
+    towns: pd.DataFrame | None = None,
+    tiles: bool = True,
+    assets_url: str | None = None,
+    cell_m: float = 250.0,
+) -> folium.Map:
+    """Incident density (heat map), the district rate choropleth and 1 km bins, with a layer switcher.
+
+    The choropleth and the bins start hidden behind the heat map; the layer control switches them.
+    """
+    m = base_map(tiles=tiles, assets_url=assets_url)
+    if outline is not None:
+        outline_layer(outline, filled=not tiles).add_to(m)
+    choropleth, legend = choropleth_layer(districts, counts)
+    choropleth.show = False
+    choropleth.add_to(m)
+    districts_layer(districts, name="District boundaries").add_to(m)
+    bins, _ = binned_layer(incidents, show=False)
+    bins.add_to(m)
+    heatmap_layer(incidents, cell_m=cell_m, assets_url=assets_url).add_to(m)
+    if towns is not None:
+        towns_layer(towns).add_to(m)
+    legend.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

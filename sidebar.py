@@ -1,0 +1,107 @@
+"""The sidebar shared by every page except the Overview: data source, scenario, filters, map options.
+
+Widget values live in ``st.session_state`` under fixed keys; :func:`keep_state` (called by app.py on
+every run) keeps them when a page without the sidebar is shown, so filters survive page changes.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import jru_cache
+from jru_geo.boundaries import DISTRICT_NAMES
+from jru_geo.filters import DAY_NAMES, data_extent
+from jru_geo.incidents import CATEGORIES
+
+__all__ = ["PERSISTENT_KEYS", "keep_state", "render_sidebar", "reset_filters"]
+
+FILTER_KEYS = ("f_dates", "f_days", "f_hour_from", "f_hour_to", "f_categories", "f_districts")
+PERSISTENT_KEYS = ("source", "scenario_choice", "tiles", "travel_mode", *FILTER_KEYS)
+SOURCES = ("Demo data (synthetic)", "Uploaded files")
+HOURS = list(range(25))
+
+
+def keep_state() -> None:
+    """Re-assign the sidebar's widget values so Streamlit keeps them on pages that do not draw them."""
+    for key in PERSISTENT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def reset_filters() -> None:
+    """Forget every filter (callback of the Reset button)."""
+    for key in FILTER_KEYS:
+        st.session_state.pop(key, None)
+
+
+def _on_source_change() -> None:
+    # Dates of one data set rarely fit another: start the new one unfiltered.
+    reset_filters()
+
+
+def render_sidebar() -> None:
+    """Draw the data-source, scenario, filter and map widgets."""
+    sb = st.sidebar
+    has_uploads = bool(st.session_state.get(jru_cache.UPLOADS))
+    sb.subheader("Data")
+    if not has_uploads and st.session_state.get("source") == SOURCES[1]:
+        st.session_state["source"] = SOURCES[0]
+    sb.radio(
+        "Incidents",
+        SOURCES,
+        key="source",
+        on_change=_on_source_change,
+        help="Upload police.uk, STATS19 or generic CSV files on the Data page.",
+        disabled=not has_uploads,
+    )
+    choices = jru_cache.scenario_choices()
+    if st.session_state.get("scenario_choice") not in choices:
+        st.session_state["scenario_choice"] = next(iter(choices))
+    sb.selectbox(
+        "Fleet scenario", list(choices), key="scenario_choice", help="Upload a scenario on the Data page."
+    )
+
+    loaded = jru_cache.current_loaded()
+    ext = data_extent(loaded.joined)
+    sb.subheader("Filters")
+    if ext.first_date is not None and ext.last_date is not None:
+        dates = st.session_state.get("f_dates")
+        if not (
+            isinstance(dates, (tuple, list))
+            and len(dates) == 2
+            and ext.first_date <= dates[0] <= dates[1] <= ext.last_date
+        ):
+            st.session_state["f_dates"] = (ext.first_date, ext.last_date)
+        sb.date_input(
+            "Dates",
+            key="f_dates",
+            min_value=ext.first_date,
+            max_value=ext.last_date,
+            format="DD/MM/YYYY",
+        )
+    sb.multiselect("Days of the week", list(DAY_NAMES), key="f_days", placeholder="All days")
+    st.session_state.setdefault("f_hour_from", 0)
+    st.session_state.setdefault("f_hour_to", 24)
+    c1, c2 = sb.columns(2)
+    c1.selectbox("From hour", HOURS[:-1], key="f_hour_from", format_func=lambda h: f"{h:02d}:00")
+    c2.selectbox(
+        "To hour", HOURS, key="f_hour_to", format_func=lambda h: f"{h % 24:02d}:00" if h < 24 else "24:00"
+    )
+    labels = [CATEGORIES.get(c, c) for c in ext.categories]
+    sb.multiselect("Categories", labels, key="f_categories", placeholder="All categories")
+    sb.multiselect(
+        "Districts", sorted(DISTRICT_NAMES.values()), key="f_districts", placeholder="All districts"
+    )
+    if ext.n_month_precision and jru_cache.current_filter().restricts_time_of_week:
+        sb.caption(
+            f"{ext.n_month_precision:,} incidents are dated only to the month (police.uk): "
+            "they are left out while a day or hour filter is set."
+        )
+    sb.button("Reset filters", on_click=reset_filters)
+
+    sb.subheader("Map")
+    if "tiles" not in st.session_state:
+        st.session_state["tiles"] = jru_cache.tiles_enabled()
+    sb.toggle(
+        "Web map tiles", key="tiles", help="Off for closed networks: outline, districts and towns still show."
+    )
