@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from jru_geo._csv import write_csv
 from jru_geo.errors import JruGeoError
 
 __all__ = ["main", "build_parser"]
@@ -39,9 +40,9 @@ def _cmd_join(args: argparse.Namespace) -> int:
     out["in_kent"] = joined["in_kent"].to_numpy()
     out["nearest_district_code"] = joined["nearest_district_code"].to_numpy()
     out["nearest_district_m"] = joined["nearest_district_m"].to_numpy()
-    out.to_csv(args.out, index=False)
+    write_csv(out, args.out)
     if args.rejects is not None:
-        result.rejects.to_csv(args.rejects, index=False)
+        write_csv(result.rejects, args.rejects)
     s = join.join_summary(result.n_read, joined, len(result.rejects))
     print(
         f"read {s['read']:,} rows: joined {s['joined']:,} ({s['in_kent']:,} in Kent, "
@@ -57,7 +58,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from jru_geo import boundaries, demo
 
     gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=args.seed, year=args.year)
-    demo.to_generic_csv(gdf).to_csv(args.out, index=False)
+    write_csv(demo.to_generic_csv(gdf), args.out)
     print(f"wrote {len(gdf):,} synthetic demo incidents for {args.year} (seed {args.seed}) to {args.out}")
     return 0
 

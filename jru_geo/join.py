@@ -7,6 +7,9 @@ Rules
   districts: it goes to the one with the **lowest district code** (a fixed, documented tie-break, so
   the same file always gives the same answer). Its LSOA is the lowest-coded LSOA touching the point
   *within that district*, so the LSOA and district always agree.
+* LSOAs nest in districts (the embedded districts are dissolved from the LSOAs), so one spatial
+  query against the LSOAs decides both; only points that fall in no LSOA are tested against the
+  district polygons themselves.
 * A point outside every district is kept, with ``in_kent = False`` and empty district/LSOA. If a
   district lies within ``snap_m`` metres (500 m by default: police.uk moves points to anonymised
   "snap points", a few of which land just over the border or offshore) its code, name and distance
@@ -56,12 +59,36 @@ def _to_bng(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
     return gdf if gdf.crs.to_epsg() == 27700 else gdf.to_crs(BNG)
 
 
-def _first_match(points: gpd.GeoSeries, areas: gpd.GeoDataFrame, code: str) -> pd.DataFrame:
-    """All (point, area) pairs that intersect, as a frame with columns ``point`` and ``code``."""
-    left_idx, right_idx = areas.sindex.query(points.values, predicate="intersects")
-    return pd.DataFrame(
-        {"point": left_idx, code: areas[code].to_numpy()[right_idx]},
-    )
+def _lowest(left: np.ndarray, rank: np.ndarray, n: int, order: np.ndarray) -> np.ndarray:
+    """Per point, the row position of the lowest-ranked matching area, or -1 for none.
+
+    ``left`` holds the point of each (point, area) pair and ``rank`` that area's rank by code;
+    ``order`` maps a rank back to the area's row position.
+    """
+    big = np.iinfo(np.int64).max
+    best = np.full(n, big, dtype=np.int64)
+    np.minimum.at(best, left, rank)
+    pos = np.full(n, -1, dtype=np.int64)
+    found = best < big
+    pos[found] = order[best[found]]
+    return pos
+
+
+def _code_order(codes: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, rank)``: row positions sorted by code, and each row's rank in that order."""
+    order = np.argsort(codes.astype(str).to_numpy(), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return order, rank
+
+
+def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """``values`` at row positions ``pos``, with None where ``pos`` is -1."""
+    arr = values.to_numpy(dtype=object)
+    out = np.full(len(pos), None, dtype=object)
+    ok = pos >= 0
+    out[ok] = arr[pos[ok]]
+    return out
 
 
 def assign_areas(
@@ -113,24 +140,33 @@ def assign_areas(
     lsoas = _to_bng(lsoas, "lsoas")
     geoms = pts.geometry.reset_index(drop=True)
     n = len(geoms)
+    d_order, d_rank = _code_order(districts["district_code"])
+    l_order, l_rank = _code_order(lsoas["lsoa_code"])
+    d_pos_of_code = pd.Series(np.arange(len(districts)), index=districts["district_code"].astype(str))
+    l_district = d_pos_of_code.reindex(lsoas["district_code"].astype(str)).to_numpy()
+    if np.isnan(l_district.astype(float)).any():
+        bad = sorted(set(lsoas["district_code"].astype(str)) - set(d_pos_of_code.index))
+        raise JruGeoError(f"lsoas name district codes {bad[:5]} that are not in districts; pass matching tables")
+    l_district = l_district.astype(np.int64)
 
-    d_pairs = _first_match(geoms, districts, "district_code")
-    district = d_pairs.groupby("point")["district_code"].min()
-    l_pairs = _first_match(geoms, lsoas, "lsoa_code")
-    l_pairs["lsoa_district"] = lsoas.set_index("lsoa_code")["district_code"].reindex(l_pairs["lsoa_code"]).to_numpy()
-    l_pairs = l_pairs[l_pairs["lsoa_district"].to_numpy() == district.reindex(l_pairs["point"]).to_numpy()]
-    lsoa = l_pairs.groupby("point")["lsoa_code"].min()
+    # One spatial query against the LSOAs, which nest in the districts: a point's district is the
+    # lowest-coded district among the LSOAs it touches (the documented boundary rule).
+    left, right = lsoas.sindex.query(geoms.values, predicate="intersects")
+    d_pos = _lowest(left, d_rank[l_district[right]], n, d_order)
+    # Points in no LSOA (slivers of generalised boundaries) are tested against district polygons.
+    rest = np.flatnonzero(d_pos < 0)
+    if len(rest):
+        r_left, r_right = districts.sindex.query(geoms.values[rest], predicate="intersects")
+        d_pos[rest] = _lowest(r_left, d_rank[r_right], len(rest), d_order)
+    same = l_district[right] == d_pos[left]
+    l_pos = _lowest(left[same], l_rank[right[same]], n, l_order)
 
-    d_code = district.reindex(range(n))
-    l_code = lsoa.reindex(range(n))
-    d_names = districts.set_index("district_code")["district_name"]
-    l_names = lsoas.set_index("lsoa_code")["lsoa_name"]
     out = pts.copy()
-    out["district_code"] = d_code.to_numpy()
-    out["district_name"] = d_code.map(d_names).to_numpy()
-    out["lsoa_code"] = l_code.to_numpy()
-    out["lsoa_name"] = l_code.map(l_names).to_numpy()
-    out["in_kent"] = d_code.notna().to_numpy()
+    out["district_code"] = _take(districts["district_code"], d_pos)
+    out["district_name"] = _take(districts["district_name"], d_pos)
+    out["lsoa_code"] = _take(lsoas["lsoa_code"], l_pos)
+    out["lsoa_name"] = _take(lsoas["lsoa_name"], l_pos)
+    out["in_kent"] = d_pos >= 0
 
     near_code = pd.Series(pd.NA, index=range(n), dtype="string")
     near_m = np.full(n, np.nan)
@@ -144,7 +180,7 @@ def assign_areas(
         near_code.iloc[outside[near.index]] = near["district_code"].to_numpy()
         near_m[outside[near.index]] = near["dist_m"].round(1).to_numpy()
     out["nearest_district_code"] = near_code.to_numpy()
-    out["nearest_district_name"] = near_code.map(d_names).to_numpy()
+    out["nearest_district_name"] = near_code.map(districts.set_index("district_code")["district_name"]).to_numpy()
     out["nearest_district_m"] = near_m
     return out
 
