@@ -362,3 +362,104 @@ h3 {padding-top: 0.2rem !important;}
 def compact_layout() -> None:
     """Tighter spacing so each page reads at a glance on a 1280x720 laptop screen."""
     st.html(_CSS)
+
+
+# --------------------------------------------------------------------------------------------------
+# Planning (LSOA demand) and catchments
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _problem(key: str, _incidents: gpd.GeoDataFrame) -> Any:
+    from jru_geo import planner
+
+    return planner.planning_problem(geography().lsoas, _incidents)
+
+
+def planning_problem(data: AppData) -> Any:
+    """LSOA demand of the filtered incidents (cached on the data and filter)."""
+    return _problem(_data_key(data), data.filtered)
+
+
+@st.cache_resource(show_spinner="Computing the fleet's KPIs...", max_entries=64)
+def _kpis(key: str, _problem_obj: Any, scenario_json_text: str, mode: str) -> Any:
+    from jru_geo import planner
+
+    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+    return planner.plan_kpis(_problem_obj, bases_for(sc), travel_model(mode))  # type: ignore[arg-type]
+
+
+def plan_kpis(data: AppData, sc: scenario.Scenario) -> Any:
+    """Planner KPIs of a scenario on the current demand."""
+    return _kpis(_data_key(data), planning_problem(data), scenario_json(sc), data.travel_mode)
+
+
+@st.cache_resource(show_spinner="Drawing catchments...", max_entries=16)
+def isochrones_for(scenario_json_text: str, cutoffs_min: tuple[float, ...], mode: str) -> gpd.GeoDataFrame:
+    """Catchment polygons of a scenario's bases at the cut-offs (cached)."""
+    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+    return travel.isochrones(travel_model(mode), bases_for(sc), list(cutoffs_min), clip=geography().outline)  # type: ignore[arg-type]
+
+
+@st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16)
+def _gaps(key: str, _problem_obj: Any, scenario_json_text: str, mode: str) -> gpd.GeoDataFrame:
+    from jru_geo import planner
+
+    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+    return planner.uncovered_lsoas(_problem_obj, geography().lsoas, bases_for(sc), travel_model(mode))  # type: ignore[arg-type]
+
+
+def gaps_for(data: AppData) -> gpd.GeoDataFrame:
+    """LSOAs with incidents beyond target, ranked (the gaps layer)."""
+    return _gaps(_data_key(data), planning_problem(data), scenario_json(data.scenario), data.travel_mode)
+
+
+@st.cache_resource(show_spinner="Finding the best sites (exact optimiser)...", max_entries=16)
+def _recommend(
+    key: str, _problem_obj: Any, scenario_json_text: str, mode: str, k: int, objective: str, grid: bool
+) -> Any:
+    from jru_geo import placement, planner
+
+    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+    cands = geography().candidates
+    if grid:
+        cells = placement.candidate_grid(geography().outline, cell_m=2000)
+        cands = pd.concat(
+            [cands, pd.DataFrame(cells.drop(columns="geometry")).assign(kind="grid")], ignore_index=True
+        )
+    return planner.recommend_units(
+        _problem_obj,
+        bases_for(sc),
+        cands,
+        travel_model(mode),
+        k=k,  # type: ignore[arg-type]
+        objective=objective,
+    )  # type: ignore[arg-type]
+
+
+def recommend_for(data: AppData, sc: scenario.Scenario, *, k: int, objective: str, grid: bool) -> Any:
+    """Recommended next units for a scenario: (picks, curve, recommendation)."""
+    return _recommend(
+        _data_key(data), planning_problem(data), scenario_json(sc), data.travel_mode, k, objective, grid
+    )
+
+
+def scenario_by_label(label: str) -> scenario.Scenario:
+    """A scenario from the sidebar's list by its label (shipped or uploaded)."""
+    target = scenario_choices()[label]
+    if target == "__upload__":
+        name, data = st.session_state[SCENARIO_UPLOAD]
+        return _uploaded_scenario(name, data)
+    return _shipped_scenario(target)
+
+
+@st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16)
+def _coverage_gaps(key: str, scenario_json_text: str, mode: str, _result: Any) -> gpd.GeoDataFrame:
+    from jru_geo import coverage
+
+    _grid, lsoa_gaps = coverage.coverage_gaps(_result, lsoas=geography().lsoas)
+    return lsoa_gaps[lsoa_gaps["uncovered"] > 0]
+
+
+def coverage_gaps_for(data: AppData, result: Any) -> gpd.GeoDataFrame:
+    """LSOAs ranked by demand not covered (not reached, out of hours, lost to busy units)."""
+    return _coverage_gaps(_data_key(data), scenario_json(data.scenario), data.travel_mode, result)

@@ -56,6 +56,8 @@ __all__ = [
     "gaps_layer",
     "overview_map",
     "heatmap_map",
+    "coverage_map",
+    "planner_map",
     "map_html_size",
 ]
 
@@ -787,4 +789,79 @@ def heatmap_map(
         towns_layer(towns).add_to(m)
     legend.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def coverage_map(
+    bases: gpd.GeoDataFrame,
+    *,
+    districts: gpd.GeoDataFrame,
+    isochrones: gpd.GeoDataFrame | None = None,
+    gaps: gpd.GeoDataFrame | None = None,
+    gap_value_col: str = "uncovered_per_year",
+    gap_label_col: str | None = "lsoa_name",
+    outline: gpd.GeoDataFrame | None = None,
+    towns: pd.DataFrame | None = None,
+    tiles: bool = True,
+    assets_url: str | None = None,
+) -> folium.Map:
+    """Unit bases, their catchments at each cut-off and the ranked gaps, with a layer switcher."""
+    m = base_map(tiles=tiles, assets_url=assets_url)
+    if outline is not None:
+        outline_layer(outline, filled=not tiles).add_to(m)
+    districts_layer(districts, name="District boundaries").add_to(m)
+    if isochrones is not None and len(isochrones):
+        group, legend = isochrone_layer(
+            isochrones, label_col="vehicle_id" if "vehicle_id" in isochrones else None
+        )
+        group.add_to(m)
+        legend.add_to(m)
+    if gaps is not None and len(gaps):
+        layer, legend = gaps_layer(
+            gaps, value_col=gap_value_col, label_col=gap_label_col, unit="incidents a year beyond target"
+        )
+        layer.add_to(m)
+        legend.position = "bottomright"
+        legend.add_to(m)
+    if towns is not None:
+        towns_layer(towns).add_to(m)
+    units_layer(bases).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def planner_map(
+    bases: gpd.GeoDataFrame,
+    *,
+    districts: gpd.GeoDataFrame,
+    new_bases: gpd.GeoDataFrame | None = None,
+    candidates: pd.DataFrame | None = None,
+    picks: pd.DataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+    towns: pd.DataFrame | None = None,
+    tiles: bool = True,
+    assets_url: str | None = None,
+) -> folium.Map:
+    """Existing bases, units placed by the user, candidate sites and recommended picks (click to place)."""
+    m = base_map(tiles=tiles, assets_url=assets_url)
+    if outline is not None:
+        outline_layer(outline, filled=not tiles).add_to(m)
+    districts_layer(districts, name="District boundaries").add_to(m)
+    if towns is not None:
+        towns_layer(towns).add_to(m)
+    if candidates is not None and len(candidates):
+        candidates_layer(candidates, name="Candidate sites", colour=OKABE_ITO["blue"]).add_to(m)
+    if picks is not None and len(picks):
+        candidates_layer(picks, name="Recommended", colour=OKABE_ITO["green"], radius=9).add_to(m)
+    units_layer(bases, name="Current units").add_to(m)
+    if new_bases is not None and len(new_bases):
+        units_layer(new_bases, name="New units", colour=OKABE_ITO["purple"]).add_to(m)
+    entries = [
+        (OKABE_ITO["vermillion"], "current unit"),
+        (OKABE_ITO["purple"], "new unit (placed)"),
+        (OKABE_ITO["blue"], "candidate site"),
+    ]
+    if picks is not None and len(picks):
+        entries.append((OKABE_ITO["green"], "recommended site"))
+    Legend("Click the map to place a unit", entries, position="bottomright").add_to(m)
     return m

@@ -1,16 +1,130 @@
-"""coverage page (being built)."""
+"""Coverage: unit bases, catchments at chosen cut-offs, the three coverage figures, districts, gaps."""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit_folium import st_folium
 
 import jru_cache
+from jru_geo import maps, report
+
+EXPLAIN = {
+    "geographic": "Share of incidents inside some unit's catchment: a unit based there could reach them "
+    "within the response target, ignoring shifts.",
+    "in_hours": "Share of incidents reached within target by a unit that was on shift at the time.",
+    "expected": "Reached within target allowing for units already busy on another job (availability-aware).",
+}
 
 
 def body() -> None:
-    st.markdown("### Coverage")
     data = jru_cache.app_data()
-    st.write(data.scenario.name)
+    geo = data.geo
+    st.markdown(f"### Coverage: {data.scenario.name}")
+    if data.loaded.synthetic:
+        st.caption(":orange-badge[Synthetic demo data] Not real incidents.")
+    result = jru_cache.coverage_result(data)
+    kpis = jru_cache.plan_kpis(data, data.scenario)
+    c1, c2, c3, c4 = st.columns(4)
+    if result is not None:
+        c1.metric("Geographic", report.format_share(result.coverage_geographic), help=EXPLAIN["geographic"])
+        c2.metric("In hours", report.format_share(result.coverage_in_hours), help=EXPLAIN["in_hours"])
+        c3.metric("Expected", report.format_share(result.coverage_expected), help=EXPLAIN["expected"])
+    else:
+        c1.metric(
+            "Geographic (LSOA demand)", report.format_share(kpis.covered_share), help=EXPLAIN["geographic"]
+        )
+        c2.metric("In hours", "pending", help=EXPLAIN["in_hours"])
+        c3.metric("Expected (Daskin)", report.format_share(kpis.expected_share), help=EXPLAIN["expected"])
+    busy = result.system_busy_fraction if result is not None else kpis.busy_fraction
+    c4.metric(
+        "Fleet busy fraction",
+        report.format_share(busy),
+        help="Daskin's q: share of on-shift time the fleet would spend on jobs (job + travel).",
+    )
+    st.caption(
+        f"**Geographic**: {EXPLAIN['geographic']} **In hours**: {EXPLAIN['in_hours']} "
+        f"**Expected**: {EXPLAIN['expected']} Target {kpis.target_min:.0f} min; "
+        f"mean response to the nearest base {kpis.mean_response_min:.1f} min."
+    )
+
+    left, right = st.columns([3, 2])
+    with left:
+        cutoffs = st.multiselect(
+            "Catchment cut-offs (minutes)", [5, 10, 15, 20, 30], default=[10, 15, 20], key="cov_cutoffs"
+        )
+        iso = (
+            jru_cache.isochrones_for(
+                jru_cache.scenario_json(data.scenario), tuple(sorted(cutoffs)), data.travel_mode
+            )
+            if cutoffs
+            else None
+        )
+        gaps = jru_cache.gaps_for(data)
+        m = maps.coverage_map(
+            data.bases,
+            districts=geo.districts,
+            isochrones=iso,
+            gaps=gaps,
+            outline=geo.outline,
+            towns=geo.towns,
+            tiles=data.tiles,
+            assets_url=data.assets_url,
+        )
+        st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
+    with right:
+        st.markdown("**Largest gaps** (incidents a year beyond the target of every base)")
+        st.dataframe(
+            gaps.drop(columns="geometry").head(15),
+            hide_index=True,
+            height=260,
+            width="stretch",
+            column_config={
+                "rank": "#",
+                "lsoa_code": None,
+                "lsoa_name": "LSOA",
+                "district_name": "District",
+                "uncovered_per_year": "Incidents/yr",
+                "nearest_min": "Nearest (min)",
+            },
+        )
+        if result is not None:
+            st.markdown("**By district** (shares of incidents)")
+            st.dataframe(
+                result.by_district[
+                    [
+                        "district_name",
+                        "incidents",
+                        "coverage_geographic",
+                        "coverage_in_hours",
+                        "coverage_expected",
+                    ]
+                ],
+                hide_index=True,
+                width="stretch",
+                height=200,
+                column_config={
+                    "district_name": "District",
+                    "incidents": "Incidents",
+                    "coverage_geographic": st.column_config.NumberColumn("Geographic", format="percent"),
+                    "coverage_in_hours": st.column_config.NumberColumn("In hours", format="percent"),
+                    "coverage_expected": st.column_config.NumberColumn("Expected", format="percent"),
+                },
+            )
+        else:
+            st.markdown("**Units**")
+            st.dataframe(
+                data.bases.drop(columns="geometry"),
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "vehicle_id": "Id",
+                    "name": "Name",
+                    "target_min": "Target (min)",
+                    "job_min": "Job (min)",
+                    "weekly_hours": "Hours/week",
+                    "base_label": "Base",
+                },
+            )
 
 
 jru_cache.run_page(body)

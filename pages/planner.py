@@ -1,16 +1,207 @@
-"""planner page (being built)."""
+"""Planner: place a unit by clicking the map or picking a site, see every KPI against the baseline,
+recommend the next units, the business case, save/load and compare scenarios."""
 
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
+from streamlit_folium import st_folium
 
 import jru_cache
+from jru_geo import maps, planner, scenario
+from jru_geo.business import BusinessAssumptions
+
+PLANNED = jru_cache.PLANNED
+
+
+def _planned_scenario(base: scenario.Scenario) -> scenario.Scenario:
+    plan = base
+    for unit in st.session_state.get(PLANNED, []):
+        plan = planner.place_unit(plan, easting=unit["easting"], northing=unit["northing"], name=unit["name"])
+    return plan
+
+
+def _add_unit(easting: float, northing: float, name: str) -> None:
+    units = list(st.session_state.get(PLANNED, []))
+    units.append({"easting": easting, "northing": northing, "name": name})
+    st.session_state[PLANNED] = units
+
+
+def _place_controls(data: jru_cache.AppData) -> None:
+    cands = data.geo.candidates
+    c1, c2, c3 = st.columns([3, 1, 1])
+    site = c1.selectbox(
+        "Or pick a candidate site", ["(choose)"] + cands["name"].astype(str).tolist(), key="plan_site"
+    )
+    if c2.button("Place unit there", disabled=site == "(choose)"):
+        row = cands[cands["name"].astype(str) == site].iloc[0]
+        _add_unit(float(row["easting"]), float(row["northing"]), f"New unit at {site}")
+        st.rerun()
+    if c3.button("Clear new units", disabled=not st.session_state.get(PLANNED)):
+        st.session_state[PLANNED] = []
+        st.session_state["plan_last_click"] = None
+        st.rerun()
+
+
+def _map_and_kpis(data: jru_cache.AppData, plan: scenario.Scenario, picks: object) -> None:
+    new_bases = jru_cache.bases_for(plan)
+    new_only = new_bases[~new_bases["vehicle_id"].isin(data.bases["vehicle_id"])]
+    left, right = st.columns([3, 2])
+    with left:
+        m = maps.planner_map(
+            data.bases,
+            districts=data.geo.districts,
+            new_bases=new_only,
+            candidates=data.geo.candidates,
+            picks=picks,
+            outline=data.geo.outline,
+            towns=data.geo.towns,
+            tiles=data.tiles,
+            assets_url=data.assets_url,
+        )
+        out = st_folium(
+            m, height=430, use_container_width=True, returned_objects=["last_clicked"], key="planner_map"
+        )
+        click = (out or {}).get("last_clicked")
+        if click and click != st.session_state.get("plan_last_click"):
+            st.session_state["plan_last_click"] = click
+            e, n = planner.lonlat_to_bng(float(click["lng"]), float(click["lat"]))
+            _add_unit(e, n, f"New unit {len(st.session_state.get(PLANNED, [])) + 1}")
+            st.rerun()
+    with right:
+        before = jru_cache.plan_kpis(data, data.scenario)
+        after = jru_cache.plan_kpis(data, plan)
+        st.markdown("**KPIs: baseline and plan**")
+        st.dataframe(
+            planner.kpi_table(before, after, labels=("Baseline", "Plan")),
+            hide_index=True,
+            width="stretch",
+            key="kpi_table",
+        )
+        st.caption(
+            "On LSOA demand (incidents at LSOA centroids); expected coverage uses Daskin's busy fraction."
+        )
+        st.download_button(
+            "Save plan as scenario (JSON)",
+            jru_cache.scenario_json(plan).encode("utf-8"),
+            "jru_plan.json",
+            "application/json",
+        )
+
+
+def _recommend(data: jru_cache.AppData) -> object:
+    st.markdown("#### Recommend the next unit(s)")
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+    k = c1.number_input("New units", min_value=1, max_value=5, value=2, key="rec_k")
+    objective = c2.radio(
+        "Objective",
+        ["mexclp", "mclp"],
+        key="rec_obj",
+        horizontal=True,
+        format_func=lambda o: {"mexclp": "expected (busy-aware)", "mclp": "within target"}[o],
+    )
+    grid = c3.toggle("Add a 2 km grid of sites", key="rec_grid")
+    if not c4.button("Recommend", type="primary"):
+        return st.session_state.get("rec_result")
+    picks, curve, _ = jru_cache.recommend_for(
+        data, data.scenario, k=int(k), objective=str(objective), grid=bool(grid)
+    )
+    st.session_state["rec_result"] = (picks, curve)
+    return st.session_state["rec_result"]
+
+
+def _show_recommendation(result: object) -> None:
+    if not result:
+        return
+    picks, curve = result  # type: ignore[misc]
+    left, right = st.columns(2)
+    with left:
+        st.dataframe(
+            picks[["rank", "name", "kind", "gain_per_year", "gain_pct"]],
+            hide_index=True,
+            width="stretch",
+            column_config={"rank": "#", "gain_per_year": "Gain (incidents/yr)", "gain_pct": "Gain (%)"},
+        )
+        choice = st.selectbox("Add a recommended site to the plan", picks["name"].tolist(), key="rec_pick")
+        if st.button("Add to plan"):
+            row = picks[picks["name"] == choice].iloc[0]
+            _add_unit(float(row["easting"]), float(row["northing"]), f"New unit at {choice}")
+            st.rerun()
+    with right:
+        chart = (
+            alt.Chart(curve)
+            .mark_line(point=True, color="#009E73")
+            .encode(
+                x=alt.X("new_units:O", title="New units"), y=alt.Y("coverage_pct:Q", title="Coverage (%)")
+            )
+            .properties(height=200, title="Coverage against number of new units (marginal gain)")
+        )
+        st.altair_chart(chart, width="stretch")
+
+
+def _business_case(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
+    st.markdown("#### Business case for the new unit(s)")
+    if not st.session_state.get(PLANNED):
+        st.info("Place a unit on the map (or pick a site) to see its business case.")
+        return
+    d = BusinessAssumptions()
+    with st.expander("Assumptions (published JRU figures; edit to test)"):
+        a1, a2, a3 = st.columns(3)
+        minutes = a1.number_input("Minutes saved per incident", 0.0, 240.0, d.minutes_saved_per_incident)
+        money = a2.number_input("Saving per incident (£)", 0.0, 1000.0, round(d.saving_per_incident_gbp, 2))
+        jobs = a3.number_input("Jobs per 8-hour shift", 0.0, 30.0, d.jobs_per_shift)
+        services = a1.selectbox(
+            "Services saving time",
+            [1, 2, 0],
+            format_func=lambda s: {0: "none", 1: "ambulance", 2: "ambulance and police"}[s],
+        )
+    assumptions = BusinessAssumptions(
+        minutes_saved_per_incident=minutes,
+        saving_per_incident_gbp=money,
+        jobs_per_shift=jobs,
+        services_saving_time=int(services),
+    )
+    case = planner.new_unit_business_case(
+        jru_cache.planning_problem(data),
+        data.bases,
+        jru_cache.bases_for(plan),
+        jru_cache.travel_model(data.travel_mode),
+        assumptions=assumptions,
+    )
+    b1, b2, b3, b4 = st.columns(4)
+    b1.metric("Incidents attended a year", f"{case.incidents_per_year:,.0f}")
+    b2.metric("Crew hours a year", f"{case.crew_hours_per_year:,.0f}")
+    b3.metric("Service hours saved a year", f"{case.total_hours_saved:,.0f}")
+    b4.metric("Money saved a year", f"£{case.money_saved_gbp:,.0f}")
+    st.caption(" ".join(case.notes))
+
+
+def _compare(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
+    st.markdown("#### Compare two scenarios")
+    options = {"Current plan": plan, **{k: None for k in jru_cache.scenario_choices()}}
+    c1, c2 = st.columns(2)
+    a = c1.selectbox("Scenario A", list(options), index=1, key="cmp_a")
+    b = c2.selectbox("Scenario B", list(options), index=0, key="cmp_b")
+    sa = options[a] or jru_cache.scenario_by_label(a)
+    sb = options[b] or jru_cache.scenario_by_label(b)
+    st.dataframe(
+        planner.kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def body() -> None:
-    st.markdown("### Planner")
     data = jru_cache.app_data()
-    st.write(data.scenario.name)
+    st.markdown(f"### Planner: {data.scenario.name}")
+    st.caption("Click the map to place a new unit there (it copies the first unit's shifts and target).")
+    _place_controls(data)
+    plan = _planned_scenario(data.scenario)
+    result = st.session_state.get("rec_result")
+    _map_and_kpis(data, plan, result[0] if result else None)
+    _show_recommendation(_recommend(data))
+    _business_case(data, plan)
+    _compare(data, plan)
 
 
 jru_cache.run_page(body)
