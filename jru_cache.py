@@ -52,6 +52,8 @@ DEMO_YEAR = 2025
 UPLOADS = "jru_uploads"  # tuple[(name, bytes), ...] of incident files
 UPLOAD_ERROR = "jru_upload_error"  # message of the last unusable upload
 SCENARIO_UPLOAD = "jru_scenario_upload"  # (name, bytes) | None
+SCENARIO_ERROR = "jru_scenario_error"  # message of the last unusable scenario upload
+UPLOAD_FORMAT = "jru_upload_fmt"  # format the uploads were read with
 PLANNED = "jru_planned_units"  # list of (easting, northing, label) placed on the planner
 
 
@@ -202,7 +204,7 @@ def _filtered(source_key: str, _joined: gpd.GeoDataFrame, flt: IncidentFilter) -
 
 
 def _source_key(files: tuple[tuple[str, bytes], ...]) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(str(st.session_state.get(UPLOAD_FORMAT, "auto")).encode("utf-8"))
     for name, data in files:
         digest.update(name.encode("utf-8"))
         digest.update(hashlib.sha256(data).digest())
@@ -241,7 +243,7 @@ def current_loaded() -> Loaded:
     """The incidents the sidebar's data source selects (demo data when there are no uploads)."""
     files = st.session_state.get(UPLOADS) or ()
     if st.session_state.get("source", "Demo data (synthetic)").startswith("Uploaded") and files:
-        return uploaded_data(tuple(files))
+        return uploaded_data(tuple(files), st.session_state.get(UPLOAD_FORMAT, "auto"))
     return demo_data()
 
 
@@ -280,13 +282,21 @@ def today() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
-def run_page(body: Callable[[], Any]) -> None:
-    """Run a page body: a JruGeoError shows as an error message, anything else as a friendly one.
+def run_page(body: Callable[[], Any], *, with_sidebar: bool = True) -> None:
+    """Run a page: shared layout and sidebar, then the body. A JruGeoError shows as an error message,
+    anything else as a friendly one.
 
     The app edge is the one place that catches every exception, so a user never sees a traceback;
-    the details go to the server log.
+    the details go to the server log. ``with_sidebar=False`` (the Overview) keeps the filters in
+    the session state without drawing them.
     """
+    import sidebar
+
+    compact_layout()
+    sidebar.keep_state()
     try:
+        if with_sidebar:
+            sidebar.render_sidebar()
         body()
     except JruGeoError as exc:
         st.error(str(exc))

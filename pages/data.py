@@ -25,6 +25,35 @@ COLUMNS = {
 }
 
 
+def _read_uploads() -> None:
+    """Callback of the uploader and the format box: read the files, keep them only if usable."""
+    files = st.session_state.get("upl_incidents") or []
+    fmt = st.session_state.get("upl_format", "auto")
+    st.session_state[jru_cache.UPLOAD_ERROR] = None
+    if not files:
+        return
+    too_big = [f.name for f in files if f.size > MAX_MB * 1024 * 1024]
+    if too_big:
+        st.session_state[jru_cache.UPLOAD_ERROR] = (
+            f"{', '.join(too_big)}: larger than the {MAX_MB} MB limit; split the file by month."
+        )
+        return
+    payload = tuple((f.name, f.getvalue()) for f in files)
+    try:
+        jru_cache.uploaded_data(payload, fmt)
+    except JruGeoError as exc:
+        st.session_state[jru_cache.UPLOAD_ERROR] = str(exc)
+        return
+    st.session_state[jru_cache.UPLOADS] = payload
+    st.session_state[jru_cache.UPLOAD_FORMAT] = fmt
+    st.session_state["source"] = "Uploaded files"
+
+
+def _forget_uploads() -> None:
+    st.session_state[jru_cache.UPLOADS] = ()
+    st.session_state["source"] = "Demo data (synthetic)"
+
+
 def _upload_incidents() -> None:
     st.markdown("#### Incident files")
     st.caption(
@@ -33,36 +62,21 @@ def _upload_incidents() -> None:
         f"up to {MAX_MB} MB per file."
     )
     c1, c2 = st.columns([3, 1])
-    files = c1.file_uploader(
-        "Incident CSV files", type=["csv", "txt"], accept_multiple_files=True, key="upl_incidents"
+    c1.file_uploader(
+        "Incident CSV files",
+        type=["csv", "txt"],
+        accept_multiple_files=True,
+        key="upl_incidents",
+        on_change=_read_uploads,
     )
-    fmt = c2.selectbox("Format", ["auto", "policeuk", "stats19", "generic"], key="upl_format")
-    if files:
-        payload = tuple((f.name, f.getvalue()) for f in files)
-        too_big = [f.name for f in files if f.size > MAX_MB * 1024 * 1024]
-        if too_big:
-            st.error(f"{', '.join(too_big)}: larger than the {MAX_MB} MB limit; split the file by month.")
-            return
-        if payload != st.session_state.get(jru_cache.UPLOADS) or fmt != st.session_state.get(
-            "jru_upload_fmt"
-        ):
-            try:
-                jru_cache.uploaded_data(payload, fmt)
-            except JruGeoError as exc:
-                st.session_state[jru_cache.UPLOAD_ERROR] = str(exc)
-            else:
-                st.session_state[jru_cache.UPLOADS] = payload
-                st.session_state["jru_upload_fmt"] = fmt
-                st.session_state[jru_cache.UPLOAD_ERROR] = None
-                st.session_state["source"] = "Uploaded files"
-                st.rerun()
+    c2.selectbox(
+        "Format", ["auto", "policeuk", "stats19", "generic"], key="upl_format", on_change=_read_uploads
+    )
     error = st.session_state.get(jru_cache.UPLOAD_ERROR)
     if error:
         st.error(f"That file could not be used, so nothing was changed. {error}")
-    if st.session_state.get(jru_cache.UPLOADS) and st.button("Forget uploaded files"):
-        st.session_state[jru_cache.UPLOADS] = ()
-        st.session_state["source"] = "Demo data (synthetic)"
-        st.rerun()
+    if st.session_state.get(jru_cache.UPLOADS):
+        st.button("Forget uploaded files", on_click=_forget_uploads)
 
 
 def _validation_report() -> None:
@@ -93,22 +107,31 @@ def _validation_report() -> None:
         st.success("Every row was usable.")
 
 
+def _read_scenario() -> None:
+    """Callback of the scenario uploader: keep the file only if it is a valid scenario."""
+    up = st.session_state.get("upl_scenario")
+    st.session_state[jru_cache.SCENARIO_ERROR] = None
+    if up is None:
+        return
+    payload = (up.name, up.getvalue())
+    try:
+        jru_cache.bases_for(scenario.load_scenario(payload))
+    except JruGeoError as exc:
+        st.session_state[jru_cache.SCENARIO_ERROR] = str(exc)
+        return
+    st.session_state[jru_cache.SCENARIO_UPLOAD] = payload
+    st.session_state["scenario_choice"] = f"uploaded: {up.name}"
+
+
 def _upload_scenario() -> None:
     st.markdown("#### Fleet scenario")
     st.caption("A JSON or YAML scenario: vehicles with a base, weekly shifts, response target and job time.")
-    up = st.file_uploader("Scenario file", type=["json", "yaml", "yml"], key="upl_scenario")
-    if up is not None:
-        payload = (up.name, up.getvalue())
-        if payload != st.session_state.get(jru_cache.SCENARIO_UPLOAD):
-            try:
-                sc = scenario.load_scenario(payload)
-                jru_cache.bases_for(sc)
-            except JruGeoError as exc:
-                st.error(f"That scenario could not be used, so nothing was changed. {exc}")
-            else:
-                st.session_state[jru_cache.SCENARIO_UPLOAD] = payload
-                st.session_state["scenario_choice"] = f"uploaded: {up.name}"
-                st.rerun()
+    st.file_uploader(
+        "Scenario file", type=["json", "yaml", "yml"], key="upl_scenario", on_change=_read_scenario
+    )
+    error = st.session_state.get(jru_cache.SCENARIO_ERROR)
+    if error:
+        st.error(f"That scenario could not be used, so nothing was changed. {error}")
     data = jru_cache.app_data()
     st.download_button(
         "Download the current scenario (JSON)",

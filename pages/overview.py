@@ -85,4 +85,4 @@ def body() -> None:
     )
 
 
-jru_cache.run_page(body)
+jru_cache.run_page(body, with_sidebar=False)

@@ -1,0 +1,196 @@
+"""AppTest for every page of the dashboard on the demo data: no exception, and the KPIs shown equal
+jru_geo's own numbers computed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from jru_geo import boundaries, demo, join, report, scenario
+from jru_geo.incidents import read_incidents
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+PAGES = ["pages/overview.py", "pages/heatmap.py", "pages/coverage.py", "pages/planner.py", "pages/data.py"]
+
+
+@cache
+def _demo_joined() -> gpd.GeoDataFrame:
+    lsoas = boundaries.load_lsoas()
+    incidents = demo.demo_incidents(lsoas, seed=2025, year=2025)
+    return join.assign_areas(incidents, boundaries.load_districts(), lsoas)
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _no_failure(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_demo_data(page: str) -> None:
+    at = _app()
+    at.switch_page(page)
+    at.run()
+    _no_failure(at)
+    assert at.markdown or at.metric
+
+
+def test_overview_kpis_equal_jru_geo() -> None:
+    joined = _demo_joined()
+    districts = boundaries.load_districts()
+    bases = scenario.resolve_bases(scenario.load_default_scenario())
+    summary = report.summarise(
+        joined, districts, bases, as_of=dt.date.today(), synthetic=True, source_note="demo"
+    )
+    at = _app()
+    _no_failure(at)
+    shown = _metrics(at)
+    assert shown["Joint incidents"] == f"{summary.incidents:,}"
+    assert shown["Busiest district"] == summary.busiest_district
+    coverage = pytest.importorskip("jru_geo.coverage")
+    from jru_geo.travel import make_model
+
+    result = coverage.compute_coverage(joined, scenario.load_default_scenario(), make_model("calibrated"))
+    assert shown["Reached within target"] == report.format_share(result.coverage_in_hours)
+    assert shown["Expected coverage"] == report.format_share(result.coverage_expected)
+    assert any("Synthetic" in m.value for m in at.markdown)
+
+
+def test_heatmap_and_coverage_kpis_equal_jru_geo() -> None:
+    joined = _demo_joined()
+    rates = join.counts_by_area(joined, boundaries.load_districts())
+    at = _app()
+    at.switch_page("pages/heatmap.py")
+    at.run()
+    shown = _metrics(at)
+    assert shown["Incidents shown"] == f"{int(rates['incidents'].sum()):,}"
+    assert shown["Highest rate"] == f"{rates['rate_per_1000'].max():.2f} per 1,000"
+    coverage = pytest.importorskip("jru_geo.coverage")
+    from jru_geo.travel import make_model
+
+    result = coverage.compute_coverage(joined, scenario.load_default_scenario(), make_model("calibrated"))
+    at.switch_page("pages/coverage.py")
+    at.run()
+    _no_failure(at)
+    shown = _metrics(at)
+    assert shown["Geographic"] == report.format_share(result.coverage_geographic)
+    assert shown["In hours"] == report.format_share(result.coverage_in_hours)
+    assert shown["Expected"] == report.format_share(result.coverage_expected)
+
+
+def test_filters_in_sidebar_change_the_numbers() -> None:
+    joined = _demo_joined()
+    medway = int((joined["district_name"] == "Medway").sum())
+    at = _app()
+    at.switch_page("pages/heatmap.py")
+    at.run()
+    at.multiselect(key="f_districts").set_value(["Medway"])
+    at.run()
+    _no_failure(at)
+    assert _metrics(at)["Incidents shown"] == f"{medway:,}"
+    # the filter survives a visit to the Overview, which has no sidebar
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert _metrics(at)["Joint incidents"] == f"{medway:,}"
+    at.switch_page("pages/heatmap.py")
+    at.run()
+    assert _metrics(at)["Incidents shown"] == f"{medway:,}"
+
+
+def test_upload_good_file_shows_validation_report() -> None:
+    joined = _demo_joined()
+    csv = demo.to_generic_csv(joined.head(300)).to_csv(index=False)
+    csv += "BAD-1,2025-01-01 10:00,Assault,not-a-number,0.5\n"
+    data = csv.encode("utf-8")
+    expected = read_incidents([("mine.csv", data)])
+    at = _app()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader(key="upl_incidents").set_value(("mine.csv", data, "text/csv"))
+    at.run()
+    _no_failure(at)
+    shown = _metrics(at)
+    assert shown["Rows read"] == f"{expected.n_read:,}"
+    assert shown["Rejected"] == f"{len(expected.rejects):,}" == "1"
+    assert at.session_state["source"] == "Uploaded files"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x00\x01\x02\x03binary\xff\xfe" * 20, b"", b"name,colour\nbob,blue\n"],
+    ids=["binary", "empty", "wrong-columns"],
+)
+def test_upload_bad_file_shows_error_not_exception(content: bytes) -> None:
+    at = _app()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader(key="upl_incidents").set_value(("bad.csv", content, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("could not be used" in e.value for e in at.error)
+    # the app still works on the demo data
+    assert _metrics(at)["Rows read"] == f"{len(_demo_joined()):,}"
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception
+
+
+def test_bad_scenario_upload_shows_error() -> None:
+    at = _app()
+    at.switch_page("pages/data.py")
+    at.run()
+    at.file_uploader(key="upl_scenario").set_value(
+        ("fleet.json", b'{"name": "x", "vehicles": [{"id": 1}]}', "application/json")
+    )
+    at.run()
+    assert not at.exception
+    assert any("could not be used" in e.value and "vehicles[0]" in e.value for e in at.error)
+
+
+def test_planner_place_candidate_changes_kpis() -> None:
+    at = _app()
+    at.switch_page("pages/planner.py")
+    at.run()
+    _no_failure(at)
+    at.selectbox(key="plan_site").set_value("Maidstone police station")
+    at.run()
+    at.button[0].click()  # "Place unit there"
+    at.run()
+    _no_failure(at)
+    table = at.dataframe[0].value
+    row = table[table["KPI"] == "Units"].iloc[0]
+    assert (row["Baseline"], row["Plan"]) == ("3", "4")
+    covered = table[table["KPI"] == "Incidents within target (%)"].iloc[0]
+    assert float(covered["Plan"]) > float(covered["Baseline"])
+    assert any(m.label == "Money saved a year" for m in at.metric)
+
+
+def test_pages_import_only_streamlit_jru_geo_and_chart_libraries() -> None:
+    import ast
+
+    allowed = {"streamlit", "streamlit_folium", "jru_geo", "jru_cache", "altair", "__future__"}
+    for page in PAGES:
+        tree = ast.parse((ROOT / page).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                roots = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                roots = {(node.module or "").split(".")[0]}
+            else:
+                continue
+            assert roots <= allowed, f"{page} imports {roots - allowed}"
