@@ -202,7 +202,14 @@ class CoverageResult:
     queue: QueueInputs | None
 
     def summary(self) -> dict[str, object]:
-        """JSON-ready headline figures (fractions 0-1) and per-vehicle busy fractions."""
+        """JSON-ready headline figures (fractions 0-1), per-vehicle table and ``by_district`` rows.
+
+        Keys: ``incidents``, ``coverage_geographic``, ``coverage_in_hours``, ``coverage_expected``,
+        ``coverage_expected_mexclp``, ``system_busy_fraction``, ``loss_probability``,
+        ``busy_fraction`` (vehicle id -> fraction), ``vehicles`` and ``by_district`` (lists of
+        records), ``population_covered``, ``population_share``, ``span_weeks``, ``demand_scale``,
+        ``method``.
+        """
         return {
             "incidents": len(self.incidents),
             "coverage_geographic": self.coverage_geographic,
@@ -211,14 +218,36 @@ class CoverageResult:
             "coverage_expected_mexclp": self.coverage_expected_mexclp,
             "system_busy_fraction": self.system_busy_fraction,
             "loss_probability": self.loss_probability,
-            "busy_fraction": dict(
-                zip(self.vehicles["vehicle_id"].astype(str), self.vehicles["busy_fraction"], strict=True)
-            ),
+            "busy_fraction": {
+                str(v): float(b)
+                for v, b in zip(self.vehicles["vehicle_id"], self.vehicles["busy_fraction"], strict=True)
+            },
+            "vehicles": _records(self.vehicles),
+            "by_district": _records(self.by_district),
             "population_covered": self.population_covered,
             "population_share": self.population_share,
             "span_weeks": self.span_weeks,
+            "demand_scale": self.demand_scale,
             "method": self.method,
         }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain Python dicts (floats, ints, strings, None) for ``json.dumps``."""
+    out: list[dict[str, object]] = []
+    for row in frame.to_dict(orient="records"):
+        clean: dict[str, object] = {}
+        for key, value in row.items():
+            if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+                clean[str(key)] = None
+            elif isinstance(value, np.integer | int) and not isinstance(value, bool):
+                clean[str(key)] = int(value)
+            elif isinstance(value, np.floating | float):
+                clean[str(key)] = float(value)
+            else:
+                clean[str(key)] = str(value)
+        out.append(clean)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------

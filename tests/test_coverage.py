@@ -531,3 +531,15 @@ def _tiny_lsoas_here() -> gpd.GeoDataFrame:
 
 
 _LSOAS = _tiny_lsoas_here()
+
+
+def test_summary_is_json_ready(lsoas: gpd.GeoDataFrame) -> None:
+    import json
+
+    inc = incidents([(1000, 0), (20_000, 0)], [MONDAY] * 2, district=["X", "Y"])
+    r = cover(inc, scenario(vehicle("A", 0)), lsoas)
+    s = json.loads(json.dumps(r.summary()))
+    assert s["incidents"] == 2 and s["coverage_geographic"] == 0.5
+    assert set(s["busy_fraction"]) == {"A"}
+    assert [d["district_code"] for d in s["by_district"]] == ["X", "Y"]
+    assert s["vehicles"][0]["vehicle_id"] == "A"
