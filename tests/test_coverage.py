@@ -543,3 +543,18 @@ def test_summary_is_json_ready(lsoas: gpd.GeoDataFrame) -> None:
     assert set(s["busy_fraction"]) == {"A"}
     assert [d["district_code"] for d in s["by_district"]] == ["X", "Y"]
     assert s["vehicles"][0]["vehicle_id"] == "A"
+
+
+def test_approximate_method_is_close_to_exact(lsoas: gpd.GeoDataFrame) -> None:
+    rng = np.random.default_rng(9)
+    xy = [(float(x), float(y)) for x, y in rng.uniform(-3000, 13000, (200, 2))]
+    times = [MONDAY + pd.Timedelta(minutes=int(m)) for m in rng.integers(0, 7 * 1440, 200)]
+    sc = scenario(
+        vehicle("A", 0, target_min=8), vehicle("B", 10_000, target_min=8), vehicle("C", 5000, target_min=8)
+    )
+    exact = cover(incidents(xy, times), sc, lsoas, demand_scale=0.3)
+    approx = cover(incidents(xy, times), sc, lsoas, demand_scale=0.3, method="approx")
+    assert (exact.method, approx.method) == ("exact", "approx")
+    assert approx.coverage_expected == pytest.approx(exact.coverage_expected, abs=0.03)
+    assert np.abs(approx.vehicles["busy_fraction"] - exact.vehicles["busy_fraction"]).max() < 0.03
+    assert (approx.incidents["p_covered_expected"] <= approx.incidents["covered_in_hours"] + 1e-9).all()
