@@ -31,6 +31,32 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
     return joined, scen, model, lsoas
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from jru_geo import coverage
+
+    joined, scen, model, lsoas = _load_inputs(args)
+    result = coverage.compute_coverage(
+        joined[joined["in_kent"]],
+        scen,
+        model,
+        target_min=args.target_min,
+        dispatch_reach_min=args.dispatch_reach_min,
+        demand_scale=args.demand_scale,
+        lsoas=lsoas,
+    )
+    summary = result.summary()
+    summary.update({"travel": model.name, "scenario": scen.name, "outside_kent": int((~joined["in_kent"]).sum())})
+    print(json.dumps(summary, indent=2, default=_json_default))
+    return 0
+
+
+def _json_default(value: object) -> object:
+    """numpy scalars and other simple values in JSON."""
+    if hasattr(value, "item"):
+        return value.item()  # type: ignore[no-any-return]
+    return str(value)
+
+
 def _cmd_recommend(args: argparse.Namespace) -> int:
     from jru_geo import boundaries, planning, scenario
 
@@ -64,7 +90,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         "candidates": len(candidates),
         "scenario": scen.name,
     }
-    print(json.dumps(out, indent=2, default=float))
+    print(json.dumps(out, indent=2, default=_json_default))
     return 0
 
 
@@ -100,6 +126,31 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the engine subcommands on ``sub``."""
+    p = sub.add_parser(
+        "coverage",
+        help="coverage of incidents by the scenario's vehicles",
+        description="Share of incidents each vehicle reaches within target three ways: geographic (in "
+        "some catchment), in hours (and on shift), expected (allowing for units busy on other jobs; "
+        "Larson hypercube loss model). Prints JSON with incidents, coverage_geographic, "
+        "coverage_in_hours, coverage_expected (fractions 0-1), busy_fraction per vehicle and by_district.",
+    )
+    _add_data_options(p)
+    p.add_argument(
+        "--target-min", type=float, help="count as covered within this many minutes (default: each vehicle's)"
+    )
+    p.add_argument(
+        "--demand-scale",
+        type=float,
+        default=1.0,
+        help="share of the incidents that are joint-response calls (e.g. 0.1 for all police.uk crime; default 1)",
+    )
+    p.add_argument(
+        "--dispatch-reach-min",
+        type=float,
+        help="units are sent to calls up to this many minutes away (default: each vehicle's target)",
+    )
+    p.set_defaults(handler=_cmd_coverage)
+
     p = sub.add_parser(
         "recommend",
         help="where the next unit(s) should go",

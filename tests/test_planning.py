@@ -124,3 +124,27 @@ def test_real_incidents_recommend_runs_on_police_uk(shared_data, capsys):
     assert main(["recommend", "--new", "1", "--incidents", *map(str, files)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["incidents_in_kent"] > 10_000
+
+
+def test_coverage_cli_json_and_invariants(capsys):
+    assert main(["coverage"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("incidents", "coverage_geographic", "coverage_in_hours", "coverage_expected", "busy_fraction",
+                "by_district"):  # fmt: skip
+        assert key in out
+    assert 0 <= out["coverage_expected"] <= out["coverage_in_hours"] <= out["coverage_geographic"] <= 1
+    assert set(out["busy_fraction"]) == {"JRU1", "JRU2", "JRU3"}
+    assert len(out["by_district"]) == 13
+    # sending units further raises their workload
+    assert main(["coverage", "--dispatch-reach-min", "30"]) == 0
+    wider = json.loads(capsys.readouterr().out)
+    assert wider["busy_fraction"]["JRU1"] > out["busy_fraction"]["JRU1"]
+
+
+def test_coverage_cli_bad_scenario_exits_2(tmp_path, capsys):
+    scen = tmp_path / "s.yaml"
+    scen.write_text("name: x\nvehicles:\n  - id: a\n    name: a\n    base: {lat: 51.3, lon: 0.5}\n"
+                    "    shifts: [{days: [Fri], start: '25:00', end: '02:00'}]\n")  # fmt: skip
+    assert main(["coverage", "--scenario", str(scen)]) == 2
+    err = capsys.readouterr().err
+    assert "s.yaml" in err and "vehicles[0].shifts[0].start" in err
