@@ -72,10 +72,25 @@ def main() -> int:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL)
         bdir = ROOT / "data" / "boundaries"
-        ours_cmd = [sys.executable, "-m", "jru_geo", "join", str(src), "-o", f"{tmp}/ours.csv",
-                    "--rejects", f"{tmp}/rejects.csv"]  # fmt: skip
-        base_cmd = [sys.executable, str(minimal), str(src), f"{tmp}/base.csv",
-                    str(bdir / "kent_districts.geojson"), str(bdir / "kent_lsoas.geojson")]  # fmt: skip
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "jru_geo",
+            "join",
+            str(src),
+            "-o",
+            f"{tmp}/ours.csv",
+            "--rejects",
+            f"{tmp}/rejects.csv",
+        ]
+        base_cmd = [
+            sys.executable,
+            str(minimal),
+            str(src),
+            f"{tmp}/base.csv",
+            str(bdir / "kent_districts.geojson"),
+            str(bdir / "kent_lsoas.geojson"),
+        ]
         ours, base = [], []
         for _ in range(args.repeats):
             ours.append(run(ours_cmd))
@@ -85,12 +100,16 @@ def main() -> int:
     b_s = statistics.median(s for s, _ in base)
     o_mem = max(m for _, m in ours)
     b_mem = max(m for _, m in base)
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{dt.date.today().isoformat()}")  # fmt: skip
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{dt.date.today().isoformat()}"
+    )
     print(f"jru_geo join    : median {o_s:6.2f} s over {args.repeats}  peak RSS {o_mem:6.0f} MiB")
     print(f"minimal geopandas: median {b_s:6.2f} s over {args.repeats}  peak RSS {b_mem:6.0f} MiB")
     ratio = o_s / b_s
-    print(f"time ratio (ours / minimal): {ratio:.2f}x  (target <= 1.5x)  {'OK' if ratio <= 1.5 else 'MISSED'}")
+    print(
+        f"time ratio (ours / minimal): {ratio:.2f}x  (target <= 1.5x)  {'OK' if ratio <= 1.5 else 'MISSED'}"
+    )
     print(f"peak memory: {o_mem / 1024:.2f} GiB (target < 2 GiB)  {'OK' if o_mem < 2048 else 'MISSED'}")
     return 0
 

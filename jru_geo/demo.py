@@ -190,7 +190,7 @@ def _sample_times(
         p = profile[d * 24 : d * 24 + 24]
         hour[m] = rng.choice(24, size=int(m.sum()), p=p / p.sum())
     minute = rng.integers(0, 60, size=n)
-    return (day_start.astype("datetime64[s]") + (hour * 3600 + minute * 60).astype("timedelta64[s]"))
+    return day_start.astype("datetime64[s]") + (hour * 3600 + minute * 60).astype("timedelta64[s]")
 
 
 def to_generic_csv(incidents: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -146,7 +146,9 @@ def assign_areas(
     l_district = d_pos_of_code.reindex(lsoas["district_code"].astype(str)).to_numpy()
     if np.isnan(l_district.astype(float)).any():
         bad = sorted(set(lsoas["district_code"].astype(str)) - set(d_pos_of_code.index))
-        raise JruGeoError(f"lsoas name district codes {bad[:5]} that are not in districts; pass matching tables")
+        raise JruGeoError(
+            f"lsoas name district codes {bad[:5]} that are not in districts; pass matching tables"
+        )
     l_district = l_district.astype(np.int64)
 
     # One spatial query against the LSOAs, which nest in the districts: a point's district is the
@@ -170,7 +172,9 @@ def assign_areas(
 
     near_code = pd.Series(pd.NA, index=range(n), dtype="string")
     near_m = np.full(n, np.nan)
-    outside = np.flatnonzero(~out["in_kent"].to_numpy() & ~geoms.is_empty.to_numpy() & geoms.notna().to_numpy())
+    outside = np.flatnonzero(
+        ~out["in_kent"].to_numpy() & ~geoms.is_empty.to_numpy() & geoms.notna().to_numpy()
+    )
     if len(outside) and snap_m > 0:
         o = gpd.GeoDataFrame(geometry=geoms.iloc[outside].to_numpy(), crs=BNG)
         near = gpd.sjoin_nearest(
@@ -180,7 +184,9 @@ def assign_areas(
         near_code.iloc[outside[near.index]] = near["district_code"].to_numpy()
         near_m[outside[near.index]] = near["dist_m"].round(1).to_numpy()
     out["nearest_district_code"] = near_code.to_numpy()
-    out["nearest_district_name"] = near_code.map(districts.set_index("district_code")["district_name"]).to_numpy()
+    out["nearest_district_name"] = near_code.map(
+        districts.set_index("district_code")["district_name"]
+    ).to_numpy()
     out["nearest_district_m"] = near_m
     return out
 
@@ -221,7 +227,9 @@ def counts_by_area(
     base = pd.DataFrame(areas[[code, name, "population"]]).set_index(code)
     inside = _in_kent(joined)
     base["incidents"] = inside.groupby(code).size().reindex(base.index, fill_value=0).astype("int64")
-    base["rate_per_1000"] = (1000 * base["incidents"] / base["population"].where(base["population"] > 0)).round(3)
+    base["rate_per_1000"] = (
+        1000 * base["incidents"] / base["population"].where(base["population"] > 0)
+    ).round(3)
     if by is not None:
         split = inside.groupby([code, by]).size().unstack(fill_value=0).reindex(base.index, fill_value=0)
         base = base.join(split.astype("int64"))

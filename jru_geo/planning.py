@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from jru_geo.errors import CandidatesFileError
-from jru_geo.placement import Objective, Recommendation, candidate_grid, demand_points, recommend, travel_matrix
+from jru_geo.placement import (
+    Objective,
+    Recommendation,
+    candidate_grid,
+    demand_points,
+    recommend,
+    travel_matrix,
+)
 from jru_geo.scenario import Scenario, default_candidates, resolve_bases
 from jru_geo.settings import BNG, WGS84
 from jru_geo.travel import TravelModel
@@ -59,7 +66,9 @@ def candidate_table(
             pd.DataFrame(
                 {
                     "name": s["name"].astype(str).to_numpy(),
-                    "kind": (s["kind"] if "kind" in s.columns else pd.Series("user", index=s.index)).to_numpy(),
+                    "kind": (
+                        s["kind"] if "kind" in s.columns else pd.Series("user", index=s.index)
+                    ).to_numpy(),
                     "easting": s["easting"].to_numpy(dtype=float),
                     "northing": s["northing"].to_numpy(dtype=float),
                 }

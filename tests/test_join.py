@@ -96,7 +96,14 @@ def _joined_example(tiny_districts, tiny_lsoas) -> gpd.GeoDataFrame:
         [(500, 750), (500, 250), (500, 260), (1500, 750), (3100, 100), (9000, 9000)],
         category=["violence", "rtc", "violence", "alcohol", "violence", "rtc"],
         time=pd.to_datetime(
-            ["2025-01-03 18:30", "2025-01-04 01:10", "2025-02-01 00:00", "2025-02-07 23:00", "2025-03-01 00:00", "2025-03-02 00:00"]
+            [
+                "2025-01-03 18:30",
+                "2025-01-04 01:10",
+                "2025-02-01 00:00",
+                "2025-02-07 23:00",
+                "2025-03-01 00:00",
+                "2025-03-02 00:00",
+            ]
         ),
         time_precision=["minute", "minute", "month", "minute", "month", "minute"],
     )
@@ -125,7 +132,8 @@ def test_counts_by_category_month_and_hour_of_week(tiny_districts, tiny_lsoas):
     assert counts_by_month(joined)["incidents"].tolist() == [2, 2, 1]
     how = counts_by_hour_of_week(joined)
     assert len(how) == 168
-    # 2025-01-03 was a Friday: 18:30 -> hour 4*24+18; 2025-01-04 01:10 -> Saturday hour 1; 2025-02-07 Friday 23:00
+    # 2025-01-03 was a Friday: 18:30 -> hour 4*24+18; 2025-01-04 01:10 -> Saturday hour 1;
+    # 2025-02-07 was a Friday: 23:00 -> hour 4*24+23
     assert how.loc[how["incidents"] > 0, "hour_of_week"].tolist() == [4 * 24 + 18, 4 * 24 + 23, 5 * 24 + 1]
     assert how.attrs["month_precision_excluded"] == 2
 
@@ -145,7 +153,8 @@ def test_join_summary(tiny_districts, tiny_lsoas):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.floats(-500, 3500), st.floats(-500, 1500)), max_size=40))
 def test_counts_per_district_sum_to_in_kent_total(xy):
-    from tests.conftest import tiny_districts as d_fixture, tiny_lsoas as l_fixture
+    from tests.conftest import tiny_districts as d_fixture
+    from tests.conftest import tiny_lsoas as l_fixture
 
     districts, lsoas = d_fixture.__wrapped__(), l_fixture.__wrapped__()
     joined = assign_areas(points(xy, category=["rtc"] * len(xy)), districts, lsoas)

@@ -37,13 +37,17 @@ def test_plan_picks_the_site_next_to_uncovered_demand(tiny_lsoas):
     )
     incidents = pd.DataFrame({"lsoa_code": ["A2", "A2", "A2", "B3"], "in_kent": True})
     candidates = pd.DataFrame(
-        {"name": ["near A2", "near B3"], "kind": "user", "easting": [500.0, 3100.0], "northing": [300.0, 100.0],
-         "lat": 0.0, "lon": 0.0}
-    )  # fmt: skip
-    model = StraightLineModel(speed_kmh=60.0, turnout_min=0.0)  # 1 km per minute
-    plan = plan_new_units(
-        incidents, _scenario([]), model, candidates, lsoas=lsoas, k=1, target_min=1.0
+        {
+            "name": ["near A2", "near B3"],
+            "kind": "user",
+            "easting": [500.0, 3100.0],
+            "northing": [300.0, 100.0],
+            "lat": 0.0,
+            "lon": 0.0,
+        }
     )
+    model = StraightLineModel(speed_kmh=60.0, turnout_min=0.0)  # 1 km per minute
+    plan = plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=1, target_min=1.0)
     assert plan.picks["name"].tolist() == ["near A2"]
     assert plan.picks["gain"].tolist() == [3.0]
     assert plan.recommendation.curve == (0.0, 3.0)
@@ -129,8 +133,14 @@ def test_real_incidents_recommend_runs_on_police_uk(shared_data, capsys):
 def test_coverage_cli_json_and_invariants(capsys):
     assert main(["coverage"]) == 0
     out = json.loads(capsys.readouterr().out)
-    for key in ("incidents", "coverage_geographic", "coverage_in_hours", "coverage_expected", "busy_fraction",
-                "by_district"):  # fmt: skip
+    for key in (
+        "incidents",
+        "coverage_geographic",
+        "coverage_in_hours",
+        "coverage_expected",
+        "busy_fraction",
+        "by_district",
+    ):
         assert key in out
     assert 0 <= out["coverage_expected"] <= out["coverage_in_hours"] <= out["coverage_geographic"] <= 1
     assert set(out["busy_fraction"]) == {"JRU1", "JRU2", "JRU3"}
@@ -143,8 +153,10 @@ def test_coverage_cli_json_and_invariants(capsys):
 
 def test_coverage_cli_bad_scenario_exits_2(tmp_path, capsys):
     scen = tmp_path / "s.yaml"
-    scen.write_text("name: x\nvehicles:\n  - id: a\n    name: a\n    base: {lat: 51.3, lon: 0.5}\n"
-                    "    shifts: [{days: [Fri], start: '25:00', end: '02:00'}]\n")  # fmt: skip
+    scen.write_text(
+        "name: x\nvehicles:\n  - id: a\n    name: a\n    base: {lat: 51.3, lon: 0.5}\n"
+        "    shifts: [{days: [Fri], start: '25:00', end: '02:00'}]\n"
+    )
     assert main(["coverage", "--scenario", str(scen)]) == 2
     err = capsys.readouterr().err
     assert "s.yaml" in err and "vehicles[0].shifts[0].start" in err
