@@ -361,7 +361,9 @@ def scenario_json(sc: scenario.Scenario) -> str:
 
 _CSS = """
 <style>
-[data-testid="stMainBlockContainer"] {padding-top: 1.2rem; padding-bottom: 1rem;}
+[data-testid="stMainBlockContainer"] {padding-top: 3.4rem; padding-bottom: 1rem;}
+.jru-footer {font-size: 11px; line-height: 1.35; color: #555; margin-top: -0.4rem;}
+.jru-footer b {color: #222;}
 [data-testid="stMetricValue"] {font-size: 1.9rem;}
 [data-testid="stMetric"] {padding: 0;}
 h3 {padding-top: 0.2rem !important;}
@@ -473,3 +475,10 @@ def _coverage_gaps(key: str, scenario_json_text: str, mode: str, _result: Any) -
 def coverage_gaps_for(data: AppData, result: Any) -> gpd.GeoDataFrame:
     """LSOAs ranked by demand not covered (not reached, out of hours, lost to busy units)."""
     return _coverage_gaps(_data_key(data), scenario_json(data.scenario), data.travel_mode, result)
+
+
+def footer(as_of_line: str, attribution: str) -> None:
+    """A small-print footer: the "as of" line in bold, then the attribution (both HTML-escaped)."""
+    import html
+
+    st.html(f'<div class="jru-footer"><b>{html.escape(as_of_line)}</b><br>{html.escape(attribution)}</div>')

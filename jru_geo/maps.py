@@ -280,6 +280,7 @@ def base_map(
         tiles="OpenStreetMap" if tiles else None,
         control_scale=True,
         prefer_canvas=True,
+        zoom_snap=0.25,
     )
     if assets_url is not None:
         base = assets_url.rstrip("/")

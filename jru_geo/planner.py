@@ -164,7 +164,7 @@ def plan_kpis(problem: PlanningProblem, bases: gpd.GeoDataFrame, model: TravelMo
 def kpi_table(
     before: PlanKpis, after: PlanKpis, *, labels: tuple[str, str] = ("Baseline", "With change")
 ) -> pd.DataFrame:
-    """The KPIs side by side with the change, display-ready (units in the row names)."""
+    """The KPIs side by side with the change, display-ready: indexed by KPI name (with its unit)."""
     rows = [
         ("Units", before.units, after.units, "{:.0f}"),
         ("Unit hours on shift per week", before.unit_hours_per_week, after.unit_hours_per_week, "{:,.0f}"),
@@ -182,14 +182,15 @@ def kpi_table(
     def fmt(pattern: str, v: float) -> str:
         return "n/a" if not np.isfinite(v) else pattern.format(v)
 
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
-            "KPI": [r[0] for r in rows],
             labels[0]: [fmt(r[3], r[1]) for r in rows],
             labels[1]: [fmt(r[3], r[2]) for r in rows],
             "Change": [fmt("{:+.1f}", r[2] - r[1]) if np.isfinite(r[2] - r[1]) else "n/a" for r in rows],
-        }
+        },
+        index=pd.Index([r[0] for r in rows], name="KPI"),
     )
+    return table
 
 
 def place_unit(

@@ -72,7 +72,7 @@ def body() -> None:
         )
         st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
     with right:
-        st.markdown("**Largest gaps** (incidents a year beyond the target of every base)")
+        st.markdown("**Largest gaps** (incidents not covered, by LSOA)")
         st.dataframe(
             gaps.drop(columns="geometry").head(15),
             hide_index=True,

@@ -48,6 +48,7 @@ def body() -> None:
         summary.busiest_district or "none",
         f"{summary.busiest_incidents:,} incidents" if summary.busiest_district else None,
         delta_color="off",
+        delta_arrow="off",
     )
 
     left, right = st.columns([3, 2])
@@ -61,16 +62,18 @@ def body() -> None:
             tiles=data.tiles,
             assets_url=data.assets_url,
         )
-        st_folium(m, height=400, use_container_width=True, returned_objects=[], key="overview_map")
+        st_folium(m, height=370, use_container_width=True, returned_objects=[], key="overview_map")
     with right:
         st.dataframe(
-            table.drop(columns=["Share of Kent (%)"]),
+            table,
             hide_index=True,
-            height=330,
+            height=318,
             width="stretch",
             column_config={
                 "Incidents": st.column_config.NumberColumn(format="localized"),
-                "Per 1,000 residents": st.column_config.NumberColumn(format="%.2f"),
+                "Per 1,000 residents": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
+                "Share of Kent (%)": None,
+                "Reached in target (%)": st.column_config.NumberColumn("In target", format="%.1f%%"),
             },
         )
         d1, d2 = st.columns(2)
@@ -79,9 +82,10 @@ def body() -> None:
         d2.download_button(
             "CSV", report.summary_csv(summary, table), "jru_summary.csv", "text/csv", icon=":material/table:"
         )
-    st.caption(
+    jru_cache.footer(
         f"{summary.as_of_line} Units: {data.scenario.name}"
-        f"{' (bases indicative)' if data.scenario.indicative else ''}. {boundaries.ATTRIBUTION}"
+        f"{' (bases indicative)' if data.scenario.indicative else ''}.",
+        boundaries.ATTRIBUTION,
     )
 
 

@@ -72,12 +72,7 @@ def _map_and_kpis(data: jru_cache.AppData, plan: scenario.Scenario, picks: objec
         before = jru_cache.plan_kpis(data, data.scenario)
         after = jru_cache.plan_kpis(data, plan)
         st.markdown("**KPIs: baseline and plan**")
-        st.dataframe(
-            planner.kpi_table(before, after, labels=("Baseline", "Plan")),
-            hide_index=True,
-            width="stretch",
-            key="kpi_table",
-        )
+        st.table(planner.kpi_table(before, after, labels=("Baseline", "Plan")))
         st.caption(
             "On LSOA demand (incidents at LSOA centroids); expected coverage uses Daskin's busy fraction."
         )
@@ -184,11 +179,7 @@ def _compare(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
     b = c2.selectbox("Scenario B", list(options), index=0, key="cmp_b")
     sa = options[a] or jru_cache.scenario_by_label(a)
     sb = options[b] or jru_cache.scenario_by_label(b)
-    st.dataframe(
-        planner.kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)),
-        hide_index=True,
-        width="stretch",
-    )
+    st.table(planner.kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)))
 
 
 def body() -> None:

@@ -172,10 +172,10 @@ def test_planner_place_candidate_changes_kpis() -> None:
     at.button[0].click()  # "Place unit there"
     at.run()
     _no_failure(at)
-    table = at.dataframe[0].value
-    row = table[table["KPI"] == "Units"].iloc[0]
+    table = at.table[0].value
+    row = table.loc["Units"]
     assert (row["Baseline"], row["Plan"]) == ("3", "4")
-    covered = table[table["KPI"] == "Incidents within target (%)"].iloc[0]
+    covered = table.loc["Incidents within target (%)"]
     assert float(covered["Plan"]) > float(covered["Baseline"])
     assert any(m.label == "Money saved a year" for m in at.metric)
 
