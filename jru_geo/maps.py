@@ -494,24 +494,24 @@ def heatmap_layer(
     cell_m: float = 250.0,
     name: str = "Incident density",
     assets_url: str | None = None,
-    radius: int = 14,
+    radius: int = 10,
 ) -> HeatMap:
     """A heat map of incidents binned to ``cell_m`` squares (one weighted point per busy square).
 
-    Weights are the square's count over the 99th-centile count, capped at 1, so one hotspot does not
+    Weights are the square's count over the 99.9th-centile count, capped at 1, so one hotspot does not
     wash out the rest. At 250 m, Kent has at most a few thousand busy squares, whatever the
     number of incidents.
     """
     ix, iy, counts, _ = _bin_points(incidents, cell_m)
     lat, lon = _latlon((ix + 0.5) * cell_m, (iy + 0.5) * cell_m)
-    cap = float(np.quantile(counts, 0.99)) if len(counts) else 1.0
+    cap = float(np.quantile(counts, 0.999)) if len(counts) else 1.0
     weight = np.round(np.minimum(counts / max(cap, 1.0), 1.0), 3)
     layer = HeatMap(
         np.column_stack([lat, lon, weight]).tolist(),
         name=name,
         radius=radius,
-        blur=12,
-        min_opacity=0.35,
+        blur=10,
+        min_opacity=0.25,
         gradient=_HEAT_GRADIENT,
     )
     if assets_url is not None:
