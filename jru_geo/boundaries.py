@@ -86,8 +86,10 @@ def load_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
     Returns
     -------
     GeoDataFrame
-        ``lsoa_code, lsoa_name, district_code, district_name, population, area_km2,
-        density_per_km2, centroid_e, centroid_n, geometry`` in EPSG:27700.
+        ``lsoa_code, lsoa_name, lsoa_name_2011, district_code, district_name, population,
+        area_km2, density_per_km2, centroid_e, centroid_n, geometry`` in EPSG:27700.
+        ``lsoa_name`` uses current district names ("Folkestone and Hythe 014B");
+        ``lsoa_name_2011`` is the official 2011 name ("Shepway 014B").
     """
     return _read_geo(settings.boundaries_dir / "kent_lsoas.geojson")
 

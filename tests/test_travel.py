@@ -289,7 +289,9 @@ def test_real_matrix_in_shared_data(shared_data: Path, kent_model: CalibratedMod
     lsoas = load_lsoas()
     committed = load_travel_matrix()
     hospitals = [c for c in committed.columns if c not in ("lsoa_code", "lsoa_name")]
-    real = raw.rename(columns={"LSOA": "lsoa_name"}).merge(lsoas[["lsoa_name", "lsoa_code"]], on="lsoa_name")
+    real = raw.rename(columns={"LSOA": "lsoa_name_2011"}).merge(
+        lsoas[["lsoa_name_2011", "lsoa_name", "lsoa_code"]], on="lsoa_name_2011"
+    )
     real = real[["lsoa_code", *hospitals]]
     assert len(real) >= 1000
     # the committed matrix is the same numbers
