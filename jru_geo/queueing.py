@@ -190,8 +190,29 @@ class HypercubeResult:
     state_probability: FloatArray | None
 
 
+class _CallTotals:
+    """Shares derived from weekly call totals, for the model and the simulation alike."""
+
+    offered_calls: FloatArray
+    dispatched_calls: FloatArray
+    lost_calls: FloatArray
+
+    @property
+    def dispatch_share(self) -> FloatArray:
+        """``(m, n)`` fraction of atom ``j``'s calls served by vehicle ``i`` (0 for an atom with none)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = self.dispatched_calls / self.offered_calls[:, None]
+        return np.where(self.offered_calls[:, None] > 0, share, 0.0)
+
+    @property
+    def loss_total(self) -> float:
+        """Share of all calls in the week that are lost (0 when there are none)."""
+        total = float(self.offered_calls.sum())
+        return float(self.lost_calls.sum()) / total if total > 0 else 0.0
+
+
 @dataclass(frozen=True)
-class ScheduleResult:
+class ScheduleResult(_CallTotals):
     """The hypercube over a repeating week of ``S`` slots (see :func:`hypercube_schedule`).
 
     Attributes
@@ -223,19 +244,6 @@ class ScheduleResult:
     method: str
     _all_busy: FloatArray | None
     _approx_factor: FloatArray | None
-
-    @property
-    def dispatch_share(self) -> FloatArray:
-        """``(m, n)`` fraction of atom ``j``'s calls served by vehicle ``i`` (0 for an atom with none)."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = self.dispatched_calls / self.offered_calls[:, None]
-        return np.where(self.offered_calls[:, None] > 0, share, 0.0)
-
-    @property
-    def loss_total(self) -> float:
-        """Share of all calls in the week that are lost (0 when there are none)."""
-        total = float(self.offered_calls.sum())
-        return float(self.lost_calls.sum()) / total if total > 0 else 0.0
 
     def all_busy_probability(self, slots: IntArray, vehicles: BoolArray) -> FloatArray:
         """Mean probability, during slot ``slots[k]``, that every vehicle in ``vehicles[k]`` is busy.
@@ -271,7 +279,7 @@ class ScheduleResult:
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(_CallTotals):
     """Estimates from :func:`simulate_schedule` over the measured weeks.
 
     Attributes mirror :class:`ScheduleResult`: ``busy_fraction (n,)``, ``offered_calls (m,)``,
@@ -285,19 +293,6 @@ class SimulationResult:
     lost_calls: FloatArray
     n_calls: int
     weeks: int
-
-    @property
-    def dispatch_share(self) -> FloatArray:
-        """``(m, n)`` fraction of atom ``j``'s simulated calls served by vehicle ``i``."""
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = self.dispatched_calls / self.offered_calls[:, None]
-        return np.where(self.offered_calls[:, None] > 0, share, 0.0)
-
-    @property
-    def loss_total(self) -> float:
-        """Share of simulated calls lost."""
-        total = float(self.offered_calls.sum())
-        return float(self.lost_calls.sum()) / total if total > 0 else 0.0
 
 
 # --------------------------------------------------------------------------------------------------

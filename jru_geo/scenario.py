@@ -555,15 +555,23 @@ def add_vehicle(scenario: Scenario, vehicle: Vehicle) -> Scenario:
 # Bases
 
 
-def _postcode_point(postcode: str, postcodes: pd.DataFrame, *, who: str) -> tuple[float, float]:
+def _lookup_postcode(postcode: str, postcodes: pd.DataFrame) -> tuple[float, float] | None:
+    """``(easting, northing)`` of a postcode in the table, or None when it is not there."""
     key = normalise_postcode(pd.Series([postcode])).iloc[0]
     if key not in postcodes.index:
+        return None
+    row = postcodes.loc[key]
+    return float(row["easting"]), float(row["northing"])
+
+
+def _postcode_point(postcode: str, postcodes: pd.DataFrame, *, who: str) -> tuple[float, float]:
+    point = _lookup_postcode(postcode, postcodes)
+    if point is None:
         raise ScenarioError(
             f"{who}: postcode {postcode!r} is not in the Kent postcode table (OS Code-Point Open); check "
             "it, or give the base as lat+lon or easting+northing instead"
         )
-    row = postcodes.loc[key]
-    return float(row["easting"]), float(row["northing"])
+    return point
 
 
 def _base_point(base: Base, postcodes: pd.DataFrame | None, *, who: str) -> tuple[float, float]:
@@ -754,16 +762,13 @@ def _candidate_point(
             )
         return (e, n, *_lat_lon(e, n))
     postcode = record["postcode"]
-    table = postcodes if postcodes is not None else load_postcodes()
-    key = normalise_postcode(pd.Series([postcode])).iloc[0]
-    if key not in table.index:
+    point = _lookup_postcode(postcode, postcodes if postcodes is not None else load_postcodes())
+    if point is None:
         raise CandidatesFileError(
             f"{where}, field postcode: got {postcode!r}, not in the Kent postcode table; check it or give "
             "lat and lon instead"
         )
-    hit = table.loc[key]
-    e, n = float(hit["easting"]), float(hit["northing"])
-    return (e, n, *_lat_lon(e, n))
+    return (*point, *_lat_lon(*point))
 
 
 def _lat_lon(easting: float, northing: float) -> tuple[float, float]:

@@ -38,6 +38,9 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from jru_geo.boundaries import DISTRICT_NAMES  # noqa: E402  (the script runs from a checkout)
+
 DATA = ROOT / "data"
 
 WHEELS = {
@@ -58,25 +61,13 @@ WHEELS = {
     ),
 }
 
-# Kent County Council's 12 districts plus Medway unitary: code -> current name.
-DISTRICTS = {
-    "E07000105": "Ashford",
-    "E07000106": "Canterbury",
-    "E07000107": "Dartford",
-    "E07000108": "Dover",
-    "E07000109": "Gravesham",
-    "E07000110": "Maidstone",
-    "E07000111": "Sevenoaks",
-    "E07000112": "Folkestone and Hythe",  # "Shepway" in 2011 data
-    "E07000113": "Swale",
-    "E07000114": "Thanet",
-    "E07000115": "Tonbridge and Malling",
-    "E07000116": "Tunbridge Wells",
-    "E06000035": "Medway",
-}
+# Kent County Council's 12 districts plus Medway unitary: code -> current name (E07000112 is
+# "Shepway" in 2011 data and shown as "Folkestone and Hythe").
+DISTRICTS = DISTRICT_NAMES
 
-# Kent Police stations, from their public front-counter addresses (kent.police.uk "find a police
-# station", 2025). Indicative JRU bases are marked in data/scenarios/kent_jru_2020.json.
+# Kent Police stations by the postcodes of their public addresses, as listed in the project's
+# coverage-engine issue (not re-checked against kent.police.uk here: no internet). Indicative JRU
+# bases are marked in data/scenarios/kent_jru_2020.json.
 POLICE_STATIONS = [
     ("Maidstone police station", "ME15 6NF"),
     ("Ashford police station", "TN23 1BT"),
