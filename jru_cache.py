@@ -12,22 +12,23 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from jru_geo import boundaries, demo, join, maps, scenario, travel
+from jru_geo import boundaries, coverage, demo, join, maps, placement, planning, report, scenario, travel
+from jru_geo.business import WEEKS_PER_YEAR
 from jru_geo.errors import JruGeoError
 from jru_geo.filters import IncidentFilter, apply_filter, describe_filter
-from jru_geo.incidents import CATEGORIES, ReadResult, read_incidents
+from jru_geo.incidents import CATEGORIES, IncidentFormat, ReadResult, read_incidents
 from jru_geo.settings import DEFAULT_SETTINGS
 
 __all__ = [
     "ASSETS_URL",
     "DEMO_SEED",
     "DEMO_YEAR",
+    "PLANNED",
     "Geography",
     "Loaded",
     "AppData",
@@ -35,9 +36,26 @@ __all__ = [
     "demo_data",
     "uploaded_data",
     "travel_model",
+    "bases_for",
+    "current_filter",
+    "current_loaded",
+    "tiles_enabled",
     "app_data",
+    "today",
     "run_page",
     "scenario_choices",
+    "scenario_by_label",
+    "scenario_json",
+    "coverage_result",
+    "coverage_for",
+    "covered_share_by_district",
+    "coverage_gaps_for",
+    "summary_png",
+    "plan_kpis",
+    "isochrones_for",
+    "recommend_for",
+    "compact_layout",
+    "footer",
 ]
 
 LOG = logging.getLogger("jru_geo.app")
@@ -126,7 +144,7 @@ def demo_data(seed: int = DEMO_SEED, year: int = DEMO_YEAR) -> Loaded:
 
 
 @st.cache_resource(show_spinner="Reading and joining the uploaded files...", max_entries=4)
-def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: str = "auto") -> Loaded:
+def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat = "auto") -> Loaded:
     """Read uploaded incident files and join them (cached on the bytes and the format).
 
     Raises
@@ -135,7 +153,7 @@ def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: str = "auto") -> Lo
         A file is not an incident file at all.
     """
     geo = geography()
-    result = read_incidents(list(files), fmt=fmt, postcodes=geo.postcodes)  # type: ignore[arg-type]
+    result = read_incidents(list(files), fmt=fmt, postcodes=geo.postcodes)
     joined = join.assign_areas(result.incidents, geo.districts, geo.lsoas)
     names = ", ".join(name for name, _ in files)
     return Loaded(
@@ -282,7 +300,7 @@ def today() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
-def run_page(body: Callable[[], Any], *, with_sidebar: bool = True) -> None:
+def run_page(body: Callable[[], None], *, with_sidebar: bool = True) -> None:
     """Run a page: shared layout and sidebar, then the body. A JruGeoError shows as an error message,
     anything else as a friendly one.
 
@@ -308,15 +326,14 @@ def run_page(body: Callable[[], Any], *, with_sidebar: bool = True) -> None:
         )
 
 
-def coverage_result(data: AppData) -> Any | None:
-    """Coverage of the filtered incidents by the scenario, or None while jru_geo.coverage is absent."""
-    try:
-        from jru_geo import coverage
-    except ImportError:
-        return None
-    return _coverage(
-        _data_key(data), data.filtered, scenario.scenario_to_json(data.scenario), data.travel_mode, coverage
-    )
+def coverage_result(data: AppData) -> coverage.CoverageResult:
+    """Coverage of the filtered incidents by the sidebar's scenario (the Coverage page's figures)."""
+    return coverage_for(data, data.scenario)
+
+
+def coverage_for(data: AppData, sc: scenario.Scenario) -> coverage.CoverageResult:
+    """Coverage of the filtered incidents by any scenario (cached on data key + scenario JSON + model)."""
+    return _coverage(_data_key(data), data.filtered, scenario.scenario_to_json(sc), data.travel_mode)
 
 
 def _data_key(data: AppData) -> str:
@@ -325,28 +342,27 @@ def _data_key(data: AppData) -> str:
     return f"{source}|{data.flt!r}"
 
 
-@st.cache_resource(show_spinner="Computing coverage...", max_entries=16)
-def _coverage(key: str, _incidents: gpd.GeoDataFrame, scenario_json: str, mode: str, _module: Any) -> Any:
-    sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
-    return _module.compute_coverage(_incidents, sc, travel_model(mode))  # type: ignore[arg-type]
+@st.cache_resource(show_spinner="Computing coverage (shifts and busy units)...", max_entries=32)
+def _coverage(
+    key: str, _incidents: gpd.GeoDataFrame, scenario_json_text: str, mode: travel.TravelMode
+) -> coverage.CoverageResult:
+    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+    geo = geography()
+    return coverage.compute_coverage(
+        _incidents, sc, travel_model(mode), postcodes=geo.postcodes, lsoas=geo.lsoas
+    )
 
 
-def covered_share_by_district(result: Any | None) -> pd.Series | None:
-    """Share (0-1) of each district's incidents reached within target, indexed by district code."""
-    if result is None:
-        return None
-    table = getattr(result, "by_district", None)
-    if table is None or "district_code" not in table.columns:
-        return None
-    column = next((c for c in ("coverage_in_hours", "coverage_geographic") if c in table.columns), None)
-    return None if column is None else table.set_index("district_code")[column]
+def covered_share_by_district(result: coverage.CoverageResult) -> pd.Series:
+    """Share (0-1) of each district's incidents reached within target (in hours), by district code."""
+    return result.by_district.set_index("district_code")["coverage_in_hours"]
 
 
 @st.cache_data(show_spinner="Drawing the summary...", max_entries=16)
-def summary_png(summary: Any, table: pd.DataFrame, rates: pd.DataFrame, scenario_json: str) -> bytes:
+def summary_png(
+    summary: report.Summary, table: pd.DataFrame, rates: pd.DataFrame, scenario_json: str
+) -> bytes:
     """The Overview's PNG export (cached on the figures it shows)."""
-    from jru_geo import report
-
     geo = geography()
     sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
     return report.summary_png(
@@ -377,81 +393,70 @@ def compact_layout() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Planning (LSOA demand) and catchments
+# Planning and catchments
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _problem(key: str, _incidents: gpd.GeoDataFrame) -> Any:
-    from jru_geo import planner
-
-    return planner.planning_problem(geography().lsoas, _incidents)
-
-
-def planning_problem(data: AppData) -> Any:
-    """LSOA demand of the filtered incidents (cached on the data and filter)."""
-    return _problem(_data_key(data), data.filtered)
-
-
-@st.cache_resource(show_spinner="Computing the fleet's KPIs...", max_entries=64)
-def _kpis(key: str, _problem_obj: Any, scenario_json_text: str, mode: str) -> Any:
-    from jru_geo import planner
-
-    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
-    return planner.plan_kpis(_problem_obj, bases_for(sc), travel_model(mode))  # type: ignore[arg-type]
-
-
-def plan_kpis(data: AppData, sc: scenario.Scenario) -> Any:
-    """Planner KPIs of a scenario on the current demand."""
-    return _kpis(_data_key(data), planning_problem(data), scenario_json(sc), data.travel_mode)
+def plan_kpis(data: AppData, sc: scenario.Scenario) -> planning.PlanKpis:
+    """Planner KPIs of a scenario: read off its (cached) coverage, the Coverage page's engine."""
+    return planning.PlanKpis.from_coverage(coverage_for(data, sc))
 
 
 @st.cache_resource(show_spinner="Drawing catchments...", max_entries=16)
-def isochrones_for(scenario_json_text: str, cutoffs_min: tuple[float, ...], mode: str) -> gpd.GeoDataFrame:
+def isochrones_for(
+    scenario_json_text: str, cutoffs_min: tuple[float, ...], mode: travel.TravelMode
+) -> gpd.GeoDataFrame:
     """Catchment polygons of a scenario's bases at the cut-offs (cached)."""
     sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
-    return travel.isochrones(travel_model(mode), bases_for(sc), list(cutoffs_min), clip=geography().outline)  # type: ignore[arg-type]
-
-
-@st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16)
-def _gaps(key: str, _problem_obj: Any, scenario_json_text: str, mode: str) -> gpd.GeoDataFrame:
-    from jru_geo import planner
-
-    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
-    return planner.uncovered_lsoas(_problem_obj, geography().lsoas, bases_for(sc), travel_model(mode))  # type: ignore[arg-type]
-
-
-def gaps_for(data: AppData) -> gpd.GeoDataFrame:
-    """LSOAs with incidents beyond target, ranked (the gaps layer)."""
-    return _gaps(_data_key(data), planning_problem(data), scenario_json(data.scenario), data.travel_mode)
+    return travel.isochrones(travel_model(mode), bases_for(sc), list(cutoffs_min), clip=geography().outline)
 
 
 @st.cache_resource(show_spinner="Finding the best sites (exact optimiser)...", max_entries=16)
 def _recommend(
-    key: str, _problem_obj: Any, scenario_json_text: str, mode: str, k: int, objective: str, grid: bool
-) -> Any:
-    from jru_geo import placement, planner
-
+    key: str,
+    _incidents: gpd.GeoDataFrame,
+    scenario_json_text: str,
+    mode: travel.TravelMode,
+    k: int,
+    objective: placement.Objective,
+    grid: bool,
+    busy_fraction: float,
+    span_weeks: float,
+) -> planning.PlanResult:
     sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
-    cands = geography().candidates
-    if grid:
-        cells = placement.candidate_grid(geography().outline, cell_m=2000)
-        cands = pd.concat(
-            [cands, pd.DataFrame(cells.drop(columns="geometry")).assign(kind="grid")], ignore_index=True
-        )
-    return planner.recommend_units(
-        _problem_obj,
-        bases_for(sc),
-        cands,
+    geo = geography()
+    cands = planning.candidate_table(
+        "both" if grid else "sites", outline=geo.outline, sites=geo.candidates, cell_m=2000.0
+    )
+    return planning.plan_new_units(
+        _incidents,
+        sc,
         travel_model(mode),
-        k=k,  # type: ignore[arg-type]
+        cands,
+        lsoas=geo.lsoas,
+        k=k,
         objective=objective,
-    )  # type: ignore[arg-type]
+        busy_fraction=busy_fraction,
+        span_weeks=span_weeks,
+        postcodes=geo.postcodes,
+    )
 
 
-def recommend_for(data: AppData, sc: scenario.Scenario, *, k: int, objective: str, grid: bool) -> Any:
-    """Recommended next units for a scenario: (picks, curve, recommendation)."""
+def recommend_for(
+    data: AppData, sc: scenario.Scenario, *, k: int, objective: placement.Objective, grid: bool
+) -> planning.PlanResult:
+    """The next ``k`` units for a scenario; MEXCLP's busy fraction is the scenario's coverage
+    :attr:`~jru_geo.coverage.CoverageResult.system_busy_fraction` (capped at 0.99)."""
+    base = coverage_for(data, sc)
     return _recommend(
-        _data_key(data), planning_problem(data), scenario_json(sc), data.travel_mode, k, objective, grid
+        _data_key(data),
+        data.filtered,
+        scenario_json(sc),
+        data.travel_mode,
+        k,
+        objective,
+        grid,
+        min(base.system_busy_fraction, 0.99),
+        base.span_weeks,
     )
 
 
@@ -465,15 +470,23 @@ def scenario_by_label(label: str) -> scenario.Scenario:
 
 
 @st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16)
-def _coverage_gaps(key: str, scenario_json_text: str, mode: str, _result: Any) -> gpd.GeoDataFrame:
-    from jru_geo import coverage
-
+def _coverage_gaps(
+    key: str, scenario_json_text: str, mode: travel.TravelMode, _result: coverage.CoverageResult
+) -> gpd.GeoDataFrame:
     _grid, lsoa_gaps = coverage.coverage_gaps(_result, lsoas=geography().lsoas)
-    return lsoa_gaps[lsoa_gaps["uncovered"] > 0]
+    ranked = lsoa_gaps[lsoa_gaps["uncovered"] > 0]
+    return ranked.assign(
+        uncovered_per_year=ranked["uncovered_per_week"] * WEEKS_PER_YEAR,
+        main_gap=ranked["main_gap"].map(_GAP_LABELS).fillna(ranked["main_gap"]),
+    )
 
 
-def coverage_gaps_for(data: AppData, result: Any) -> gpd.GeoDataFrame:
-    """LSOAs ranked by demand not covered (not reached, out of hours, lost to busy units)."""
+_GAP_LABELS = {"not_reached": "not reached", "out_of_hours": "out of hours", "lost_to_busy": "units busy"}
+
+
+def coverage_gaps_for(data: AppData, result: coverage.CoverageResult) -> gpd.GeoDataFrame:
+    """LSOAs ranked by demand not covered (not reached, out of hours, lost to busy units), from
+    :func:`jru_geo.coverage.coverage_gaps`, with ``uncovered_per_year`` for the map."""
     return _coverage_gaps(_data_key(data), scenario_json(data.scenario), data.travel_mode, result)
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import maps, report
+from jru_geo import maps, planning, report
 
 EXPLAIN = {
     "geographic": "Share of incidents inside some unit's catchment: a unit based there could reach them "
@@ -23,28 +23,22 @@ def body() -> None:
     if data.loaded.synthetic:
         st.caption(":orange-badge[Synthetic demo data] Not real incidents.")
     result = jru_cache.coverage_result(data)
-    kpis = jru_cache.plan_kpis(data, data.scenario)
+    kpis = planning.PlanKpis.from_coverage(result)
     c1, c2, c3, c4 = st.columns(4)
-    if result is not None:
-        c1.metric("Geographic", report.format_share(result.coverage_geographic), help=EXPLAIN["geographic"])
-        c2.metric("In hours", report.format_share(result.coverage_in_hours), help=EXPLAIN["in_hours"])
-        c3.metric("Expected", report.format_share(result.coverage_expected), help=EXPLAIN["expected"])
-    else:
-        c1.metric(
-            "Geographic (LSOA demand)", report.format_share(kpis.covered_share), help=EXPLAIN["geographic"]
-        )
-        c2.metric("In hours", "pending", help=EXPLAIN["in_hours"])
-        c3.metric("Expected (Daskin)", report.format_share(kpis.expected_share), help=EXPLAIN["expected"])
-    busy = result.system_busy_fraction if result is not None else kpis.busy_fraction
+    c1.metric("Geographic", report.format_share(kpis.coverage_geographic), help=EXPLAIN["geographic"])
+    c2.metric("In hours", report.format_share(kpis.coverage_in_hours), help=EXPLAIN["in_hours"])
+    c3.metric("Expected", report.format_share(kpis.coverage_expected), help=EXPLAIN["expected"])
     c4.metric(
         "Fleet busy fraction",
-        report.format_share(busy),
+        report.format_share(kpis.fleet_busy_fraction),
         help="Daskin's q: share of on-shift time the fleet would spend on jobs (job + travel).",
     )
     st.caption(
         f"**Geographic**: {EXPLAIN['geographic']} **In hours**: {EXPLAIN['in_hours']} "
         f"**Expected**: {EXPLAIN['expected']} Target {kpis.target_min:.0f} min; "
-        f"mean response to the nearest base {kpis.mean_response_min:.1f} min."
+        f"mean response to the nearest unit {kpis.mean_response_min:.1f} min; "
+        f"population within target {report.format_share(kpis.population_share)}; "
+        f"{kpis.jobs_per_shift:.1f} jobs per shift (fleet mean)."
     )
 
     left, right = st.columns([3, 2])
@@ -59,7 +53,7 @@ def body() -> None:
             if cutoffs
             else None
         )
-        gaps = jru_cache.gaps_for(data)
+        gaps = jru_cache.coverage_gaps_for(data, result)
         m = maps.coverage_map(
             data.bases,
             districts=geo.districts,
@@ -72,59 +66,42 @@ def body() -> None:
         )
         st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
     with right:
-        st.markdown("**Largest gaps** (incidents not covered, by LSOA)")
+        st.markdown("**Largest gaps** (incidents a year not covered, by LSOA)")
         st.dataframe(
-            gaps.drop(columns="geometry").head(15),
+            gaps[["rank", "lsoa_name", "district_name", "uncovered_per_year", "main_gap"]].head(15),
             hide_index=True,
             height=260,
             width="stretch",
             column_config={
                 "rank": "#",
-                "lsoa_code": None,
                 "lsoa_name": "LSOA",
                 "district_name": "District",
-                "uncovered_per_year": "Incidents/yr",
-                "nearest_min": "Nearest (min)",
+                "uncovered_per_year": st.column_config.NumberColumn("Incidents/yr", format="%.1f"),
+                "main_gap": "Main reason",
             },
         )
-        if result is not None:
-            st.markdown("**By district** (shares of incidents)")
-            st.dataframe(
-                result.by_district[
-                    [
-                        "district_name",
-                        "incidents",
-                        "coverage_geographic",
-                        "coverage_in_hours",
-                        "coverage_expected",
-                    ]
-                ],
-                hide_index=True,
-                width="stretch",
-                height=200,
-                column_config={
-                    "district_name": "District",
-                    "incidents": "Incidents",
-                    "coverage_geographic": st.column_config.NumberColumn("Geographic", format="percent"),
-                    "coverage_in_hours": st.column_config.NumberColumn("In hours", format="percent"),
-                    "coverage_expected": st.column_config.NumberColumn("Expected", format="percent"),
-                },
-            )
-        else:
-            st.markdown("**Units**")
-            st.dataframe(
-                data.bases.drop(columns="geometry"),
-                hide_index=True,
-                width="stretch",
-                column_config={
-                    "vehicle_id": "Id",
-                    "name": "Name",
-                    "target_min": "Target (min)",
-                    "job_min": "Job (min)",
-                    "weekly_hours": "Hours/week",
-                    "base_label": "Base",
-                },
-            )
+        st.markdown("**By district** (shares of incidents)")
+        st.dataframe(
+            result.by_district[
+                [
+                    "district_name",
+                    "incidents",
+                    "coverage_geographic",
+                    "coverage_in_hours",
+                    "coverage_expected",
+                ]
+            ],
+            hide_index=True,
+            width="stretch",
+            height=200,
+            column_config={
+                "district_name": "District",
+                "incidents": "Incidents",
+                "coverage_geographic": st.column_config.NumberColumn("Geographic", format="percent"),
+                "coverage_in_hours": st.column_config.NumberColumn("In hours", format="percent"),
+                "coverage_expected": st.column_config.NumberColumn("Expected", format="percent"),
+            },
+        )
 
 
 jru_cache.run_page(body)

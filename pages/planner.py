@@ -1,5 +1,9 @@
 """Planner: place a unit by clicking the map or picking a site, see every KPI against the baseline,
-recommend the next units, the business case, save/load and compare scenarios."""
+recommend the next units, the business case, save/load and compare scenarios.
+
+Every KPI comes from the same coverage engine as the Coverage page (jru_geo.coverage via
+jru_cache.coverage_for), so the baseline column equals the Coverage page's figures.
+"""
 
 from __future__ import annotations
 
@@ -8,36 +12,48 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import maps, planner, scenario
+from jru_geo import maps, planning, scenario
 from jru_geo.business import BusinessAssumptions
 
 PLANNED = jru_cache.PLANNED
+
+KPI_NOTE = (
+    "Same engine as the Coverage page: each incident at its own place and time, units only on shift, "
+    "busy units from Larson's hypercube queueing model."
+)
 
 
 def _planned_scenario(base: scenario.Scenario) -> scenario.Scenario:
     plan = base
     for unit in st.session_state.get(PLANNED, []):
-        plan = planner.place_unit(plan, easting=unit["easting"], northing=unit["northing"], name=unit["name"])
+        plan = planning.place_unit(
+            plan,
+            easting=unit.get("easting"),
+            northing=unit.get("northing"),
+            lat=unit.get("lat"),
+            lon=unit.get("lon"),
+            name=unit["name"],
+        )
     return plan
 
 
-def _add_unit(easting: float, northing: float, name: str) -> None:
+def _add_unit(name: str, **where: float) -> None:
     units = list(st.session_state.get(PLANNED, []))
-    units.append({"easting": easting, "northing": northing, "name": name})
+    units.append({"name": name, **where})
     st.session_state[PLANNED] = units
 
 
 def _place_controls(data: jru_cache.AppData) -> None:
     cands = data.geo.candidates
-    c1, c2, c3 = st.columns([3, 1, 1])
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     site = c1.selectbox(
         "Or pick a candidate site", ["(choose)"] + cands["name"].astype(str).tolist(), key="plan_site"
     )
-    if c2.button("Place unit there", disabled=site == "(choose)"):
+    if c2.button("Place unit there", disabled=site == "(choose)", key="plan_place"):
         row = cands[cands["name"].astype(str) == site].iloc[0]
-        _add_unit(float(row["easting"]), float(row["northing"]), f"New unit at {site}")
+        _add_unit(f"New unit at {site}", easting=float(row["easting"]), northing=float(row["northing"]))
         st.rerun()
-    if c3.button("Clear new units", disabled=not st.session_state.get(PLANNED)):
+    if c3.button("Clear new units", disabled=not st.session_state.get(PLANNED), key="plan_clear"):
         st.session_state[PLANNED] = []
         st.session_state["plan_last_click"] = None
         st.rerun()
@@ -46,7 +62,7 @@ def _place_controls(data: jru_cache.AppData) -> None:
 def _map_and_kpis(data: jru_cache.AppData, plan: scenario.Scenario, picks: object) -> None:
     new_bases = jru_cache.bases_for(plan)
     new_only = new_bases[~new_bases["vehicle_id"].isin(data.bases["vehicle_id"])]
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
         m = maps.planner_map(
             data.bases,
@@ -65,17 +81,15 @@ def _map_and_kpis(data: jru_cache.AppData, plan: scenario.Scenario, picks: objec
         click = (out or {}).get("last_clicked")
         if click and click != st.session_state.get("plan_last_click"):
             st.session_state["plan_last_click"] = click
-            e, n = planner.lonlat_to_bng(float(click["lng"]), float(click["lat"]))
-            _add_unit(e, n, f"New unit {len(st.session_state.get(PLANNED, [])) + 1}")
+            number = len(st.session_state.get(PLANNED, [])) + 1
+            _add_unit(f"New unit {number}", lat=float(click["lat"]), lon=float(click["lng"]))
             st.rerun()
+        _place_controls(data)
     with right:
         before = jru_cache.plan_kpis(data, data.scenario)
         after = jru_cache.plan_kpis(data, plan)
-        st.markdown("**KPIs: baseline and plan**")
-        st.table(planner.kpi_table(before, after, labels=("Baseline", "Plan")))
-        st.caption(
-            "On LSOA demand (incidents at LSOA centroids); expected coverage uses Daskin's busy fraction."
-        )
+        st.table(planning.kpi_table(before, after, labels=("Baseline", "Plan")))
+        st.caption(f"{KPI_NOTE} Target {before.target_min:.0f} min. Filters: {data.filter_note}.")
         st.download_button(
             "Save plan as scenario (JSON)",
             jru_cache.scenario_json(plan).encode("utf-8"),
@@ -96,42 +110,56 @@ def _recommend(data: jru_cache.AppData) -> object:
         format_func=lambda o: {"mexclp": "expected (busy-aware)", "mclp": "within target"}[o],
     )
     grid = c3.toggle("Add a 2 km grid of sites", key="rec_grid")
-    if not c4.button("Recommend", type="primary"):
+    if not c4.button("Recommend", type="primary", key="rec_go"):
         return st.session_state.get("rec_result")
-    picks, curve, _ = jru_cache.recommend_for(
-        data, data.scenario, k=int(k), objective=str(objective), grid=bool(grid)
-    )
-    st.session_state["rec_result"] = (picks, curve)
+    result = jru_cache.recommend_for(data, data.scenario, k=int(k), objective=objective, grid=bool(grid))
+    st.session_state["rec_result"] = (result.picks, result.curve, result.busy_fraction, objective)
     return st.session_state["rec_result"]
 
 
 def _show_recommendation(result: object) -> None:
     if not result:
         return
-    picks, curve = result  # type: ignore[misc]
+    picks, curve, busy, objective = result  # type: ignore[misc]
     left, right = st.columns(2)
     with left:
+        gain = "Expected gain (incidents/yr)" if objective == "mexclp" else "Gain (incidents/yr)"
         st.dataframe(
-            picks[["rank", "name", "kind", "gain_per_year", "gain_pct"]],
+            picks[["rank", "name", "kind", "gain_per_year", "gain_fraction"]],
             hide_index=True,
             width="stretch",
-            column_config={"rank": "#", "gain_per_year": "Gain (incidents/yr)", "gain_pct": "Gain (%)"},
+            column_config={
+                "rank": "#",
+                "gain_per_year": gain,
+                "gain_fraction": st.column_config.NumberColumn("Gain (% of demand)", format="percent"),
+            },
         )
         choice = st.selectbox("Add a recommended site to the plan", picks["name"].tolist(), key="rec_pick")
         if st.button("Add to plan"):
             row = picks[picks["name"] == choice].iloc[0]
-            _add_unit(float(row["easting"]), float(row["northing"]), f"New unit at {choice}")
+            _add_unit(f"New unit at {choice}", easting=float(row["easting"]), northing=float(row["northing"]))
             st.rerun()
     with right:
         chart = (
             alt.Chart(curve)
             .mark_line(point=True, color="#009E73")
             .encode(
-                x=alt.X("new_units:O", title="New units"), y=alt.Y("coverage_pct:Q", title="Coverage (%)")
+                x=alt.X("new_units:O", title="New units"),
+                y=alt.Y("coverage_pct:Q", title="Demand covered (%)"),
             )
-            .properties(height=200, title="Coverage against number of new units (marginal gain)")
+            .properties(height=200, title="Optimiser's objective against number of new units")
         )
         st.altair_chart(chart, width="stretch")
+    detail = (
+        f"Daskin's expected coverage with every unit busy {busy:.0%} of the time (the baseline fleet "
+        "busy fraction)"
+        if objective == "mexclp"
+        else "incidents within target of some unit"
+    )
+    st.caption(
+        f"The optimiser ranks sites on incidents per LSOA at the LSOA centroid: {detail}. Add a site to "
+        "the plan to see its effect on the KPIs above."
+    )
 
 
 def _business_case(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
@@ -156,19 +184,18 @@ def _business_case(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
         jobs_per_shift=jobs,
         services_saving_time=int(services),
     )
-    case = planner.new_unit_business_case(
-        jru_cache.planning_problem(data),
-        data.bases,
-        jru_cache.bases_for(plan),
-        jru_cache.travel_model(data.travel_mode),
-        assumptions=assumptions,
+    case = planning.new_unit_business_case(
+        jru_cache.coverage_result(data), jru_cache.coverage_for(data, plan), assumptions=assumptions
     )
     b1, b2, b3, b4 = st.columns(4)
     b1.metric("Incidents attended a year", f"{case.incidents_per_year:,.0f}")
     b2.metric("Crew hours a year", f"{case.crew_hours_per_year:,.0f}")
     b3.metric("Service hours saved a year", f"{case.total_hours_saved:,.0f}")
     b4.metric("Money saved a year", f"£{case.money_saved_gbp:,.0f}")
-    st.caption(" ".join(case.notes))
+    st.caption(
+        "Incidents attended: the calls the hypercube dispatch model sends to the new unit(s) in the plan. "
+        + " ".join(case.notes)
+    )
 
 
 def _compare(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
@@ -179,14 +206,16 @@ def _compare(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
     b = c2.selectbox("Scenario B", list(options), index=0, key="cmp_b")
     sa = options[a] or jru_cache.scenario_by_label(a)
     sb = options[b] or jru_cache.scenario_by_label(b)
-    st.table(planner.kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)))
+    st.table(planning.kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)))
 
 
 def body() -> None:
     data = jru_cache.app_data()
     st.markdown(f"### Planner: {data.scenario.name}")
-    st.caption("Click the map to place a new unit there (it copies the first unit's shifts and target).")
-    _place_controls(data)
+    st.caption(
+        "Click the map to place a new unit there (it copies the first unit's shifts and target); "
+        "the table compares every KPI with the baseline."
+    )
     plan = _planned_scenario(data.scenario)
     result = st.session_state.get("rec_result")
     _map_and_kpis(data, plan, result[0] if result else None)

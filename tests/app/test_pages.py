@@ -169,15 +169,61 @@ def test_planner_place_candidate_changes_kpis() -> None:
     _no_failure(at)
     at.selectbox(key="plan_site").set_value("Maidstone police station")
     at.run()
-    at.button[0].click()  # "Place unit there"
+    at.button(key="plan_place").click()
     at.run()
     _no_failure(at)
     table = at.table[0].value
     row = table.loc["Units"]
     assert (row["Baseline"], row["Plan"]) == ("3", "4")
-    covered = table.loc["Incidents within target (%)"]
-    assert float(covered["Plan"]) > float(covered["Baseline"])
+    for kpi in ("Geographic: incidents within target (%)", "Population within target (%)"):
+        assert float(table.loc[kpi, "Plan"]) > float(table.loc[kpi, "Baseline"]), kpi
     assert any(m.label == "Money saved a year" for m in at.metric)
+
+
+def test_planner_baseline_equals_coverage_page_and_jru_geo() -> None:
+    """One engine: the Planner's baseline column shows the Coverage page's figures for the same
+    data and filters, and both equal jru_geo.coverage computed here."""
+    from jru_geo import coverage, planning
+    from jru_geo.travel import make_model
+
+    result = coverage.compute_coverage(
+        _demo_joined(), scenario.load_default_scenario(), make_model("calibrated")
+    )
+    kpis = planning.PlanKpis.from_coverage(result)
+    at = _app()
+    at.switch_page("pages/coverage.py")
+    at.run()
+    _no_failure(at)
+    on_coverage = _metrics(at)
+    at.switch_page("pages/planner.py")
+    at.run()
+    _no_failure(at)
+    baseline = at.table[0].value["Baseline"]
+    pairs = {
+        "Geographic": "Geographic: incidents within target (%)",
+        "In hours": "In hours: and a unit on shift (%)",
+        "Expected": "Expected: and a unit free (%)",
+        "Fleet busy fraction": "Fleet busy fraction (%)",
+    }
+    for metric, row in pairs.items():
+        assert on_coverage[metric] == f"{baseline[row]}%", metric
+    assert on_coverage["Geographic"] == report.format_share(result.coverage_geographic)
+    assert on_coverage["Fleet busy fraction"] == report.format_share(result.system_busy_fraction)
+    assert baseline["Population within target (%)"] == f"{100 * kpis.population_share:.1f}"
+    assert baseline["Mean response, nearest unit (min)"] == f"{kpis.mean_response_min:.1f}"
+    assert baseline["Units"] == "3"
+
+
+def test_planner_recommend_shows_picks_from_plan_new_units() -> None:
+    at = _app()
+    at.switch_page("pages/planner.py")
+    at.run()
+    at.number_input(key="rec_k").set_value(1)
+    at.button(key="rec_go").click()
+    at.run()
+    _no_failure(at)
+    picks = at.dataframe[0].value
+    assert len(picks) == 1 and picks["gain_per_year"].iloc[0] > 0
 
 
 def test_pages_import_only_streamlit_jru_geo_and_chart_libraries() -> None:
