@@ -68,7 +68,7 @@ def body() -> None:
     with right:
         st.markdown("**Largest gaps** (incidents a year not covered, by LSOA)")
         st.dataframe(
-            gaps[["rank", "lsoa_name", "district_name", "uncovered_per_year", "main_gap"]].head(15),
+            gaps[["rank", "lsoa_name", "uncovered_per_year", "main_gap", "district_name"]].head(15),
             hide_index=True,
             height=260,
             width="stretch",

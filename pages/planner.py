@@ -45,15 +45,17 @@ def _add_unit(name: str, **where: float) -> None:
 
 def _place_controls(data: jru_cache.AppData) -> None:
     cands = data.geo.candidates
-    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-    site = c1.selectbox(
+    site = st.selectbox(
         "Or pick a candidate site", ["(choose)"] + cands["name"].astype(str).tolist(), key="plan_site"
     )
-    if c2.button("Place unit there", disabled=site == "(choose)", key="plan_place"):
+    c2, c3 = st.columns(2)
+    if c2.button("Place unit there", disabled=site == "(choose)", key="plan_place", width="stretch"):
         row = cands[cands["name"].astype(str) == site].iloc[0]
         _add_unit(f"New unit at {site}", easting=float(row["easting"]), northing=float(row["northing"]))
         st.rerun()
-    if c3.button("Clear new units", disabled=not st.session_state.get(PLANNED), key="plan_clear"):
+    if c3.button(
+        "Clear new units", disabled=not st.session_state.get(PLANNED), key="plan_clear", width="stretch"
+    ):
         st.session_state[PLANNED] = []
         st.session_state["plan_last_click"] = None
         st.rerun()
@@ -100,7 +102,7 @@ def _map_and_kpis(data: jru_cache.AppData, plan: scenario.Scenario, picks: objec
 
 def _recommend(data: jru_cache.AppData) -> object:
     st.markdown("#### Recommend the next unit(s)")
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+    c1, c2, c3, c4 = st.columns([1, 2, 2, 1], vertical_alignment="bottom")
     k = c1.number_input("New units", min_value=1, max_value=5, value=2, key="rec_k")
     objective = c2.radio(
         "Objective",
@@ -121,19 +123,20 @@ def _show_recommendation(result: object) -> None:
     if not result:
         return
     picks, curve, busy, objective = result  # type: ignore[misc]
+    gain = "Expected gain (incidents/yr)" if objective == "mexclp" else "Gain (incidents/yr)"
+    st.dataframe(
+        picks[["rank", "name", "gain_per_year", "gain_fraction"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "rank": st.column_config.NumberColumn("#", width="small"),
+            "name": "Site",
+            "gain_per_year": st.column_config.NumberColumn(gain, format="%.0f"),
+            "gain_fraction": st.column_config.NumberColumn("Gain (% of demand)", format="percent"),
+        },
+    )
     left, right = st.columns(2)
     with left:
-        gain = "Expected gain (incidents/yr)" if objective == "mexclp" else "Gain (incidents/yr)"
-        st.dataframe(
-            picks[["rank", "name", "kind", "gain_per_year", "gain_fraction"]],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "rank": "#",
-                "gain_per_year": gain,
-                "gain_fraction": st.column_config.NumberColumn("Gain (% of demand)", format="percent"),
-            },
-        )
         choice = st.selectbox("Add a recommended site to the plan", picks["name"].tolist(), key="rec_pick")
         if st.button("Add to plan"):
             row = picks[picks["name"] == choice].iloc[0]
@@ -144,11 +147,12 @@ def _show_recommendation(result: object) -> None:
             alt.Chart(curve)
             .mark_line(point=True, color="#009E73")
             .encode(
-                x=alt.X("new_units:O", title="New units"),
+                x=alt.X("new_units:O", title="New units", axis=alt.Axis(labelAngle=0)),
                 y=alt.Y("coverage_pct:Q", title="Demand covered (%)"),
             )
-            .properties(height=200, title="Optimiser's objective against number of new units")
+            .properties(height=200)
         )
+        st.caption("Optimiser's objective by number of new units (the marginal-gain curve)")
         st.altair_chart(chart, width="stretch")
     detail = (
         f"Daskin's expected coverage with every unit busy {busy:.0%} of the time (the baseline fleet "
