@@ -62,9 +62,13 @@ def _json_default(value: object) -> object:
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
-    from jru_geo import boundaries, planning, scenario
+    from jru_geo import boundaries, coverage, planning, scenario
 
     joined, scen, model, lsoas = _load_inputs(args)
+    busy = args.busy_fraction
+    if busy is None:  # MEXCLP's q: the baseline fleet's busy fraction from the coverage engine
+        baseline = coverage.compute_coverage(joined[joined["in_kent"]], scen, model, lsoas=lsoas)
+        busy = min(baseline.system_busy_fraction, 0.99)
     user_sites = scenario.read_candidates(args.candidates) if args.candidates else None
     candidates = planning.candidate_table(args.sites, outline=boundaries.load_outline(), sites=user_sites)
     plan = planning.plan_new_units(
@@ -76,7 +80,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         k=args.new,
         objective=args.objective,
         target_min=args.target_min,
-        busy_fraction=args.busy_fraction,
+        busy_fraction=busy,
     )
     rec = plan.recommendation
     out = {
@@ -84,6 +88,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         "objective": rec.objective,
         "objective_fraction": rec.objective_fraction,
         "objective_kind": rec.objective_kind,
+        "busy_fraction": busy,
         "baseline": rec.baseline,
         "curve": list(rec.curve),
         "exact": rec.exact,
@@ -178,7 +183,9 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument("--target-min", type=float, help="response target in minutes (default: scenario's)")
     p.add_argument(
-        "--busy-fraction", type=float, default=0.5, help="MEXCLP: share of time a unit is busy (default 0.5)"
+        "--busy-fraction",
+        type=float,
+        help="MEXCLP: share of time a unit is busy (default: the baseline fleet's, from the coverage engine)",
     )
     p.set_defaults(handler=_cmd_recommend)
 

@@ -819,7 +819,7 @@ def coverage_map(
         legend.add_to(m)
     if gaps is not None and len(gaps):
         layer, legend = gaps_layer(
-            gaps, value_col=gap_value_col, label_col=gap_label_col, unit="incidents a year beyond target"
+            gaps, value_col=gap_value_col, label_col=gap_label_col, unit="incidents a year not covered"
         )
         layer.add_to(m)
         legend.position = "bottomright"

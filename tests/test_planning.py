@@ -358,6 +358,15 @@ def test_recommend_cli_json(capsys):
     assert np.all(np.diff(out["curve"]) >= 0)
 
 
+def test_recommend_cli_mexclp_uses_the_baseline_busy_fraction(capsys):
+    assert main(["coverage"]) == 0
+    baseline = json.loads(capsys.readouterr().out)["system_busy_fraction"]
+    assert main(["recommend", "--new", "1", "--objective", "mexclp"]) == 0
+    assert json.loads(capsys.readouterr().out)["busy_fraction"] == pytest.approx(baseline)
+    assert main(["recommend", "--new", "1", "--objective", "mexclp", "--busy-fraction", "0.3"]) == 0
+    assert json.loads(capsys.readouterr().out)["busy_fraction"] == 0.3
+
+
 def test_recommend_cli_user_candidates_and_bad_files(tmp_path, capsys):
     cands = tmp_path / "c.csv"
     cands.write_text("name,lat,lon\nAshford <b>x</b>,51.1477,0.8720\nMargate,51.3914,1.3843\n")
