@@ -29,31 +29,87 @@ ConcreteFormat = Literal["policeuk", "stats19", "generic"]
 
 GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
-        "incident_id", "id", "incident_number", "incident_no", "incident_ref", "incident_reference",
-        "incident", "cad_id", "cad_number", "cad_no", "cad_ref", "cad_reference", "call_id",
-        "call_number", "event_id", "event_number", "log_id", "log_number", "reference", "ref",
-        "crime_id", "accident_index", "collision_index",
+        "incident_id",
+        "id",
+        "incident_number",
+        "incident_no",
+        "incident_ref",
+        "incident_reference",
+        "incident",
+        "cad_id",
+        "cad_number",
+        "cad_no",
+        "cad_ref",
+        "cad_reference",
+        "call_id",
+        "call_number",
+        "event_id",
+        "event_number",
+        "log_id",
+        "log_number",
+        "reference",
+        "ref",
+        "crime_id",
+        "accident_index",
+        "collision_index",
     ),
     "datetime": (
-        "datetime", "date_time", "incident_datetime", "incident_date_time", "call_datetime",
-        "call_date_time", "timestamp", "time_stamp", "date_and_time", "created", "created_at",
-        "occurred", "occurred_at", "received", "time_received", "reported_at",
+        "datetime",
+        "date_time",
+        "incident_datetime",
+        "incident_date_time",
+        "call_datetime",
+        "call_date_time",
+        "timestamp",
+        "time_stamp",
+        "date_and_time",
+        "created",
+        "created_at",
+        "occurred",
+        "occurred_at",
+        "received",
+        "time_received",
+        "reported_at",
     ),
     "date": ("date", "incident_date", "call_date", "occurred_date", "date_of_incident", "month"),
     "time": ("time", "incident_time", "call_time", "occurred_time", "time_of_incident"),
     "category": (
-        "category", "incident_category", "incident_type", "type", "call_type", "classification",
-        "nature", "nature_of_call", "crime_type", "category_original", "label", "description",
+        "category",
+        "incident_category",
+        "incident_type",
+        "type",
+        "call_type",
+        "classification",
+        "nature",
+        "nature_of_call",
+        "crime_type",
+        "category_original",
+        "label",
+        "description",
     ),
     "latitude": ("latitude", "lat", "wgs84_latitude"),
     "longitude": ("longitude", "lon", "lng", "long", "wgs84_longitude"),
     "easting": (
-        "easting", "eastings", "east", "x", "bng_easting", "os_easting", "osgr_easting",
-        "x_coordinate", "location_easting_osgr",
+        "easting",
+        "eastings",
+        "east",
+        "x",
+        "bng_easting",
+        "os_easting",
+        "osgr_easting",
+        "x_coordinate",
+        "location_easting_osgr",
     ),
     "northing": (
-        "northing", "northings", "north", "y", "bng_northing", "os_northing", "osgr_northing",
-        "y_coordinate", "location_northing_osgr",
+        "northing",
+        "northings",
+        "north",
+        "y",
+        "bng_northing",
+        "os_northing",
+        "osgr_northing",
+        "y_coordinate",
+        "location_northing_osgr",
     ),
     "postcode": ("postcode", "post_code", "postal_code", "pcode"),
 }
@@ -162,8 +218,7 @@ def detect_format(header: Sequence[str]) -> ConcreteFormat:
 
 def _missing(fmt: ConcreteFormat, header: Sequence[str], missing: list[str]) -> IncidentFileError:
     return IncidentFileError(
-        f"read as {fmt} but missing {', '.join(missing)}; {_describe(header)}; "
-        f"expected {_EXPECTED[fmt]}"
+        f"read as {fmt} but missing {', '.join(missing)}; {_describe(header)}; expected {_EXPECTED[fmt]}"
     )
 
 
@@ -178,45 +233,71 @@ def plan_columns(header: Sequence[str], fmt: ConcreteFormat) -> ColumnPlan:
     found = _lookup(header)
     if fmt == "policeuk":
         plan = ColumnPlan(
-            fmt, id_col=found.get("crime_id"), date_col=found.get("month"),
-            category_col=found.get("crime_type"), lat_col=found.get("latitude"),
+            fmt,
+            id_col=found.get("crime_id"),
+            date_col=found.get("month"),
+            category_col=found.get("crime_type"),
+            lat_col=found.get("latitude"),
             lon_col=found.get("longitude"),
         )
-        need = {"Month": plan.date_col, "Longitude": plan.lon_col, "Latitude": plan.lat_col,
-                "Crime type": plan.category_col}
+        need = {
+            "Month": plan.date_col,
+            "Longitude": plan.lon_col,
+            "Latitude": plan.lat_col,
+            "Crime type": plan.category_col,
+        }
         missing = [name for name, col in need.items() if col is None]
     elif fmt == "stats19":
         plan = ColumnPlan(
-            fmt, id_col=_first(found, ("accident_index", "collision_index")),
-            date_col=found.get("date"), time_col=found.get("time"),
+            fmt,
+            id_col=_first(found, ("accident_index", "collision_index")),
+            date_col=found.get("date"),
+            time_col=found.get("time"),
             severity_col=_first(found, ("accident_severity", "collision_severity")),
-            lat_col=found.get("latitude"), lon_col=found.get("longitude"),
-            east_col=found.get("location_easting_osgr"), north_col=found.get("location_northing_osgr"),
+            lat_col=found.get("latitude"),
+            lon_col=found.get("longitude"),
+            east_col=found.get("location_easting_osgr"),
+            north_col=found.get("location_northing_osgr"),
         )
-        missing = [name for name, col in
-                   {"accident_index (or collision_index)": plan.id_col, "date": plan.date_col}.items()
-                   if col is None]
+        missing = [
+            name
+            for name, col in {
+                "accident_index (or collision_index)": plan.id_col,
+                "date": plan.date_col,
+            }.items()
+            if col is None
+        ]
         if not _has_pair(plan.lat_col, plan.lon_col) and not _has_pair(plan.east_col, plan.north_col):
             missing.append("location_easting_osgr + location_northing_osgr or longitude + latitude")
     else:
+
         def pick(field: str) -> str | None:
             return _first(found, GENERIC_ALIASES[field])
 
         datetime_col = pick("datetime")
         plan = ColumnPlan(
-            fmt, id_col=pick("id"), datetime_col=datetime_col,
+            fmt,
+            id_col=pick("id"),
+            datetime_col=datetime_col,
             date_col=None if datetime_col else pick("date"),
             time_col=None if datetime_col else pick("time"),
-            category_col=pick("category"), lat_col=pick("latitude"), lon_col=pick("longitude"),
-            east_col=pick("easting"), north_col=pick("northing"), postcode_col=pick("postcode"),
+            category_col=pick("category"),
+            lat_col=pick("latitude"),
+            lon_col=pick("longitude"),
+            east_col=pick("easting"),
+            north_col=pick("northing"),
+            postcode_col=pick("postcode"),
         )
         missing = []
         if plan.datetime_col is None and plan.date_col is None:
             missing.append("a date-time column (datetime, or date [+ time])")
         if plan.category_col is None:
             missing.append("a category column (category, type, incident_type...)")
-        if not (_has_pair(plan.lat_col, plan.lon_col) or _has_pair(plan.east_col, plan.north_col)
-                or plan.postcode_col):
+        if not (
+            _has_pair(plan.lat_col, plan.lon_col)
+            or _has_pair(plan.east_col, plan.north_col)
+            or plan.postcode_col
+        ):
             missing.append("a location (latitude + longitude, easting + northing, or postcode)")
     if missing:
         raise _missing(fmt, header, missing)

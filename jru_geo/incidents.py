@@ -135,8 +135,15 @@ GENERIC_KEYWORDS: tuple[tuple[str, str], ...] = (
 """Generic label keywords (case-insensitive regular expressions), tried in order."""
 
 INCIDENT_COLUMNS = [
-    "incident_id", "time", "time_precision", "category", "category_original",
-    "source", "file", "row", "geometry",
+    "incident_id",
+    "time",
+    "time_precision",
+    "category",
+    "category_original",
+    "source",
+    "file",
+    "row",
+    "geometry",
 ]
 """The columns of :attr:`ReadResult.incidents`, in order."""
 
@@ -150,10 +157,22 @@ IncidentSource = str | os.PathLike[str] | tuple[str, bytes]
 """A path, or ``(file name, raw bytes)`` for an upload."""
 
 _MISSING_TOKENS = ("", "NULL", "NA", "N/A", "NAN", "NONE", "-")
-_SEVERITY = {"1": "fatal", "2": "serious", "3": "slight",
-             "fatal": "fatal", "serious": "serious", "slight": "slight"}
-_DAY_FIRST_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y",
-                      "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y")
+_SEVERITY = {
+    "1": "fatal",
+    "2": "serious",
+    "3": "slight",
+    "fatal": "fatal",
+    "serious": "serious",
+    "slight": "slight",
+}
+_DAY_FIRST_FORMATS = (
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y",
+)
 _DATE_HINT = "expected e.g. 2025-01-31 18:30 or 31/01/2025 18:30"
 _TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
 
@@ -208,9 +227,7 @@ def categorise(labels: pd.Series, *, source: str) -> pd.Series:
     ['alcohol', 'welfare']
     """
     if source not in ("policeuk", "stats19", "generic"):
-        raise IncidentFileError(
-            f"source must be 'policeuk', 'stats19' or 'generic', got {source!r}"
-        )
+        raise IncidentFileError(f"source must be 'policeuk', 'stats19' or 'generic', got {source!r}")
     text = labels.astype("string").fillna("").str.strip()
     codes, uniques = pd.factorize(text)
     keys = pd.Series(uniques, dtype="string").str.casefold()
@@ -256,9 +273,7 @@ def _source_bytes(source: IncidentSource) -> tuple[str, bytes]:
     try:
         return path.name, path.read_bytes()
     except OSError as err:
-        raise IncidentFileError(
-            f"{path}: cannot be read ({err.strerror or err}); check the path"
-        ) from err
+        raise IncidentFileError(f"{path}: cannot be read ({err.strerror or err}); check the path") from err
 
 
 def _decode(name: str, data: bytes) -> tuple[str, str]:
@@ -269,9 +284,7 @@ def _decode(name: str, data: bytes) -> tuple[str, str]:
         raise IncidentFileError(f"{name}: the file is UTF-16 text; save it as 'CSV UTF-8' and retry")
     if b"\x00" in data[:8192]:
         hint = " (it looks like an Excel workbook or zip)" if data[:2] == b"PK" else ""
-        raise IncidentFileError(
-            f"{name}: the file is binary, not CSV text{hint}; export it as CSV and retry"
-        )
+        raise IncidentFileError(f"{name}: the file is binary, not CSV text{hint}; export it as CSV and retry")
     try:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
@@ -307,7 +320,7 @@ def _frame_from_rows(rows: pd.DataFrame, name: str, shape: pd.Series) -> _Table:
     rows.index = rows.index + 1
     header_line = 0
     for start in range(0, len(rows), 1000):
-        head = rows.iloc[start:start + 1000]
+        head = rows.iloc[start : start + 1000]
         filled = ~(head == "").all(axis=1)
         if filled.any():
             header_line = int(filled.idxmax())
@@ -335,7 +348,8 @@ def _read_ragged(text: str, delimiter: str, name: str) -> _Table:
     too_long = np.flatnonzero(widths > width)
     shape = pd.Series(
         [f"line has {widths[i]} fields but the header has {width}" for i in too_long],
-        index=pd.Index(too_long + 1), dtype="str",
+        index=pd.Index(too_long + 1),
+        dtype="str",
     )
     return _frame_from_rows(rows, name, shape)
 
@@ -346,8 +360,14 @@ def _load_table(source: IncidentSource) -> _Table:
     delimiter = _sniff_delimiter(text)
     try:
         rows = pd.read_csv(
-            io.BytesIO(data), sep=delimiter, header=None, dtype="str", na_filter=False,
-            skip_blank_lines=False, encoding=encoding, engine="c",
+            io.BytesIO(data),
+            sep=delimiter,
+            header=None,
+            dtype="str",
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding=encoding,
+            engine="c",
         )
     except pd.errors.ParserError:
         return _read_ragged(text, delimiter, name)
@@ -405,8 +425,9 @@ def _parse_datetimes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     times = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     has_colon = text.str.contains(":", regex=False)
     tail = text.str.slice(-6)
-    aware = has_colon & (text.str.endswith("Z") | tail.str.contains("+", regex=False)
-                         | tail.str.contains("-", regex=False))
+    aware = has_colon & (
+        text.str.endswith("Z") | tail.str.contains("+", regex=False) | tail.str.contains("-", regex=False)
+    )
     if aware.any():
         sub = text[aware]
         aware[aware] = sub.str.contains(r":\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
@@ -420,8 +441,9 @@ def _parse_datetimes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
             break
         times[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     labels = np.array(["day", "minute"], dtype=object)
-    precision = pd.Series(labels[has_colon.to_numpy(dtype=bool).astype(np.intp)],
-                          index=text.index, dtype="str")
+    precision = pd.Series(
+        labels[has_colon.to_numpy(dtype=bool).astype(np.intp)], index=text.index, dtype="str"
+    )
     short = text.str.len() <= 7
     if short.any():
         month = text[short].str.fullmatch(r"\d{4}-\d{1,2}")
@@ -451,7 +473,8 @@ def _bad_value_messages(text: pd.Series, bad: pd.Series, col: str, what: str) ->
     quoted = _quote(text[bad])
     return pd.Series(
         np.where(blank, f"{col} is empty", col + " " + quoted + f" {what}"),
-        index=quoted.index, dtype="str",
+        index=quoted.index,
+        dtype="str",
     )
 
 
@@ -548,7 +571,12 @@ def _pair_messages(a: _Coordinate, b: _Coordinate, use: pd.Series, *, swap_check
     if swap_check:
         swapped = use & ~(a.inside & b.inside) & a.value.between(*b.valid) & b.value.between(*a.valid)
         messages.append(
-            a.name + " " + a.text[swapped].str.strip() + " and " + b.name + " "
+            a.name
+            + " "
+            + a.text[swapped].str.strip()
+            + " and "
+            + b.name
+            + " "
             + b.text[swapped].str.strip()
             + f" look swapped ({a.name} must be {a.range_text()}, {b.name} {b.range_text()})"
         )
@@ -558,14 +586,14 @@ def _pair_messages(a: _Coordinate, b: _Coordinate, use: pd.Series, *, swap_check
         nonnum = use & c.value.isna() & ~c.empty
         messages.append(c.name + " " + _quote(c.text[nonnum]) + " is not a number")
         out = use & c.value.notna() & ~c.inside & ~swapped
-        messages.append(
-            c.name + " " + c.text[out].str.strip() + f" is outside the range {c.range_text()}"
-        )
+        messages.append(c.name + " " + c.text[out].str.strip() + f" is outside the range {c.range_text()}")
     return messages
 
 
 def _locate(
-    data: pd.DataFrame, plan: ColumnPlan, reasons: _Reasons,
+    data: pd.DataFrame,
+    plan: ColumnPlan,
+    reasons: _Reasons,
     get_postcodes: Callable[[], pd.DataFrame],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Easting/northing (metres, EPSG:27700; NaN for rejected rows) from the plan's location.
@@ -598,16 +626,22 @@ def _locate(
         else:
             x[pos], y[pos] = first, second
     if plan.fmt == "generic" and plan.postcode_col is not None:
-        use = _postcode_points(data[plan.postcode_col], remaining, plan.postcode_col, x, y,
-                               reasons, get_postcodes)
+        use = _postcode_points(
+            data[plan.postcode_col], remaining, plan.postcode_col, x, y, reasons, get_postcodes
+        )
         remaining = remaining & ~use
     reasons.add(pd.Series("no coordinates", index=remaining[remaining].index, dtype="str"))
     return x, y
 
 
 def _postcode_points(
-    text: pd.Series, remaining: pd.Series, col: str, x: np.ndarray, y: np.ndarray,
-    reasons: _Reasons, get_postcodes: Callable[[], pd.DataFrame],
+    text: pd.Series,
+    remaining: pd.Series,
+    col: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    reasons: _Reasons,
+    get_postcodes: Callable[[], pd.DataFrame],
 ) -> pd.Series:
     """Fill x, y from the postcode table for the rows it locates; return the rows it used."""
     use = remaining & ~_is_blank(text)
@@ -622,8 +656,12 @@ def _postcode_points(
     x[pos[known]] = table["easting"].to_numpy(dtype="float64")[found[known]]
     y[pos[known]] = table["northing"].to_numpy(dtype="float64")[found[known]]
     unknown = text[use][~known]
-    reasons.add(col + " " + _quote(unknown.str.strip())
-                + " is not in the Kent and Medway postcode table (Code-Point Open)")
+    reasons.add(
+        col
+        + " "
+        + _quote(unknown.str.strip())
+        + " is not in the Kent and Medway postcode table (Code-Point Open)"
+    )
     return use
 
 
@@ -660,21 +698,29 @@ def _read_table(table: _Table, plan: ColumnPlan, get_postcodes: Callable[[], pd.
         return values if all_ok else values[ok]
 
     kept = data.index if all_ok else data.index[ok]
-    frame = pd.DataFrame({
-        "incident_id": keep(ids).astype("str"),
-        "time": keep(times).astype("datetime64[ns]"),
-        "time_precision": keep(precision).astype("str"),
-        "category": keep(category),
-        "category_original": keep(original).astype("str"),
-        "source": pd.Series(plan.fmt, index=kept, dtype="str"),
-        "file": pd.Series(table.name, index=kept, dtype="str"),
-        "row": keep(rows),
-        "x": x if all_ok else x[ok],
-        "y": y if all_ok else y[ok],
-    })
+    frame = pd.DataFrame(
+        {
+            "incident_id": keep(ids).astype("str"),
+            "time": keep(times).astype("datetime64[ns]"),
+            "time_precision": keep(precision).astype("str"),
+            "category": keep(category),
+            "category_original": keep(original).astype("str"),
+            "source": pd.Series(plan.fmt, index=kept, dtype="str"),
+            "file": pd.Series(table.name, index=kept, dtype="str"),
+            "row": keep(rows),
+            "x": x if all_ok else x[ok],
+            "y": y if all_ok else y[ok],
+        }
+    )
     clash = {c: f"{c}_original" for c in ("file", "row", "reason") if c in data.columns}
-    rejects = data.loc[~ok].rename(columns=clash).assign(
-        file=table.name, row=rows[~ok], reason=why.reindex(data.index[~ok]),
+    rejects = (
+        data.loc[~ok]
+        .rename(columns=clash)
+        .assign(
+            file=table.name,
+            row=rows[~ok],
+            reason=why.reindex(data.index[~ok]),
+        )
     )
     return _Part(frame, data if all_ok else data.loc[ok], rejects)
 
@@ -752,9 +798,7 @@ def read_incidents(
     [['1', 'rtc', 2]]
     """
     if fmt not in ("auto", "policeuk", "stats19", "generic"):
-        raise IncidentFileError(
-            f"fmt must be 'auto', 'policeuk', 'stats19' or 'generic', got {fmt!r}"
-        )
+        raise IncidentFileError(f"fmt must be 'auto', 'policeuk', 'stats19' or 'generic', got {fmt!r}")
     loaded: list[tuple[_Table, ColumnPlan]] = []
     problems: list[str] = []
     for source in _as_sources(sources):

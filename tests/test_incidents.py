@@ -27,8 +27,12 @@ GENERIC_HEADER = "incident_id,datetime,category,latitude,longitude\n"
 @pytest.fixture
 def tiny_postcodes() -> pd.DataFrame:
     df = pd.DataFrame(
-        {"postcode": ["ME14 1XQ", "CT1 2AA"], "easting": [575000, 615000],
-         "northing": [155000, 157000], "district_code": ["E07000110", "E07000106"]}
+        {
+            "postcode": ["ME14 1XQ", "CT1 2AA"],
+            "easting": [575000, 615000],
+            "northing": [155000, 157000],
+            "district_code": ["E07000110", "E07000106"],
+        }
     )
     df.index = pd.Index(normalise_postcode(df["postcode"]), name="key")
     return df
@@ -62,8 +66,15 @@ def test_policeuk_month_file() -> None:
     assert set(inc["time_precision"]) == {"month"}
     assert set(inc["source"]) == {"policeuk"}
     assert inc["category"].tolist() == [
-        "violence", "violence", "alcohol", "alcohol", "alcohol", "injury_other", "violence",
-        "injury_other", "alcohol",
+        "violence",
+        "violence",
+        "alcohol",
+        "alcohol",
+        "alcohol",
+        "injury_other",
+        "violence",
+        "injury_other",
+        "alcohol",
     ]
     # originals keep the input columns of the usable rows, aligned with incidents
     assert result.originals.index.equals(inc.index)
@@ -107,8 +118,14 @@ def test_generic_cad_with_aliases_and_mixed_date_styles() -> None:
     inc = result.incidents
     assert result.rejects.empty
     assert inc["incident_id"].tolist() == [f"CAD-{i}" for i in range(1, 7)]
-    assert inc["category"].tolist() == ["violence", "rtc", "alcohol", "welfare", "sudden_death",
-                                        "injury_other"]
+    assert inc["category"].tolist() == [
+        "violence",
+        "rtc",
+        "alcohol",
+        "welfare",
+        "sudden_death",
+        "injury_other",
+    ]
     assert inc["time"].tolist() == [
         pd.Timestamp("2025-06-13 23:15"),
         pd.Timestamp("2025-06-14 01:40"),  # dd/mm/yyyy
@@ -162,8 +179,7 @@ def test_latlon_reprojected_to_bng_at_a_known_point() -> None:
 
 
 def test_row_numbers_count_blank_lines_and_quoted_newlines() -> None:
-    text = (GENERIC_HEADER + '1,2025-01-03 18:30,"multi\nline",51.27,0.52\n'
-            + "\n" + "3,bad,Fall,51.27,0.52\n")
+    text = GENERIC_HEADER + '1,2025-01-03 18:30,"multi\nline",51.27,0.52\n' + "\n" + "3,bad,Fall,51.27,0.52\n"
     result = read_incidents(upload(text))
     assert result.n_read == 2  # the blank line is skipped and not counted
     assert result.incidents["row"].tolist() == [2]
@@ -239,8 +255,10 @@ def test_rejects_keep_original_values_as_strings() -> None:
 
 
 def test_blank_location_falls_back_to_the_next_method(tiny_postcodes: pd.DataFrame) -> None:
-    text = ("incident_id,datetime,category,latitude,longitude,postcode\n"
-            "1,2025-01-03 18:30,Fall,,,ME14 1XQ\n2,2025-01-03 18:30,Fall,51.27,0.52,ME14 1XQ\n")
+    text = (
+        "incident_id,datetime,category,latitude,longitude,postcode\n"
+        "1,2025-01-03 18:30,Fall,,,ME14 1XQ\n2,2025-01-03 18:30,Fall,51.27,0.52,ME14 1XQ\n"
+    )
     inc = read_incidents(upload(text), postcodes=tiny_postcodes).incidents
     assert xy(inc)[0] == (575000.0, 155000.0)
     assert xy(inc)[1] != (575000.0, 155000.0)
@@ -254,8 +272,11 @@ def test_blank_location_falls_back_to_the_next_method(tiny_postcodes: pd.DataFra
     [
         ("empty.csv", r"empty\.csv: the file is empty"),
         ("binary.csv", r"binary\.csv: the file is binary.*Excel"),
-        ("wrong_columns.csv", r"wrong_columns\.csv: not an incident file: columns found: \['name', "
-                              r"'price', 'colour'\]; expected one of: police\.uk"),
+        (
+            "wrong_columns.csv",
+            r"wrong_columns\.csv: not an incident file: columns found: \['name', "
+            r"'price', 'colour'\]; expected one of: police\.uk",
+        ),
         ("missing.csv", r"missing\.csv: cannot be read"),
     ],
 )
@@ -277,8 +298,7 @@ def test_utf16_raises_with_the_fix() -> None:
 
 def test_every_bad_file_is_named_in_one_error() -> None:
     with pytest.raises(IncidentFileError, match=r"empty\.csv.*\|.*wrong_columns\.csv"):
-        read_incidents([FIXTURES / "empty.csv", FIXTURES / "generic_cad.csv",
-                        FIXTURES / "wrong_columns.csv"])
+        read_incidents([FIXTURES / "empty.csv", FIXTURES / "generic_cad.csv", FIXTURES / "wrong_columns.csv"])
 
 
 def test_missing_columns_for_a_detected_format_are_listed() -> None:
@@ -371,12 +391,22 @@ def test_category_labels_round_trip_to_their_codes() -> None:
 @pytest.mark.parametrize(
     ("label", "code"),
     [
-        ("ASSAULT ON EMERGENCY WORKER", "violence"), ("Stabbing", "violence"), ("fight", "violence"),
-        ("RTC", "rtc"), ("Car crash", "rtc"), ("Road closure", "rtc"),
-        ("Intoxicated male", "alcohol"), ("drunk", "alcohol"),
-        ("Self-harm", "welfare"), ("Suicidal person", "welfare"), ("Concern for welfare", "welfare"),
-        ("Deceased person", "sudden_death"), ("Sudden death", "sudden_death"),
-        ("Fall", "injury_other"), ("", "injury_other"), ("Electric fault", "injury_other"),
+        ("ASSAULT ON EMERGENCY WORKER", "violence"),
+        ("Stabbing", "violence"),
+        ("fight", "violence"),
+        ("RTC", "rtc"),
+        ("Car crash", "rtc"),
+        ("Road closure", "rtc"),
+        ("Intoxicated male", "alcohol"),
+        ("drunk", "alcohol"),
+        ("Self-harm", "welfare"),
+        ("Suicidal person", "welfare"),
+        ("Concern for welfare", "welfare"),
+        ("Deceased person", "sudden_death"),
+        ("Sudden death", "sudden_death"),
+        ("Fall", "injury_other"),
+        ("", "injury_other"),
+        ("Electric fault", "injury_other"),
     ],
 )
 def test_generic_keywords(label: str, code: str) -> None:
