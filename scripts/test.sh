@@ -3,7 +3,8 @@
 #   - makes .venv with Python 3.11 and installs requirements-dev.txt (pinned)
 #   - installs Debian's chromium for the browser test when it is missing and we are root
 #     (otherwise the browser test is skipped with a message, unless JRU_REQUIRE_BROWSER=1)
-#   - runs pytest; pytest's exit code 5 ("no tests collected") is treated as a failure
+#   - checks lint, formatting and types (ruff, mypy), then runs pytest;
+#     pytest's exit code 5 ("no tests collected") is treated as a failure
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v a
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
 fi
+
+echo "ruff and mypy..."
+.venv/bin/python -m ruff check .
+.venv/bin/python -m ruff format --check .
+.venv/bin/python -m mypy
 
 set +e
 .venv/bin/python -m pytest "$@"
