@@ -1,0 +1,266 @@
+"""The model's key assumptions a planner may change, and how the fleet's workload compares with the
+published JRU figures.
+
+Three assumptions move the coverage figures most:
+
+* **Travel model** (``travel_mode``): the calibrated road model (default), straight-line distance at
+  ``speed_kmh``, or shortest paths on a downloaded OpenStreetMap graph.
+* **Blue-light factor** (``blue_light_factor``): blue-light driving time as a fraction of clear-road
+  car time, for the calibrated and network models. The largest single uncertainty of the travel
+  model (docs/travel_calibration.md).
+* **Dispatch reach** (``dispatch_reach_min``): how far, in minutes, a unit is sent to a call. By
+  default each unit's own response target; a larger reach sends units to more calls, so they are
+  busier (with the demo data a reach of 35-45 minutes gives 5-6 jobs a shift, nearer the published
+  ~7 jobs in an 8-hour shift).
+
+:func:`build_travel_model` turns the assumptions into a :class:`jru_geo.travel.TravelModel`;
+:func:`unit_workload` sets each unit's busy fraction and jobs per shift beside the published figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from jru_geo.business import BusinessAssumptions
+from jru_geo.errors import TravelModelError
+from jru_geo.settings import DEFAULT_SETTINGS, Settings
+from jru_geo.travel import (
+    BLUE_LIGHT_FACTOR,
+    TRAVEL_MODES,
+    CalibratedModel,
+    StraightLineModel,
+    TravelMode,
+    TravelModel,
+    load_calibrated,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from jru_geo.coverage import CoverageResult
+
+__all__ = [
+    "ModelAssumptions",
+    "DEFAULT_ASSUMPTIONS",
+    "STRAIGHT_SPEED_KMH",
+    "PUBLISHED_JOBS_PER_SHIFT",
+    "PUBLISHED_SHIFT_HOURS",
+    "TRAVEL_LABELS",
+    "build_travel_model",
+    "unit_workload",
+]
+
+STRAIGHT_SPEED_KMH = StraightLineModel.speed_kmh
+"""Default speed of the straight-line model (km/h)."""
+
+PUBLISHED_JOBS_PER_SHIFT = BusinessAssumptions.jobs_per_shift
+"""Published JRU workload: about 7 jobs in a shift (:class:`jru_geo.business.BusinessAssumptions`)."""
+
+PUBLISHED_SHIFT_HOURS = BusinessAssumptions.shift_hours
+"""Length of the shift the published figure refers to: 8 hours."""
+
+TRAVEL_LABELS: dict[TravelMode, str] = {
+    "calibrated": "calibrated road model",
+    "straight": "straight line",
+    "network": "road network (OpenStreetMap)",
+}
+"""Plain-words names of the travel modes."""
+
+
+@dataclass(frozen=True)
+class ModelAssumptions:
+    """The travel model, blue-light factor and dispatch reach in force.
+
+    Parameters
+    ----------
+    travel_mode
+        ``"calibrated"`` (default), ``"straight"`` or ``"network"``.
+    speed_kmh
+        Speed of the straight-line model, km/h (used only when ``travel_mode == "straight"``).
+    blue_light_factor
+        Blue-light driving time as a fraction of clear-road time (calibrated and network models).
+    dispatch_reach_min
+        Units are sent to calls up to this many minutes away; ``None`` = each unit's own target.
+
+    Examples
+    --------
+    >>> ModelAssumptions().describe(targets_min=[15.0])
+    'Calibrated road model, blue-light factor 0.80; units sent within their target (15 min).'
+    >>> ModelAssumptions("straight", speed_kmh=40.0, dispatch_reach_min=40.0).describe()
+    'Straight line at 40 km/h; units sent to calls up to 40 min away.'
+    """
+
+    travel_mode: TravelMode = "calibrated"
+    speed_kmh: float = STRAIGHT_SPEED_KMH
+    blue_light_factor: float = BLUE_LIGHT_FACTOR
+    dispatch_reach_min: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.travel_mode not in TRAVEL_MODES:
+            raise TravelModelError(
+                f"unknown travel mode {self.travel_mode!r}; use one of {', '.join(TRAVEL_MODES)}"
+            )
+        if not (np.isfinite(self.speed_kmh) and 0 < self.speed_kmh <= 300):
+            raise TravelModelError(f"speed_kmh must be in (0, 300] km/h, got {self.speed_kmh!r}")
+        if not (np.isfinite(self.blue_light_factor) and 0 < self.blue_light_factor <= 2):
+            raise TravelModelError(
+                "blue_light_factor must be in (0, 2] (fraction of clear-road driving time), "
+                f"got {self.blue_light_factor!r}"
+            )
+        reach = self.dispatch_reach_min
+        if reach is not None and not (np.isfinite(reach) and reach > 0):
+            raise TravelModelError(
+                f"dispatch_reach_min must be a positive number of minutes or None (each unit's "
+                f"target), got {reach!r}"
+            )
+
+    def normalised(self) -> ModelAssumptions:
+        """The same assumptions with the settings the travel mode ignores put back to their defaults
+        (so two choices that give the same figures compare and hash equal)."""
+        straight = self.travel_mode == "straight"
+        return dataclasses.replace(
+            self,
+            speed_kmh=self.speed_kmh if straight else STRAIGHT_SPEED_KMH,
+            blue_light_factor=BLUE_LIGHT_FACTOR if straight else self.blue_light_factor,
+        )
+
+    def travel_only(self) -> ModelAssumptions:
+        """The travel assumptions alone (reach back to the default): the key of a travel model or
+        catchment that does not depend on dispatch."""
+        return dataclasses.replace(self.normalised(), dispatch_reach_min=None)
+
+    def describe(self, *, targets_min: Sequence[float] = ()) -> str:
+        """One sentence naming the assumptions, for a caption or a footer.
+
+        Parameters
+        ----------
+        targets_min
+            The fleet's response targets, to name the default reach (``"(15 min)"``).
+        """
+        if self.travel_mode == "straight":
+            travel = f"Straight line at {self.speed_kmh:g} km/h"
+        else:
+            label = TRAVEL_LABELS[self.travel_mode]
+            travel = f"{label[0].upper()}{label[1:]}, blue-light factor {self.blue_light_factor:.2f}"
+        if self.dispatch_reach_min is None:
+            unique = sorted({float(t) for t in targets_min})
+            which = f" ({'/'.join(f'{t:g}' for t in unique)} min)" if unique else ""
+            reach = f"units sent within their target{which}"
+        else:
+            reach = f"units sent to calls up to {self.dispatch_reach_min:g} min away"
+        return f"{travel}; {reach}."
+
+
+DEFAULT_ASSUMPTIONS = ModelAssumptions()
+"""The calibrated model at the documented blue-light factor, units sent within their own target."""
+
+
+def build_travel_model(
+    assumptions: ModelAssumptions,
+    *,
+    calibrated: CalibratedModel | None = None,
+    graph: nx.MultiDiGraph | None = None,
+    graph_path: Path | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> TravelModel:
+    """The travel model the assumptions describe.
+
+    Parameters
+    ----------
+    assumptions
+        Travel mode, speed and blue-light factor (the reach is the coverage engine's business).
+    calibrated
+        An already fitted calibrated model to reuse (its blue-light factor is replaced); fitted
+        from the committed matrix when omitted.
+    graph
+        An already loaded drive graph for ``"network"``; read from ``graph_path`` (default
+        :data:`jru_geo.roadnet.DEFAULT_GRAPH_PATH`) when omitted.
+    graph_path
+        GraphML file of the drive graph.
+    settings
+        Where the committed data lives.
+
+    Raises
+    ------
+    TravelModelError
+        ``"network"`` without a graph file (download it with ``python -m jru_geo roads download``).
+    """
+    if assumptions.travel_mode == "straight":
+        return StraightLineModel(speed_kmh=assumptions.speed_kmh)
+    if assumptions.travel_mode == "calibrated":
+        fitted = calibrated if calibrated is not None else load_calibrated(settings=settings)
+        return dataclasses.replace(fitted, blue_light_factor=assumptions.blue_light_factor)
+    from jru_geo.roadnet import DEFAULT_GRAPH_PATH, NetworkModel, load_graph
+
+    road = graph if graph is not None else load_graph(graph_path or DEFAULT_GRAPH_PATH)
+    return NetworkModel.from_graph(road, blue_light_factor=assumptions.blue_light_factor)
+
+
+_WORKLOAD_COLUMNS = [
+    "vehicle_id",
+    "name",
+    "reach_min",
+    "busy_fraction",
+    "expected_jobs_per_shift",
+    "shift_hours",
+    "jobs_per_8h",
+    "share_of_published",
+]
+
+
+def unit_workload(
+    result: CoverageResult,
+    *,
+    published_jobs_per_shift: float = PUBLISHED_JOBS_PER_SHIFT,
+    published_shift_hours: float = PUBLISHED_SHIFT_HOURS,
+) -> pd.DataFrame:
+    """Each unit's busy fraction and jobs a shift, beside the published JRU workload.
+
+    Parameters
+    ----------
+    result
+        Coverage of a fleet (:func:`jru_geo.coverage.compute_coverage`).
+    published_jobs_per_shift, published_shift_hours
+        The published figure: about 7 jobs in an 8-hour shift.
+
+    Returns
+    -------
+    DataFrame
+        One row per vehicle: ``vehicle_id, name, reach_min, busy_fraction`` (share of on-shift time
+        on a job), ``expected_jobs_per_shift`` (the model's calls per on-shift hour times the mean
+        shift length), ``shift_hours`` (mean shift length), ``jobs_per_8h`` (calls per on-shift hour
+        times ``published_shift_hours``) and ``share_of_published`` (``jobs_per_8h`` over
+        ``published_jobs_per_shift``).
+
+    Examples
+    --------
+    A unit taking 0.5 calls an on-shift hour does 4 jobs in 8 hours, 4/7 of the published 7.
+    """
+    if not (np.isfinite(published_jobs_per_shift) and published_jobs_per_shift > 0):
+        raise ValueError(f"published_jobs_per_shift must be > 0, got {published_jobs_per_shift!r}")
+    if not (np.isfinite(published_shift_hours) and published_shift_hours > 0):
+        raise ValueError(f"published_shift_hours must be > 0 hours, got {published_shift_hours!r}")
+    v = result.vehicles
+    weekly = v["weekly_hours"].to_numpy(dtype=np.float64)
+    shifts = v["shifts_per_week"].to_numpy(dtype=np.float64)
+    per_8h = v["calls_per_hour"].to_numpy(dtype=np.float64) * published_shift_hours
+    return pd.DataFrame(
+        {
+            "vehicle_id": v["vehicle_id"].to_numpy(),
+            "name": v["name"].to_numpy(),
+            "reach_min": v["reach_min"].to_numpy(dtype=np.float64),
+            "busy_fraction": v["busy_fraction"].to_numpy(dtype=np.float64),
+            "expected_jobs_per_shift": v["expected_jobs_per_shift"].to_numpy(dtype=np.float64),
+            "shift_hours": np.divide(weekly, shifts, out=np.zeros(len(v)), where=shifts > 0),
+            "jobs_per_8h": per_8h,
+            "share_of_published": per_8h / published_jobs_per_shift,
+        },
+        columns=_WORKLOAD_COLUMNS,
+    )
