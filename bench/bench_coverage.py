@@ -7,9 +7,13 @@ police stations from the candidate-site table, all on the scenario's shifts.
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from jru_geo.boundaries import load_lsoas
 from jru_geo.coverage import compute_coverage, coverage_gaps

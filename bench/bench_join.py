@@ -41,6 +41,16 @@ pd.DataFrame(pts.drop(columns="geometry")).to_csv(out, index=False)
 """
 
 
+MAKE_INPUT = """
+import sys
+from jru_geo import boundaries, demo
+out, rows = sys.argv[1], int(sys.argv[2])
+params = demo.DemoParameters(incidents_per_year=rows)
+gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=1, params=params).head(rows)
+demo.to_generic_csv(gdf).to_csv(out, index=False)
+"""
+
+
 def run(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one child process."""
     t0 = time.perf_counter()
@@ -60,15 +70,13 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=2)
     args = ap.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    from jru_geo import boundaries, demo
-
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "incidents.csv"
-        params = demo.DemoParameters(incidents_per_year=args.rows)
-        gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=1, params=params).head(args.rows)
-        demo.to_generic_csv(gdf).to_csv(src, index=False)
-        print(f"input: {len(gdf):,} rows, {src.stat().st_size / 2**20:.0f} MiB generic CSV (synthetic demo)")
+        # The input is made in its own process: a child forked from a parent holding a large frame
+        # would report the parent's pages in its peak RSS.
+        subprocess.run([sys.executable, "-c", MAKE_INPUT, str(src), str(args.rows)], cwd=ROOT, check=True)
+        rows = sum(1 for _ in src.open()) - 1
+        print(f"input: {rows:,} rows, {src.stat().st_size / 2**20:.0f} MiB generic CSV (synthetic demo)")
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL)
         bdir = ROOT / "data" / "boundaries"
