@@ -174,6 +174,9 @@ class Legend(MacroElement):
         ``(colour, label)`` pairs, top to bottom.
     position
         Leaflet control corner.
+    layer
+        When given, the legend shows only while this layer is on the map (ticked in the layer
+        control); otherwise it always shows.
     """
 
     _template = Template(
@@ -188,7 +191,15 @@ class Legend(MacroElement):
                 div.innerHTML = {{ this.inner_html|tojson }};
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            var map = {{ this._parent.get_name() }};
+            {% if this.layer is not none %}
+            var layer = {{ this.layer.get_name() }};
+            if (map.hasLayer(layer)) { legend.addTo(map); }
+            map.on('overlayadd', function (e) { if (e.layer === layer) { legend.addTo(map); } });
+            map.on('overlayremove', function (e) { if (e.layer === layer) { legend.remove(); } });
+            {% else %}
+            legend.addTo(map);
+            {% endif %}
         })();
         {% endmacro %}
         """
@@ -200,9 +211,11 @@ class Legend(MacroElement):
         entries: Sequence[tuple[str, str]],
         *,
         position: str = "bottomright",
+        layer: folium.map.Layer | None = None,
     ) -> None:
         super().__init__()
         self._name = "Legend"
+        self.layer = layer
         self.caption = caption
         self.entries = list(entries)
         self.position = position
@@ -774,7 +787,8 @@ def heatmap_map(
 ) -> folium.Map:
     """Incident density (heat map), the district rate choropleth and 1 km bins, with a layer switcher.
 
-    The choropleth and the bins start hidden behind the heat map; the layer control switches them.
+    The choropleth and the bins start hidden behind the heat map; the layer control switches them,
+    and each one's legend shows only while it is ticked.
     """
     m = base_map(tiles=tiles, assets_url=assets_url)
     if outline is not None:
@@ -783,12 +797,15 @@ def heatmap_map(
     choropleth.show = False
     choropleth.add_to(m)
     districts_layer(districts, name="District boundaries").add_to(m)
-    bins, _ = binned_layer(incidents, show=False)
+    bins, bins_legend = binned_layer(incidents, show=False)
     bins.add_to(m)
     heatmap_layer(incidents, cell_m=cell_m, assets_url=assets_url).add_to(m)
     if towns is not None:
         towns_layer(towns).add_to(m)
+    legend.layer = choropleth  # each legend shows only while its layer is ticked
     legend.add_to(m)
+    bins_legend.layer = bins
+    bins_legend.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

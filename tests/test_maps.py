@@ -208,3 +208,25 @@ def test_100k_incidents_stay_under_5_mb() -> None:
     layer.add_to(m)
     legend.add_to(m)
     assert maps.map_html_size(m) < 5_000_000
+
+
+def test_heatmap_legends_show_only_while_their_layer_is_ticked(squares: gpd.GeoDataFrame) -> None:
+    counts = pd.DataFrame({"district_code": ["A", "B"], "rate_per_1000": [1.0, 3.0], "incidents": [1, 3]})
+    inc = _incidents([(575000.0, 155000.0), (585000.0, 155000.0)], ["Assault", "Theft"])
+    m = maps.heatmap_map(inc, squares, counts, tiles=False)
+    legends = _children(m, maps.Legend)
+    assert [legend.caption for legend in legends] == [  # type: ignore[attr-defined]
+        "Incidents per 1,000 residents",
+        "Incidents per 1 km square",
+    ]
+    html = m.get_root().render()
+    for legend in legends:
+        layer = legend.layer  # type: ignore[attr-defined]
+        assert layer is not None and layer.show is False  # both layers start unticked
+        assert f"var layer = {layer.get_name()};" in html
+    assert html.count("map.on('overlayadd'") == 2 and html.count("map.on('overlayremove'") == 2
+    # an unbound legend is always on the map
+    plain = maps.Legend("Caption", [("#000000", "x")])
+    base = maps.base_map(tiles=False)
+    plain.add_to(base)
+    assert "overlayadd" not in base.get_root().render() and "legend.addTo(map);" in base.get_root().render()
