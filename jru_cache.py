@@ -12,12 +12,27 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
+import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from jru_geo import boundaries, coverage, demo, join, maps, placement, planning, report, scenario, travel
+from jru_geo import (
+    boundaries,
+    coverage,
+    demo,
+    join,
+    maps,
+    placement,
+    planning,
+    report,
+    roadnet,
+    scenario,
+    travel,
+)
+from jru_geo.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions, build_travel_model
 from jru_geo.business import WEEKS_PER_YEAR
 from jru_geo.errors import JruGeoError
 from jru_geo.filters import IncidentFilter, apply_filter, describe_filter
@@ -36,6 +51,9 @@ __all__ = [
     "demo_data",
     "uploaded_data",
     "travel_model",
+    "network_available",
+    "current_assumptions",
+    "assumptions_note",
     "bases_for",
     "current_filter",
     "current_loaded",
@@ -74,6 +92,14 @@ SCENARIO_ERROR = "jru_scenario_error"  # message of the last unusable scenario u
 UPLOAD_FORMAT = "jru_upload_fmt"  # format the uploads were read with
 PLANNED = "jru_planned_units"  # list of (easting, northing, label) placed on the planner
 
+# widget keys of the sidebar's Assumptions section (read here, drawn by sidebar.py)
+A_TRAVEL = "a_travel"  # travel mode: "calibrated" | "straight" | "network"
+A_SPEED = "a_speed_kmh"  # straight-line speed, km/h
+A_FACTOR = "a_blue_light"  # blue-light factor (calibrated and network models)
+A_REACH = "a_reach"  # dispatch reach in minutes, or REACH_TARGET for each unit's own target
+REACH_TARGET = "target"
+ASSUMPTION_KEYS = (A_TRAVEL, A_SPEED, A_FACTOR, A_REACH)
+
 
 @dataclass(frozen=True)
 class Geography:
@@ -111,7 +137,12 @@ class AppData:
     bases: gpd.GeoDataFrame
     tiles: bool
     assets_url: str
-    travel_mode: travel.TravelMode
+    assumptions: ModelAssumptions
+
+    @property
+    def travel_mode(self) -> travel.TravelMode:
+        """The travel mode in force (``assumptions.travel_mode``)."""
+        return self.assumptions.travel_mode
 
 
 @st.cache_resource(show_spinner="Loading Kent boundaries...")
@@ -166,11 +197,63 @@ def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat = "a
 
 
 @st.cache_resource(show_spinner="Fitting the travel-time model...")
-def travel_model(
-    mode: travel.TravelMode = "calibrated", speed_kmh: float | None = None
-) -> travel.TravelModel:
-    """The travel-time model (calibrated on the committed road matrix by default)."""
-    return travel.make_model(mode, speed_kmh=speed_kmh)
+def _calibrated_fit() -> travel.CalibratedModel:
+    return travel.load_calibrated()
+
+
+@st.cache_resource(show_spinner="Loading the road network (first time only)...", max_entries=1)
+def _road_graph(path: str, mtime: float) -> nx.MultiDiGraph:
+    return roadnet.load_graph(Path(path))
+
+
+def network_available() -> bool:
+    """True when a drive graph has been downloaded (``python -m jru_geo roads download``)."""
+    return Path(roadnet.DEFAULT_GRAPH_PATH).is_file()
+
+
+@st.cache_resource(show_spinner="Building the travel-time model...", max_entries=8)
+def _travel_model(assumptions: ModelAssumptions, graph_file: tuple[str, float] | None) -> travel.TravelModel:
+    if assumptions.travel_mode == "network":
+        graph = _road_graph(*graph_file) if graph_file is not None else None
+        return build_travel_model(assumptions, graph=graph)
+    return build_travel_model(assumptions, calibrated=_calibrated_fit())
+
+
+def travel_model(assumptions: ModelAssumptions = DEFAULT_ASSUMPTIONS) -> travel.TravelModel:
+    """The travel model the assumptions describe (cached on the travel assumptions alone and, for
+    the road network, on the graph file and its modification time)."""
+    graph_file = None
+    if assumptions.travel_mode == "network" and network_available():
+        path = Path(roadnet.DEFAULT_GRAPH_PATH)
+        graph_file = (str(path), path.stat().st_mtime)
+    return _travel_model(assumptions.travel_only(), graph_file)
+
+
+def current_assumptions() -> ModelAssumptions:
+    """The assumptions the sidebar's Assumptions section describes (defaults until it is shown).
+
+    The road network falls back to the calibrated model while no graph has been downloaded.
+    """
+    state = st.session_state
+    mode = state.get(A_TRAVEL, DEFAULT_ASSUMPTIONS.travel_mode)
+    if mode == "network" and not network_available():
+        mode = "calibrated"
+    reach = state.get(A_REACH, REACH_TARGET)
+    return ModelAssumptions(
+        mode,
+        speed_kmh=float(state.get(A_SPEED, DEFAULT_ASSUMPTIONS.speed_kmh)),
+        blue_light_factor=float(state.get(A_FACTOR, DEFAULT_ASSUMPTIONS.blue_light_factor)),
+        dispatch_reach_min=None if reach == REACH_TARGET or reach is None else float(reach),
+    ).normalised()
+
+
+def assumptions_note(data: AppData, *, clause: bool = False) -> str:
+    """The assumptions in force in one sentence, naming the scenario's targets; with ``clause=True``
+    as ``"model: calibrated road model, ..."`` (no full stop) to append to another line."""
+    sentence = data.assumptions.describe(targets_min=[v.target_min for v in data.scenario.vehicles])
+    if not clause:
+        return sentence
+    return f"model: {sentence[:1].lower()}{sentence[1:].rstrip('.')}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -290,7 +373,7 @@ def app_data() -> AppData:
         bases=bases_for(sc),
         tiles=tiles_enabled(),
         assets_url=ASSETS_URL,
-        travel_mode=st.session_state.get("travel_mode", "calibrated"),
+        assumptions=current_assumptions(),
     )
 
 
@@ -332,8 +415,9 @@ def coverage_result(data: AppData) -> coverage.CoverageResult:
 
 
 def coverage_for(data: AppData, sc: scenario.Scenario) -> coverage.CoverageResult:
-    """Coverage of the filtered incidents by any scenario (cached on data key + scenario JSON + model)."""
-    return _coverage(_data_key(data), data.filtered, scenario.scenario_to_json(sc), data.travel_mode)
+    """Coverage of the filtered incidents by any scenario (cached on data key + scenario JSON +
+    assumptions: travel model and dispatch reach)."""
+    return _coverage(_data_key(data), data.filtered, scenario.scenario_to_json(sc), data.assumptions)
 
 
 def _data_key(data: AppData) -> str:
@@ -344,12 +428,17 @@ def _data_key(data: AppData) -> str:
 
 @st.cache_resource(show_spinner="Computing coverage (shifts and busy units)...", max_entries=32)
 def _coverage(
-    key: str, _incidents: gpd.GeoDataFrame, scenario_json_text: str, mode: travel.TravelMode
+    key: str, _incidents: gpd.GeoDataFrame, scenario_json_text: str, assumptions: ModelAssumptions
 ) -> coverage.CoverageResult:
     sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
     geo = geography()
     return coverage.compute_coverage(
-        _incidents, sc, travel_model(mode), postcodes=geo.postcodes, lsoas=geo.lsoas
+        _incidents,
+        sc,
+        travel_model(assumptions),
+        postcodes=geo.postcodes,
+        lsoas=geo.lsoas,
+        dispatch_reach_min=assumptions.dispatch_reach_min,
     )
 
 
@@ -402,12 +491,21 @@ def plan_kpis(data: AppData, sc: scenario.Scenario) -> planning.PlanKpis:
 
 
 @st.cache_resource(show_spinner="Drawing catchments...", max_entries=16)
-def isochrones_for(
-    scenario_json_text: str, cutoffs_min: tuple[float, ...], mode: travel.TravelMode
+def _isochrones(
+    scenario_json_text: str, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions
 ) -> gpd.GeoDataFrame:
-    """Catchment polygons of a scenario's bases at the cut-offs (cached)."""
     sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
-    return travel.isochrones(travel_model(mode), bases_for(sc), list(cutoffs_min), clip=geography().outline)
+    return travel.isochrones(
+        travel_model(assumptions), bases_for(sc), list(cutoffs_min), clip=geography().outline
+    )
+
+
+def isochrones_for(
+    scenario_json_text: str, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions
+) -> gpd.GeoDataFrame:
+    """Catchment polygons of a scenario's bases at the cut-offs under the travel assumptions
+    (cached; the dispatch reach does not move a catchment)."""
+    return _isochrones(scenario_json_text, cutoffs_min, assumptions.travel_only())
 
 
 @st.cache_resource(show_spinner="Finding the best sites (exact optimiser)...", max_entries=16)
@@ -415,7 +513,7 @@ def _recommend(
     key: str,
     _incidents: gpd.GeoDataFrame,
     scenario_json_text: str,
-    mode: travel.TravelMode,
+    assumptions: ModelAssumptions,
     k: int,
     objective: placement.Objective,
     grid: bool,
@@ -430,7 +528,7 @@ def _recommend(
     return planning.plan_new_units(
         _incidents,
         sc,
-        travel_model(mode),
+        travel_model(assumptions),
         cands,
         lsoas=geo.lsoas,
         k=k,
@@ -451,7 +549,7 @@ def recommend_for(
         _data_key(data),
         data.filtered,
         scenario_json(sc),
-        data.travel_mode,
+        data.assumptions,
         k,
         objective,
         grid,
@@ -471,7 +569,7 @@ def scenario_by_label(label: str) -> scenario.Scenario:
 
 @st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16)
 def _coverage_gaps(
-    key: str, scenario_json_text: str, mode: travel.TravelMode, _result: coverage.CoverageResult
+    key: str, scenario_json_text: str, assumptions: ModelAssumptions, _result: coverage.CoverageResult
 ) -> gpd.GeoDataFrame:
     _grid, lsoa_gaps = coverage.coverage_gaps(_result, lsoas=geography().lsoas)
     ranked = lsoa_gaps[lsoa_gaps["uncovered"] > 0]
@@ -487,7 +585,7 @@ _GAP_LABELS = {"not_reached": "not reached", "out_of_hours": "out of hours", "lo
 def coverage_gaps_for(data: AppData, result: coverage.CoverageResult) -> gpd.GeoDataFrame:
     """LSOAs ranked by demand not covered (not reached, out of hours, lost to busy units), from
     :func:`jru_geo.coverage.coverage_gaps`, with ``uncovered_per_year`` for the map."""
-    return _coverage_gaps(_data_key(data), scenario_json(data.scenario), data.travel_mode, result)
+    return _coverage_gaps(_data_key(data), scenario_json(data.scenario), data.assumptions, result)
 
 
 def footer(as_of_line: str, attribution: str) -> None:

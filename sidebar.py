@@ -1,4 +1,5 @@
-"""The sidebar shared by every page except the Overview: data source, scenario, filters, map options.
+"""The sidebar shared by every page except the Overview: data source, scenario, filters, the model's
+assumptions, map options.
 
 Widget values live in ``st.session_state`` under fixed keys; :func:`keep_state` (called by app.py on
 every run) keeps them when a page without the sidebar is shown, so filters survive page changes.
@@ -9,14 +10,27 @@ from __future__ import annotations
 import streamlit as st
 
 import jru_cache
+from jru_geo.assumptions import DEFAULT_ASSUMPTIONS, TRAVEL_LABELS
 from jru_geo.boundaries import DISTRICT_NAMES
 from jru_geo.filters import DAY_NAMES, data_extent
 from jru_geo.incidents import CATEGORIES
 
-__all__ = ["PERSISTENT_KEYS", "keep_state", "render_sidebar", "reset_filters"]
+__all__ = ["PERSISTENT_KEYS", "keep_state", "render_sidebar", "reset_filters", "reset_assumptions"]
 
 FILTER_KEYS = ("f_dates", "f_days", "f_hour_from", "f_hour_to", "f_categories", "f_districts")
-PERSISTENT_KEYS = ("source", "scenario_choice", "tiles", "travel_mode", *FILTER_KEYS)
+PERSISTENT_KEYS = ("source", "scenario_choice", "tiles", *FILTER_KEYS, *jru_cache.ASSUMPTION_KEYS)
+TRAVEL_CHOICES = ("calibrated", "straight", "network")
+REACH_CHOICES: tuple[str | int, ...] = (jru_cache.REACH_TARGET, 20, 25, 30, 35, 40, 45, 50, 60)
+FACTOR_HELP = (
+    "Blue-light driving time as a share of ordinary clear-road car time (0.80 = 20% quicker). "
+    "The largest single uncertainty of the travel model: see docs/travel_calibration.md."
+)
+REACH_HELP = (
+    "Units are sent to calls up to this many minutes away (default: each unit's own response target). "
+    "A larger reach sends units to more calls, so they are busier and less often free. With the demo "
+    "data a reach of about 35-45 minutes gives 5-6 jobs a shift, nearer the published ~7 jobs in an "
+    "8-hour shift."
+)
 SOURCES = ("Demo data (synthetic)", "Uploaded files")
 HOURS = list(range(25))
 
@@ -32,6 +46,64 @@ def reset_filters() -> None:
     """Forget every filter (callback of the Reset button)."""
     for key in FILTER_KEYS:
         st.session_state.pop(key, None)
+
+
+def reset_assumptions() -> None:
+    """Back to the calibrated model, the documented blue-light factor and each unit's target."""
+    for key in jru_cache.ASSUMPTION_KEYS:
+        st.session_state.pop(key, None)
+
+
+def _render_assumptions() -> None:
+    state = st.session_state
+    state.setdefault(jru_cache.A_TRAVEL, DEFAULT_ASSUMPTIONS.travel_mode)
+    state.setdefault(jru_cache.A_SPEED, DEFAULT_ASSUMPTIONS.speed_kmh)
+    state.setdefault(jru_cache.A_FACTOR, DEFAULT_ASSUMPTIONS.blue_light_factor)
+    state.setdefault(jru_cache.A_REACH, jru_cache.REACH_TARGET)
+    has_graph = jru_cache.network_available()
+    with st.sidebar.expander("Assumptions", expanded=False):
+        mode = st.radio(
+            "Travel model",
+            TRAVEL_CHOICES,
+            key=jru_cache.A_TRAVEL,
+            format_func=lambda m: TRAVEL_LABELS[m].capitalize() if m != "network" else "Road network",
+            captions=[
+                "Fitted to real Kent road times (default)",
+                "Distance / speed, to compare with other tools",
+                "Shortest paths on OpenStreetMap roads"
+                if has_graph
+                else "Not downloaded: run `python -m jru_geo roads download` once (needs internet)",
+            ],
+        )
+        if mode == "network" and not has_graph:
+            st.warning("No road network downloaded yet: the calibrated model is in use.")
+        st.number_input(
+            "Straight-line speed (km/h)",
+            min_value=10.0,
+            max_value=150.0,
+            step=2.0,
+            format="%.0f",
+            key=jru_cache.A_SPEED,
+            disabled=mode != "straight",
+            help="Average blue-light speed along the straight line, turn-out time added.",
+        )
+        st.slider(
+            "Blue-light factor",
+            min_value=0.5,
+            max_value=1.0,
+            step=0.05,
+            key=jru_cache.A_FACTOR,
+            disabled=mode == "straight",
+            help=FACTOR_HELP,
+        )
+        st.select_slider(
+            "Dispatch reach",
+            REACH_CHOICES,
+            key=jru_cache.A_REACH,
+            format_func=lambda r: "unit's target" if r == jru_cache.REACH_TARGET else f"{r} min",
+            help=REACH_HELP,
+        )
+        st.button("Reset assumptions", on_click=reset_assumptions)
 
 
 def _on_source_change() -> None:
@@ -98,6 +170,7 @@ def render_sidebar() -> None:
             "they are left out while a day or hour filter is set."
         )
     sb.button("Reset filters", on_click=reset_filters)
+    _render_assumptions()
 
     sb.subheader("Map")
     if "tiles" not in st.session_state:

@@ -208,6 +208,7 @@ _WORKLOAD_COLUMNS = [
     "name",
     "reach_min",
     "busy_fraction",
+    "busy_pct",
     "expected_jobs_per_shift",
     "shift_hours",
     "jobs_per_8h",
@@ -234,10 +235,10 @@ def unit_workload(
     -------
     DataFrame
         One row per vehicle: ``vehicle_id, name, reach_min, busy_fraction`` (share of on-shift time
-        on a job), ``expected_jobs_per_shift`` (the model's calls per on-shift hour times the mean
-        shift length), ``shift_hours`` (mean shift length), ``jobs_per_8h`` (calls per on-shift hour
-        times ``published_shift_hours``) and ``share_of_published`` (``jobs_per_8h`` over
-        ``published_jobs_per_shift``).
+        on a job), ``busy_pct`` (the same in per cent, for display), ``expected_jobs_per_shift``
+        (the model's calls per on-shift hour times the mean shift length), ``shift_hours`` (mean
+        shift length), ``jobs_per_8h`` (calls per on-shift hour times ``published_shift_hours``)
+        and ``share_of_published`` (``jobs_per_8h`` over ``published_jobs_per_shift``).
 
     Examples
     --------
@@ -257,6 +258,7 @@ def unit_workload(
             "name": v["name"].to_numpy(),
             "reach_min": v["reach_min"].to_numpy(dtype=np.float64),
             "busy_fraction": v["busy_fraction"].to_numpy(dtype=np.float64),
+            "busy_pct": 100.0 * v["busy_fraction"].to_numpy(dtype=np.float64),
             "expected_jobs_per_shift": v["expected_jobs_per_shift"].to_numpy(dtype=np.float64),
             "shift_hours": np.divide(weekly, shifts, out=np.zeros(len(v)), where=shifts > 0),
             "jobs_per_8h": per_8h,

@@ -1,4 +1,5 @@
-"""Coverage: unit bases, catchments at chosen cut-offs, the three coverage figures, districts, gaps."""
+"""Coverage: unit bases, catchments at chosen cut-offs, the three coverage figures, each unit's
+workload beside the published JRU figure, districts, gaps; all under the sidebar's assumptions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import maps, planning, report
+from jru_geo import assumptions, maps, planning, report
+from jru_geo.coverage import CoverageResult
 
 EXPLAIN = {
     "geographic": "Share of incidents inside some unit's catchment: a unit based there could reach them "
@@ -20,8 +22,8 @@ def body() -> None:
     data = jru_cache.app_data()
     geo = data.geo
     st.markdown(f"### Coverage: {data.scenario.name}")
-    if data.loaded.synthetic:
-        st.caption(":orange-badge[Synthetic demo data] Not real incidents.")
+    badge = ":orange-badge[Synthetic demo data] Not real incidents. " if data.loaded.synthetic else ""
+    st.caption(f"{badge}**Assumptions**: {jru_cache.assumptions_note(data)}")
     result = jru_cache.coverage_result(data)
     kpis = planning.PlanKpis.from_coverage(result)
     c1, c2, c3, c4 = st.columns(4)
@@ -48,7 +50,7 @@ def body() -> None:
         )
         iso = (
             jru_cache.isochrones_for(
-                jru_cache.scenario_json(data.scenario), tuple(sorted(cutoffs)), data.travel_mode
+                jru_cache.scenario_json(data.scenario), tuple(sorted(cutoffs)), data.assumptions
             )
             if cutoffs
             else None
@@ -66,11 +68,12 @@ def body() -> None:
         )
         st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
     with right:
+        _workload(result, kpis)
         st.markdown("**Largest gaps** (incidents a year not covered, by LSOA)")
         st.dataframe(
             gaps[["rank", "lsoa_name", "uncovered_per_year", "main_gap", "district_name"]].head(15),
             hide_index=True,
-            height=260,
+            height=240,
             width="stretch",
             column_config={
                 "rank": "#",
@@ -102,6 +105,37 @@ def body() -> None:
                 "coverage_expected": st.column_config.NumberColumn("Expected", format="percent"),
             },
         )
+
+
+def _workload(result: CoverageResult, kpis: planning.PlanKpis) -> None:
+    jobs, hours = assumptions.PUBLISHED_JOBS_PER_SHIFT, assumptions.PUBLISHED_SHIFT_HOURS
+    published = f"about {jobs:g} jobs in an {hours:g}-hour shift"
+    st.markdown(f"**Units' workload** (published: {published})")
+    table = assumptions.unit_workload(result)
+    st.dataframe(
+        table[["vehicle_id", "busy_pct", "expected_jobs_per_shift", "jobs_per_8h"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "vehicle_id": st.column_config.TextColumn("Unit"),
+            "busy_pct": st.column_config.NumberColumn(
+                "Busy", format="%.0f%%", help="Share of on-shift time on a job (job + travel)."
+            ),
+            "expected_jobs_per_shift": st.column_config.NumberColumn(
+                "Jobs/shift", format="%.1f", help="Calls the unit takes per shift of its schedule."
+            ),
+            "jobs_per_8h": st.column_config.NumberColumn(
+                "Jobs/8 h", format="%.1f", help=f"Comparable with the published {published}."
+            ),
+        },
+    )
+    st.caption(
+        f"Catchment maps overstate coverage: {report.format_share(kpis.coverage_geographic)} of incidents "
+        f"lie in a catchment, {report.format_share(kpis.coverage_expected)} find a unit on shift and free. "
+        f"The units take {kpis.jobs_per_shift:.1f} jobs a shift against the published ~{jobs:g}: "
+        "they are sent only within their reach (a larger "
+        "dispatch reach under Assumptions makes them busier)."
+    )
 
 
 jru_cache.run_page(body)

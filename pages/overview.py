@@ -21,7 +21,7 @@ def body() -> None:
         as_of=jru_cache.today(),
         synthetic=data.loaded.synthetic,
         source_note=data.loaded.source_note,
-        filter_note=data.filter_note,
+        filter_note=f"{data.filter_note}; {jru_cache.assumptions_note(data, clause=True)}",
     )
     table = report.district_table(
         data.filtered, geo.districts, covered_share=jru_cache.covered_share_by_district(coverage)

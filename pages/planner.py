@@ -113,10 +113,22 @@ def _recommend(data: jru_cache.AppData) -> object:
     )
     grid = c3.toggle("Add a 2 km grid of sites", key="rec_grid")
     if not c4.button("Recommend", type="primary", key="rec_go"):
-        return st.session_state.get("rec_result")
+        return _last_recommendation(data)
     result = jru_cache.recommend_for(data, data.scenario, k=int(k), objective=objective, grid=bool(grid))
     st.session_state["rec_result"] = (result.picks, result.curve, result.busy_fraction, objective)
+    st.session_state["rec_for"] = _recommendation_key(data)
     return st.session_state["rec_result"]
+
+
+def _recommendation_key(data: jru_cache.AppData) -> tuple[object, ...]:
+    return (data.assumptions, jru_cache.scenario_json(data.scenario), data.flt)
+
+
+def _last_recommendation(data: jru_cache.AppData) -> object:
+    """The last recommendation, unless the assumptions, scenario or filters changed since."""
+    if st.session_state.get("rec_for") != _recommendation_key(data):
+        return None
+    return st.session_state.get("rec_result")
 
 
 def _show_recommendation(result: object) -> None:
@@ -218,10 +230,11 @@ def body() -> None:
     st.markdown(f"### Planner: {data.scenario.name}")
     st.caption(
         "Click the map to place a new unit there (it copies the first unit's shifts and target); "
-        "the table compares every KPI with the baseline."
+        "the table compares every KPI with the baseline. "
+        f"**Assumptions**: {jru_cache.assumptions_note(data)}"
     )
     plan = _planned_scenario(data.scenario)
-    result = st.session_state.get("rec_result")
+    result = _last_recommendation(data)
     _map_and_kpis(data, plan, result[0] if result else None)
     _show_recommendation(_recommend(data))
     _business_case(data, plan)

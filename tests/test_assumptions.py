@@ -170,6 +170,7 @@ def test_unit_workload_by_hand() -> None:
     np.testing.assert_allclose(got["jobs_per_8h"], [4.0, 0.0])
     np.testing.assert_allclose(got["share_of_published"], [4.0 / 7.0, 0.0])
     np.testing.assert_allclose(got["busy_fraction"], [0.4, 0.0])
+    np.testing.assert_allclose(got["busy_pct"], [40.0, 0.0])
     np.testing.assert_allclose(
         unit_workload(_result(vehicles), published_jobs_per_shift=8.0)["share_of_published"], [0.5, 0.0]
     )

@@ -214,3 +214,16 @@ def test_bad_upload_shows_a_message(page: object, server: str) -> None:
     message.wait_for(timeout=TIMEOUT_MS)
     assert "bad.csv" in message.inner_text() or "bad.csv" in page.locator("body").inner_text()  # type: ignore[attr-defined]
     assert page.locator('[data-testid="stException"]').count() == 0  # type: ignore[attr-defined]
+
+
+def test_heatmap_rate_legend_follows_its_layer(page: object, server: str) -> None:
+    _open(page, server, "heatmap")
+    frame = page.locator('iframe[title*="st_folium"]').first.content_frame  # type: ignore[attr-defined]
+    legends = frame.locator(".jru-legend")
+    assert legends.count() == 0  # the rate and 1 km layers start unticked, so do their legends
+    frame.locator(".leaflet-control-layers label", has_text="Rate per 1,000 residents").click()
+    legends.first.wait_for(state="attached")
+    assert legends.count() == 1 and "per 1,000 residents" in legends.first.inner_text()
+    frame.locator(".leaflet-control-layers label", has_text="Rate per 1,000 residents").click()
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    assert legends.count() == 0
