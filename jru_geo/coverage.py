@@ -201,11 +201,27 @@ class CoverageResult:
     method: str
     queue: QueueInputs | None
 
+    @property
+    def fleet_busy_fraction(self) -> float:
+        """Share of the fleet's on-shift hours spent on jobs, from the hypercube.
+
+        The mean of the vehicles' ``busy_fraction`` weighted by their weekly on-shift hours (0 with
+        no fleet). Unlike :attr:`system_busy_fraction` (Daskin's ``q``, which assumes the fleet takes
+        every call in reach), it counts only the calls the units can take: those arriving while
+        every unit in reach is busy are lost to the normal response.
+        """
+        hours = self.vehicles["weekly_hours"].to_numpy(dtype=float) if len(self.vehicles) else np.zeros(0)
+        if hours.sum() <= 0:
+            return 0.0
+        busy = self.vehicles["busy_fraction"].to_numpy(dtype=float)
+        return float(np.average(busy, weights=hours))
+
     def summary(self) -> dict[str, object]:
         """JSON-ready headline figures (fractions 0-1), per-vehicle table and ``by_district`` rows.
 
         Keys: ``incidents``, ``coverage_geographic``, ``coverage_in_hours``, ``coverage_expected``,
-        ``coverage_expected_mexclp``, ``system_busy_fraction``, ``loss_probability``,
+        ``coverage_expected_mexclp``, ``fleet_busy_fraction``, ``system_busy_fraction``,
+        ``loss_probability``,
         ``busy_fraction`` (vehicle id -> fraction), ``vehicles`` and ``by_district`` (lists of
         records), ``population_covered``, ``population_share``, ``span_weeks``, ``demand_scale``,
         ``method``.
@@ -216,6 +232,7 @@ class CoverageResult:
             "coverage_in_hours": self.coverage_in_hours,
             "coverage_expected": self.coverage_expected,
             "coverage_expected_mexclp": self.coverage_expected_mexclp,
+            "fleet_busy_fraction": self.fleet_busy_fraction,
             "system_busy_fraction": self.system_busy_fraction,
             "loss_probability": self.loss_probability,
             "busy_fraction": {

@@ -87,7 +87,8 @@ class PlanKpis:
         The Coverage page's three figures: within target of some vehicle; and it on shift; and it
         free (hypercube).
     fleet_busy_fraction
-        Daskin's fleet-wide busy fraction (:attr:`CoverageResult.system_busy_fraction`).
+        Share of the units' on-shift hours spent on jobs, from the hypercube
+        (:attr:`CoverageResult.fleet_busy_fraction`).
     population_share
         Share of residents whose LSOA centroid is within target of some vehicle.
     mean_response_min
@@ -142,7 +143,7 @@ class PlanKpis:
             coverage_geographic=result.coverage_geographic,
             coverage_in_hours=result.coverage_in_hours,
             coverage_expected=result.coverage_expected,
-            fleet_busy_fraction=result.system_busy_fraction,
+            fleet_busy_fraction=result.fleet_busy_fraction,
             population_share=result.population_share,
             mean_response_min=float(finite.mean()) if finite.size else float("nan"),
             jobs_per_shift=calls_per_week / shifts if shifts > 0 else float("nan"),

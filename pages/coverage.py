@@ -33,7 +33,9 @@ def body() -> None:
     c4.metric(
         "Fleet busy fraction",
         report.format_share(kpis.fleet_busy_fraction),
-        help="Daskin's q: share of on-shift time the fleet would spend on jobs (job + travel).",
+        help="Share of the units' on-shift hours spent on jobs (job + travel), from Larson's hypercube "
+        "(mean of the units, weighted by their shift hours). Calls arriving while every unit in reach is "
+        "busy go to the normal response.",
     )
     st.caption(
         f"**Geographic**: {EXPLAIN['geographic']} **In hours**: {EXPLAIN['in_hours']} "

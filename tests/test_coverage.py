@@ -206,6 +206,8 @@ def test_single_always_on_vehicle_is_an_erlang_loss_system(lsoas: gpd.GeoDataFra
     # MEXCLP: q = 1 call/h * 1 h / 1 vehicle = 1, so no expected coverage by Daskin's formula
     assert r.system_busy_fraction == pytest.approx(1.0)
     assert r.coverage_expected_mexclp == 0.0
+    # the hypercube's fleet figure: the one unit is busy half its shift (Erlang loss, a = 1)
+    assert r.fleet_busy_fraction == pytest.approx(0.5, abs=1e-6)
     doubled = cover(one_call_an_hour(), scenario(vehicle("A", 0)), lsoas, demand_scale=2.0)
     assert doubled.coverage_expected == pytest.approx(1 / 3, abs=1e-6)
     halved = cover(one_call_an_hour(), scenario(vehicle("A", 0)), lsoas, demand_scale=0.5)

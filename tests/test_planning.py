@@ -109,7 +109,9 @@ def test_kpis_come_from_the_coverage_result(line_incidents, line_lsoas, scenario
     assert k.coverage_in_hours == pytest.approx(0.9)  # all on Friday 20:00, on shift
     assert 0 < k.coverage_expected < k.coverage_in_hours
     assert k.coverage_expected == result.coverage_expected
-    assert k.fleet_busy_fraction == result.system_busy_fraction > 0
+    assert k.fleet_busy_fraction == result.fleet_busy_fraction > 0
+    # one unit: the fleet figure is that unit's hypercube busy fraction
+    assert k.fleet_busy_fraction == pytest.approx(result.vehicles["busy_fraction"].iloc[0])
     assert k.population_share == pytest.approx(0.5)  # L1 + L2 = 200 of 400 residents
     assert k.mean_response_min == pytest.approx((6 * 1 + 3 * 11 + 1 * 21) / 10)
     assert k.target_min == 15.0

@@ -208,7 +208,7 @@ def test_planner_baseline_equals_coverage_page_and_jru_geo() -> None:
     for metric, row in pairs.items():
         assert on_coverage[metric] == f"{baseline[row]}%", metric
     assert on_coverage["Geographic"] == report.format_share(result.coverage_geographic)
-    assert on_coverage["Fleet busy fraction"] == report.format_share(result.system_busy_fraction)
+    assert on_coverage["Fleet busy fraction"] == report.format_share(result.fleet_busy_fraction)
     assert baseline["Population within target (%)"] == f"{100 * kpis.population_share:.1f}"
     assert baseline["Mean response, nearest unit (min)"] == f"{kpis.mean_response_min:.1f}"
     assert baseline["Units"] == "3"

@@ -79,7 +79,7 @@ def _assert_page_equals(at: AppTest, a: ModelAssumptions) -> None:
     assert shown["Geographic"] == report.format_share(result.coverage_geographic)
     assert shown["In hours"] == report.format_share(result.coverage_in_hours)
     assert shown["Expected"] == report.format_share(result.coverage_expected)
-    assert shown["Fleet busy fraction"] == report.format_share(result.system_busy_fraction)
+    assert shown["Fleet busy fraction"] == report.format_share(result.fleet_busy_fraction)
 
 
 def test_defaults_are_shown_and_equal_jru_geo() -> None:
