@@ -4,26 +4,15 @@ jru_geo's own numbers computed here."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from pathlib import Path
 
-import geopandas as gpd
 import pytest
+from apphelpers import APP, ROOT, demo_joined, metrics, no_failure, planner_baseline_matches
 from streamlit.testing.v1 import AppTest
 
 from jru_geo import boundaries, demo, join, report, scenario
 from jru_geo.incidents import read_incidents
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/heatmap.py", "pages/coverage.py", "pages/planner.py", "pages/data.py"]
-
-
-@cache
-def _demo_joined() -> gpd.GeoDataFrame:
-    lsoas = boundaries.load_lsoas()
-    incidents = demo.demo_incidents(lsoas, seed=2025, year=2025)
-    return join.assign_areas(incidents, boundaries.load_districts(), lsoas)
 
 
 def _app() -> AppTest:
@@ -32,34 +21,25 @@ def _app() -> AppTest:
     return at
 
 
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def _no_failure(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_demo_data(page: str) -> None:
     at = _app()
     at.switch_page(page)
     at.run()
-    _no_failure(at)
+    no_failure(at)
     assert at.markdown or at.metric
 
 
 def test_overview_kpis_equal_jru_geo() -> None:
-    joined = _demo_joined()
+    joined = demo_joined()
     districts = boundaries.load_districts()
     bases = scenario.resolve_bases(scenario.load_default_scenario())
     summary = report.summarise(
         joined, districts, bases, as_of=dt.date.today(), synthetic=True, source_note="demo"
     )
     at = _app()
-    _no_failure(at)
-    shown = _metrics(at)
+    no_failure(at)
+    shown = metrics(at)
     assert shown["Joint incidents"] == f"{summary.incidents:,}"
     assert shown["Busiest district"] == summary.busiest_district
     coverage = pytest.importorskip("jru_geo.coverage")
@@ -72,12 +52,12 @@ def test_overview_kpis_equal_jru_geo() -> None:
 
 
 def test_heatmap_and_coverage_kpis_equal_jru_geo() -> None:
-    joined = _demo_joined()
+    joined = demo_joined()
     rates = join.counts_by_area(joined, boundaries.load_districts())
     at = _app()
     at.switch_page("pages/heatmap.py")
     at.run()
-    shown = _metrics(at)
+    shown = metrics(at)
     assert shown["Incidents shown"] == f"{int(rates['incidents'].sum()):,}"
     assert shown["Highest rate"] == f"{rates['rate_per_1000'].max():.2f} per 1,000"
     coverage = pytest.importorskip("jru_geo.coverage")
@@ -86,34 +66,34 @@ def test_heatmap_and_coverage_kpis_equal_jru_geo() -> None:
     result = coverage.compute_coverage(joined, scenario.load_default_scenario(), make_model("calibrated"))
     at.switch_page("pages/coverage.py")
     at.run()
-    _no_failure(at)
-    shown = _metrics(at)
+    no_failure(at)
+    shown = metrics(at)
     assert shown["Geographic"] == report.format_share(result.coverage_geographic)
     assert shown["In hours"] == report.format_share(result.coverage_in_hours)
     assert shown["Expected"] == report.format_share(result.coverage_expected)
 
 
 def test_filters_in_sidebar_change_the_numbers() -> None:
-    joined = _demo_joined()
+    joined = demo_joined()
     medway = int((joined["district_name"] == "Medway").sum())
     at = _app()
     at.switch_page("pages/heatmap.py")
     at.run()
     at.multiselect(key="f_districts").set_value(["Medway"])
     at.run()
-    _no_failure(at)
-    assert _metrics(at)["Incidents shown"] == f"{medway:,}"
+    no_failure(at)
+    assert metrics(at)["Incidents shown"] == f"{medway:,}"
     # the filter survives a visit to the Overview, which has no sidebar
     at.switch_page("pages/overview.py")
     at.run()
-    assert _metrics(at)["Joint incidents"] == f"{medway:,}"
+    assert metrics(at)["Joint incidents"] == f"{medway:,}"
     at.switch_page("pages/heatmap.py")
     at.run()
-    assert _metrics(at)["Incidents shown"] == f"{medway:,}"
+    assert metrics(at)["Incidents shown"] == f"{medway:,}"
 
 
 def test_upload_good_file_shows_validation_report() -> None:
-    joined = _demo_joined()
+    joined = demo_joined()
     csv = demo.to_generic_csv(joined.head(300)).to_csv(index=False)
     csv += "BAD-1,2025-01-01 10:00,Assault,not-a-number,0.5\n"
     data = csv.encode("utf-8")
@@ -123,8 +103,8 @@ def test_upload_good_file_shows_validation_report() -> None:
     at.run()
     at.file_uploader(key="upl_incidents").set_value(("mine.csv", data, "text/csv"))
     at.run()
-    _no_failure(at)
-    shown = _metrics(at)
+    no_failure(at)
+    shown = metrics(at)
     assert shown["Rows read"] == f"{expected.n_read:,}"
     assert shown["Rejected"] == f"{len(expected.rejects):,}" == "1"
     assert at.session_state["source"] == "Uploaded files"
@@ -144,7 +124,7 @@ def test_upload_bad_file_shows_error_not_exception(content: bytes) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert any("could not be used" in e.value for e in at.error)
     # the app still works on the demo data
-    assert _metrics(at)["Rows read"] == f"{len(_demo_joined()):,}"
+    assert metrics(at)["Rows read"] == f"{len(demo_joined()):,}"
     at.switch_page("pages/overview.py")
     at.run()
     assert not at.exception
@@ -166,12 +146,12 @@ def test_planner_place_candidate_changes_kpis() -> None:
     at = _app()
     at.switch_page("pages/planner.py")
     at.run()
-    _no_failure(at)
+    no_failure(at)
     at.selectbox(key="plan_site").set_value("Maidstone police station")
     at.run()
     at.button(key="plan_place").click()
     at.run()
-    _no_failure(at)
+    no_failure(at)
     table = at.table[0].value
     row = table.loc["Units"]
     assert (row["Baseline"], row["Plan"]) == ("3", "4")
@@ -187,26 +167,15 @@ def test_planner_baseline_equals_coverage_page_and_jru_geo() -> None:
     from jru_geo.travel import make_model
 
     result = coverage.compute_coverage(
-        _demo_joined(), scenario.load_default_scenario(), make_model("calibrated")
+        demo_joined(), scenario.load_default_scenario(), make_model("calibrated")
     )
     kpis = planning.PlanKpis.from_coverage(result)
     at = _app()
     at.switch_page("pages/coverage.py")
     at.run()
-    _no_failure(at)
-    on_coverage = _metrics(at)
-    at.switch_page("pages/planner.py")
-    at.run()
-    _no_failure(at)
-    baseline = at.table[0].value["Baseline"]
-    pairs = {
-        "Geographic": "Geographic: incidents within target (%)",
-        "In hours": "In hours: and a unit on shift (%)",
-        "Expected": "Expected: and a unit free (%)",
-        "Fleet busy fraction": "Fleet busy fraction (%)",
-    }
-    for metric, row in pairs.items():
-        assert on_coverage[metric] == f"{baseline[row]}%", metric
+    no_failure(at)
+    on_coverage = metrics(at)
+    baseline = planner_baseline_matches(at, on_coverage)
     assert on_coverage["Geographic"] == report.format_share(result.coverage_geographic)
     assert on_coverage["Fleet busy fraction"] == report.format_share(result.fleet_busy_fraction)
     assert baseline["Population within target (%)"] == f"{100 * kpis.population_share:.1f}"
@@ -221,7 +190,7 @@ def test_planner_recommend_shows_picks_from_plan_new_units() -> None:
     at.number_input(key="rec_k").set_value(1)
     at.button(key="rec_go").click()
     at.run()
-    _no_failure(at)
+    no_failure(at)
     picks = at.dataframe[0].value
     assert len(picks) == 1 and picks["gain_per_year"].iloc[0] > 0
 

@@ -6,28 +6,18 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
+from apphelpers import APP, demo_joined, metrics, no_failure, planner_baseline_matches
 from streamlit.testing.v1 import AppTest
 
-from jru_geo import boundaries, coverage, demo, join, planning, report, roadnet, scenario
+from jru_geo import coverage, planning, report, roadnet, scenario
 from jru_geo.assumptions import ModelAssumptions, build_travel_model
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-
-
-@cache
-def _demo_joined() -> gpd.GeoDataFrame:
-    lsoas = boundaries.load_lsoas()
-    incidents = demo.demo_incidents(lsoas, seed=2025, year=2025)
-    return join.assign_areas(incidents, boundaries.load_districts(), lsoas)
 
 
 @cache
 def _expected(a: ModelAssumptions) -> coverage.CoverageResult:
     return coverage.compute_coverage(
-        _demo_joined(),
+        demo_joined(),
         scenario.load_default_scenario(),
         build_travel_model(a),
         dispatch_reach_min=a.dispatch_reach_min,
@@ -39,17 +29,8 @@ def _coverage_page() -> AppTest:
     at.run()
     at.switch_page("pages/coverage.py")
     at.run()
-    _no_failure(at)
+    no_failure(at)
     return at
-
-
-def _no_failure(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def _share(text: str) -> float:
@@ -70,12 +51,12 @@ def _set(at: AppTest, **values: object) -> None:
     for key, value in values.items():  # one at a time: the travel mode enables the speed
         getattr(at, kinds[key])(key=key).set_value(value)
         at.run()
-        _no_failure(at)
+        no_failure(at)
 
 
 def _assert_page_equals(at: AppTest, a: ModelAssumptions) -> None:
     result = _expected(a)
-    shown = _metrics(at)
+    shown = metrics(at)
     assert shown["Geographic"] == report.format_share(result.coverage_geographic)
     assert shown["In hours"] == report.format_share(result.coverage_in_hours)
     assert shown["Expected"] == report.format_share(result.coverage_expected)
@@ -97,12 +78,12 @@ def test_defaults_are_shown_and_equal_jru_geo() -> None:
 def test_slower_straight_line_lowers_geographic_coverage() -> None:
     at = _coverage_page()
     _set(at, a_travel="straight", a_speed_kmh=64.0)
-    fast = _metrics(at)
+    fast = metrics(at)
     _assert_page_equals(at, ModelAssumptions("straight", speed_kmh=64.0))
     assert "Straight line at 64 km/h" in _captions(at)
     assert at.slider(key="a_blue_light").disabled
     _set(at, a_speed_kmh=30.0)
-    slow = _metrics(at)
+    slow = metrics(at)
     _assert_page_equals(at, ModelAssumptions("straight", speed_kmh=30.0))
     for kpi in ("Geographic", "In hours", "Expected"):
         assert _share(slow[kpi]) < _share(fast[kpi]), kpi
@@ -110,9 +91,9 @@ def test_slower_straight_line_lowers_geographic_coverage() -> None:
 
 def test_smaller_blue_light_factor_raises_geographic_coverage() -> None:
     at = _coverage_page()
-    default = _metrics(at)
+    default = metrics(at)
     _set(at, a_blue_light=0.6)
-    quicker = _metrics(at)
+    quicker = metrics(at)
     _assert_page_equals(at, ModelAssumptions(blue_light_factor=0.6))
     assert _share(quicker["Geographic"]) > _share(default["Geographic"])
     assert "blue-light factor 0.60" in _captions(at)
@@ -120,10 +101,10 @@ def test_smaller_blue_light_factor_raises_geographic_coverage() -> None:
 
 def test_larger_reach_makes_units_busier_and_expected_coverage_lower() -> None:
     at = _coverage_page()
-    before = _metrics(at)
+    before = metrics(at)
     workload_before = at.dataframe[0].value
     _set(at, a_reach=40)
-    after = _metrics(at)
+    after = metrics(at)
     workload_after = at.dataframe[0].value
     _assert_page_equals(at, ModelAssumptions(dispatch_reach_min=40.0))
     assert _share(after["Fleet busy fraction"]) > _share(before["Fleet busy fraction"])
@@ -147,27 +128,16 @@ def test_planner_baseline_equals_coverage_page_under_other_assumptions() -> None
     kpis = planning.PlanKpis.from_coverage(_expected(a))
     at = _coverage_page()
     _set(at, a_travel="straight", a_speed_kmh=56.0, a_reach=35)
-    on_coverage = _metrics(at)
+    on_coverage = metrics(at)
     _assert_page_equals(at, a)
-    at.switch_page("pages/planner.py")
-    at.run()
-    _no_failure(at)
-    baseline = at.table[0].value["Baseline"]
-    pairs = {
-        "Geographic": "Geographic: incidents within target (%)",
-        "In hours": "In hours: and a unit on shift (%)",
-        "Expected": "Expected: and a unit free (%)",
-        "Fleet busy fraction": "Fleet busy fraction (%)",
-    }
-    for metric, row in pairs.items():
-        assert on_coverage[metric] == f"{baseline[row]}%", metric
+    baseline = planner_baseline_matches(at, on_coverage)
     assert baseline["Jobs per shift (fleet mean)"] == f"{kpis.jobs_per_shift:.1f}"
     assert "Straight line at 56 km/h; units sent to calls up to 35 min away." in _captions(at)
     # the recommendation runs under the same assumptions
     at.number_input(key="rec_k").set_value(1)
     at.button(key="rec_go").click()
     at.run()
-    _no_failure(at)
+    no_failure(at)
     assert at.dataframe[0].value["gain_per_year"].iloc[0] > 0
 
 
@@ -178,8 +148,8 @@ def test_assumptions_survive_the_overview_and_drive_its_figures_then_reset() -> 
     _set(at, a_blue_light=0.6, a_reach=40)
     at.switch_page("pages/overview.py")
     at.run()
-    _no_failure(at)
-    shown = _metrics(at)
+    no_failure(at)
+    shown = metrics(at)
     assert shown["Reached within target"] == report.format_share(result.coverage_in_hours)
     assert shown["Expected coverage"] == report.format_share(result.coverage_expected)
     footer = " ".join(h.proto.body for h in at.get("html"))
@@ -193,7 +163,7 @@ def test_assumptions_survive_the_overview_and_drive_its_figures_then_reset() -> 
     _assert_page_equals(at, a)
     next(b for b in at.button if b.label == "Reset assumptions").click()
     at.run()
-    _no_failure(at)
+    no_failure(at)
     assert at.slider(key="a_blue_light").value == pytest.approx(0.8)
     _assert_page_equals(at, ModelAssumptions())
 
@@ -230,12 +200,12 @@ def test_road_network_with_a_downloaded_graph_is_used(
     monkeypatch.setattr(roadnet, "DEFAULT_GRAPH_PATH", path)
     a = ModelAssumptions("network", blue_light_factor=0.7)
     expected = coverage.compute_coverage(
-        _demo_joined(), scenario.load_default_scenario(), build_travel_model(a, graph_path=path)
+        demo_joined(), scenario.load_default_scenario(), build_travel_model(a, graph_path=path)
     )
     at = _coverage_page()
     assert "Shortest paths on OpenStreetMap roads" in at.radio(key="a_travel").proto.captions
     _set(at, a_travel="network", a_blue_light=0.7)
     assert not at.warning
-    assert _metrics(at)["Geographic"] == report.format_share(expected.coverage_geographic)
-    assert _metrics(at)["Expected"] == report.format_share(expected.coverage_expected)
+    assert metrics(at)["Geographic"] == report.format_share(expected.coverage_geographic)
+    assert metrics(at)["Expected"] == report.format_share(expected.coverage_expected)
     assert "Road network (OpenStreetMap), blue-light factor 0.70" in _captions(at)
