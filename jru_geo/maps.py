@@ -740,6 +740,20 @@ def gaps_layer(
     )
 
 
+def _backdrop(outline: gpd.GeoDataFrame | None, *, tiles: bool, assets_url: str | None) -> folium.Map:
+    """A base map with the Kent outline (painted as land when there are no web tiles)."""
+    m = base_map(tiles=tiles, assets_url=assets_url)
+    if outline is not None:
+        outline_layer(outline, filled=not tiles).add_to(m)
+    return m
+
+
+def _add_towns(m: folium.Map, towns: pd.DataFrame | None) -> None:
+    """Town labels, added after the area layers so they sit on top."""
+    if towns is not None:
+        towns_layer(towns).add_to(m)
+
+
 def overview_map(
     districts: gpd.GeoDataFrame,
     bases: gpd.GeoDataFrame,
@@ -754,17 +768,14 @@ def overview_map(
 
     With ``tiles=False`` the outline is painted as land and the towns give the bearings.
     """
-    m = base_map(tiles=tiles, assets_url=assets_url)
-    if outline is not None:
-        outline_layer(outline, filled=not tiles).add_to(m)
+    m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     if counts is not None:
         layer, legend = choropleth_layer(districts, counts)
         layer.add_to(m)
         legend.add_to(m)
     else:
         districts_layer(districts).add_to(m)
-    if towns is not None:
-        towns_layer(towns).add_to(m)
+    _add_towns(m, towns)
     units_layer(bases).add_to(m)
     return m
 
@@ -790,9 +801,7 @@ def heatmap_map(
     The choropleth and the bins start hidden behind the heat map; the layer control switches them,
     and each one's legend shows only while it is ticked.
     """
-    m = base_map(tiles=tiles, assets_url=assets_url)
-    if outline is not None:
-        outline_layer(outline, filled=not tiles).add_to(m)
+    m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     choropleth, legend = choropleth_layer(districts, counts)
     choropleth.show = False
     choropleth.add_to(m)
@@ -800,8 +809,7 @@ def heatmap_map(
     bins, bins_legend = binned_layer(incidents, show=False)
     bins.add_to(m)
     heatmap_layer(incidents, cell_m=cell_m, assets_url=assets_url).add_to(m)
-    if towns is not None:
-        towns_layer(towns).add_to(m)
+    _add_towns(m, towns)
     legend.layer = choropleth  # each legend shows only while its layer is ticked
     legend.add_to(m)
     bins_legend.layer = bins
@@ -824,9 +832,7 @@ def coverage_map(
     assets_url: str | None = None,
 ) -> folium.Map:
     """Unit bases, their catchments at each cut-off and the ranked gaps, with a layer switcher."""
-    m = base_map(tiles=tiles, assets_url=assets_url)
-    if outline is not None:
-        outline_layer(outline, filled=not tiles).add_to(m)
+    m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     districts_layer(districts, name="District boundaries").add_to(m)
     if isochrones is not None and len(isochrones):
         group, legend = isochrone_layer(
@@ -841,8 +847,7 @@ def coverage_map(
         layer.add_to(m)
         legend.position = "bottomright"
         legend.add_to(m)
-    if towns is not None:
-        towns_layer(towns).add_to(m)
+    _add_towns(m, towns)
     units_layer(bases).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
@@ -861,12 +866,9 @@ def planner_map(
     assets_url: str | None = None,
 ) -> folium.Map:
     """Existing bases, units placed by the user, candidate sites and recommended picks (click to place)."""
-    m = base_map(tiles=tiles, assets_url=assets_url)
-    if outline is not None:
-        outline_layer(outline, filled=not tiles).add_to(m)
+    m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     districts_layer(districts, name="District boundaries").add_to(m)
-    if towns is not None:
-        towns_layer(towns).add_to(m)
+    _add_towns(m, towns)
     if candidates is not None and len(candidates):
         candidates_layer(candidates, name="Candidate sites", colour=OKABE_ITO["blue"]).add_to(m)
     if picks is not None and len(picks):
