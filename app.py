@@ -10,6 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
+import jru_cache
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -23,7 +25,9 @@ def main() -> None:
         st.Page(HERE / "pages" / "planner.py", title="Planner", icon=":material/add_location_alt:"),
         st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/upload_file:"),
     ]
-    st.navigation(pages, position="top").run()
+    navigation = st.navigation(pages, position="top")
+    jru_cache.after_navigation()
+    navigation.run()
 
 
 if __name__ == "__main__":

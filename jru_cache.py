@@ -40,6 +40,7 @@ from jru_geo.incidents import CATEGORIES, IncidentFormat, ReadResult, read_incid
 from jru_geo.settings import DEFAULT_SETTINGS
 
 __all__ = [
+    "after_navigation",
     "ASSETS_URL",
     "DEMO_SEED",
     "DEMO_YEAR",
@@ -78,6 +79,9 @@ __all__ = [
 
 LOG = logging.getLogger("jru_geo.app")
 
+APP_DIR = Path(__file__).resolve().parent
+"""The folder of app.py and pages/."""
+
 ASSETS_URL = "/app/static/leaflet"
 """Where Streamlit serves the vendored Leaflet (server.enableStaticServing, folder ./static)."""
 
@@ -90,6 +94,8 @@ UPLOAD_ERROR = "jru_upload_error"  # message of the last unusable upload
 SCENARIO_UPLOAD = "jru_scenario_upload"  # (name, bytes) | None
 SCENARIO_ERROR = "jru_scenario_error"  # message of the last unusable scenario upload
 UPLOAD_FORMAT = "jru_upload_fmt"  # format the uploads were read with
+ROUTED = "jru_routed"  # set by app.py on every run that goes through st.navigation
+PENDING_PAGE = "jru_pending_page"  # a page opened bare, to return to once app.py has routed
 PLANNED = "jru_planned_units"  # list of (easting, northing, label) placed on the planner
 
 # widget keys of the sidebar's Assumptions section (read here, drawn by sidebar.py)
@@ -383,6 +389,28 @@ def today() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
+def _route_through_app(body: Callable[[], None]) -> None:
+    """Send a page that was opened bare through app.py, then back to it.
+
+    While a ``pages/`` folder sits beside the entry point, Streamlit runs a deep-linked page file
+    directly (without app.py's page config, navigation and sidebar) until app.py has called
+    ``st.navigation`` once in the server process (streamlit/streamlit#9624). Such a run comes here:
+    it remembers the page and switches to app.py, which routes back to it (:func:`after_navigation`).
+    """
+    page = Path(body.__code__.co_filename).resolve()
+    st.session_state[PENDING_PAGE] = page.relative_to(APP_DIR).as_posix()
+    st.switch_page(str(APP_DIR / "app.py"))
+
+
+def after_navigation() -> None:
+    """Called by app.py right after ``st.navigation``: mark the session routed, and return to a page
+    that was opened bare (see :func:`_route_through_app`)."""
+    st.session_state[ROUTED] = True
+    pending = st.session_state.pop(PENDING_PAGE, None)
+    if pending:
+        st.switch_page(str(APP_DIR / pending))
+
+
 def run_page(body: Callable[[], None], *, with_sidebar: bool = True) -> None:
     """Run a page: shared layout and sidebar, then the body. A JruGeoError shows as an error message,
     anything else as a friendly one.
@@ -393,6 +421,8 @@ def run_page(body: Callable[[], None], *, with_sidebar: bool = True) -> None:
     """
     import sidebar
 
+    if not st.session_state.get(ROUTED):
+        _route_through_app(body)
     compact_layout()
     sidebar.keep_state()
     try:

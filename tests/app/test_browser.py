@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,12 +78,13 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90
     raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout_s:.0f} s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def _running_app(log_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port (no web tiles, pinned date); yields its URL."""
     _require_chromium()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("wb")
+    log = (log_dir / "server.log").open("wb")
     env = {**os.environ, "JRU_TILES": "0", "JRU_AS_OF": "2025-11-21"}
     cmd = [
         sys.executable,
@@ -111,6 +113,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _running_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +235,14 @@ def test_heatmap_rate_legend_follows_its_layer(page: object, server: str) -> Non
     frame.locator(".leaflet-control-layers label", has_text="Rate per 1,000 residents").click()
     page.wait_for_timeout(300)  # type: ignore[attr-defined]
     assert legends.count() == 0
+
+
+def test_a_deep_link_to_a_fresh_server_gets_the_whole_app(page: object, tmp_path: Path) -> None:
+    """The first request a server ever gets is a page's URL: the page still opens inside app.py
+    (top navigation, no Streamlit pages-folder sidebar list); see jru_cache._route_through_app."""
+    with _running_app(tmp_path) as fresh:
+        page.goto(f"{fresh}/coverage")  # type: ignore[attr-defined]
+        page.get_by_text("Coverage: Kent JRU 2020").first.wait_for()  # type: ignore[attr-defined]
+        nav = page.locator('[data-testid="stTopNavLink"], [data-testid="stNavLink"]')  # type: ignore[attr-defined]
+        assert nav.count() == 5
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # type: ignore[attr-defined]
