@@ -103,8 +103,9 @@ A_TRAVEL = "a_travel"  # travel mode: "calibrated" | "straight" | "network"
 A_SPEED = "a_speed_kmh"  # straight-line speed, km/h
 A_FACTOR = "a_blue_light"  # blue-light factor (calibrated and network models)
 A_REACH = "a_reach"  # dispatch reach in minutes, or REACH_TARGET for each unit's own target
+A_SHARE = "a_demand_share"  # share (0-1] of the incidents that are JRU calls
 REACH_TARGET = "target"
-ASSUMPTION_KEYS = (A_TRAVEL, A_SPEED, A_FACTOR, A_REACH)
+ASSUMPTION_KEYS = (A_TRAVEL, A_SPEED, A_FACTOR, A_REACH, A_SHARE)
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ def current_assumptions() -> ModelAssumptions:
         speed_kmh=float(state.get(A_SPEED, DEFAULT_ASSUMPTIONS.speed_kmh)),
         blue_light_factor=float(state.get(A_FACTOR, DEFAULT_ASSUMPTIONS.blue_light_factor)),
         dispatch_reach_min=None if reach == REACH_TARGET or reach is None else float(reach),
+        demand_share=float(state.get(A_SHARE, DEFAULT_ASSUMPTIONS.demand_share)),
     ).normalised()
 
 
@@ -469,6 +471,7 @@ def _coverage(
         postcodes=geo.postcodes,
         lsoas=geo.lsoas,
         dispatch_reach_min=assumptions.dispatch_reach_min,
+        demand_scale=assumptions.demand_share,
     )
 
 
@@ -565,6 +568,7 @@ def _recommend(
         objective=objective,
         busy_fraction=busy_fraction,
         span_weeks=span_weeks,
+        demand_scale=assumptions.demand_share,
         postcodes=geo.postcodes,
     )
 

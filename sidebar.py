@@ -31,6 +31,12 @@ REACH_HELP = (
     "data a reach of about 35-45 minutes gives 5-6 jobs a shift, nearer the published ~7 jobs in an "
     "8-hour shift."
 )
+SHARE_HELP = (
+    "Share of the loaded incidents that need a police officer and a paramedic together. 1 for the demo "
+    "data or a joint-call log. police.uk files hold all street crime: Kent has about 180,000 rows a "
+    "year against about 15,000 calls a year between the two services, so about 0.08 (or filter the "
+    "categories). It scales the calls the units take, so their workload and expected coverage."
+)
 SOURCES = ("Demo data (synthetic)", "Uploaded files")
 HOURS = list(range(25))
 
@@ -49,7 +55,8 @@ def reset_filters() -> None:
 
 
 def reset_assumptions() -> None:
-    """Back to the calibrated model, the documented blue-light factor and each unit's target."""
+    """Back to the calibrated model, the documented blue-light factor, each unit's target and every
+    incident counted as a JRU call."""
     for key in jru_cache.ASSUMPTION_KEYS:
         st.session_state.pop(key, None)
 
@@ -60,6 +67,7 @@ def _render_assumptions() -> None:
     state.setdefault(jru_cache.A_SPEED, DEFAULT_ASSUMPTIONS.speed_kmh)
     state.setdefault(jru_cache.A_FACTOR, DEFAULT_ASSUMPTIONS.blue_light_factor)
     state.setdefault(jru_cache.A_REACH, jru_cache.REACH_TARGET)
+    state.setdefault(jru_cache.A_SHARE, DEFAULT_ASSUMPTIONS.demand_share)
     has_graph = jru_cache.network_available()
     with st.sidebar.expander("Assumptions", expanded=False):
         mode = st.radio(
@@ -102,6 +110,15 @@ def _render_assumptions() -> None:
             key=jru_cache.A_REACH,
             format_func=lambda r: "unit's target" if r == jru_cache.REACH_TARGET else f"{r} min",
             help=REACH_HELP,
+        )
+        st.number_input(
+            "Share of incidents that are JRU calls",
+            min_value=0.01,
+            max_value=1.0,
+            step=0.01,
+            format="%.2f",
+            key=jru_cache.A_SHARE,
+            help=SHARE_HELP,
         )
         st.button("Reset assumptions", on_click=reset_assumptions)
 

@@ -67,7 +67,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     joined, scen, model, lsoas = _load_inputs(args)
     busy = args.busy_fraction
     if busy is None:  # MEXCLP's q: the baseline fleet's busy fraction from the coverage engine
-        baseline = coverage.compute_coverage(joined[joined["in_kent"]], scen, model, lsoas=lsoas)
+        baseline = coverage.compute_coverage(
+            joined[joined["in_kent"]], scen, model, lsoas=lsoas, demand_scale=args.demand_scale
+        )
         busy = min(baseline.system_busy_fraction, 0.99)
     user_sites = scenario.read_candidates(args.candidates) if args.candidates else None
     candidates = planning.candidate_table(args.sites, outline=boundaries.load_outline(), sites=user_sites)
@@ -81,6 +83,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         objective=args.objective,
         target_min=args.target_min,
         busy_fraction=busy,
+        demand_scale=args.demand_scale,
     )
     rec = plan.recommendation
     out = {
@@ -133,6 +136,13 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--graph", type=Path, help="GraphML road graph for --travel network (see `roads download`)"
     )
+    p.add_argument(
+        "--demand-scale",
+        type=float,
+        default=1.0,
+        help="share of the incidents that are joint-response calls "
+        "(e.g. 0.08 for a year of Kent police.uk street crime; default 1)",
+    )
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -148,13 +158,6 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _add_data_options(p)
     p.add_argument(
         "--target-min", type=float, help="count as covered within this many minutes (default: each vehicle's)"
-    )
-    p.add_argument(
-        "--demand-scale",
-        type=float,
-        default=1.0,
-        help="share of the incidents that are joint-response calls "
-        "(e.g. 0.1 for all police.uk crime; default 1)",
     )
     p.add_argument(
         "--dispatch-reach-min",

@@ -12,6 +12,11 @@ Three assumptions move the coverage figures most:
   default each unit's own response target; a larger reach sends units to more calls, so they are
   busier (with the demo data a reach of 35-45 minutes gives 5-6 jobs a shift, nearer the published
   ~7 jobs in an 8-hour shift).
+* **Share of incidents that are JRU calls** (``demand_share``): the part of the loaded incidents
+  that needs a police officer and a paramedic together. 1 for the demo data and a joint-call log;
+  far less for police.uk street crime (about 180,000 Kent rows a year against about 15,000 calls a
+  year between the two services: roughly 0.08). It scales the calls the units take, so their
+  workload and expected coverage; where the incidents are and which are in reach do not change.
 
 :func:`build_travel_model` turns the assumptions into a :class:`jru_geo.travel.TravelModel`;
 :func:`unit_workload` sets each unit's busy fraction and jobs per shift beside the published figure.
@@ -88,6 +93,9 @@ class ModelAssumptions:
         Blue-light driving time as a fraction of clear-road time (calibrated and network models).
     dispatch_reach_min
         Units are sent to calls up to this many minutes away; ``None`` = each unit's own target.
+    demand_share
+        Share (0-1] of the incidents that are joint-response calls
+        (:func:`jru_geo.coverage.compute_coverage`'s ``demand_scale``).
 
     Examples
     --------
@@ -95,12 +103,15 @@ class ModelAssumptions:
     'Calibrated road model, blue-light factor 0.80; units sent within their target (15 min).'
     >>> ModelAssumptions("straight", speed_kmh=40.0, dispatch_reach_min=40.0).describe()
     'Straight line at 40 km/h; units sent to calls up to 40 min away.'
+    >>> ModelAssumptions(demand_share=0.1).describe(targets_min=[15.0]).split("; ")[-1]
+    '10% of incidents are JRU calls.'
     """
 
     travel_mode: TravelMode = "calibrated"
     speed_kmh: float = STRAIGHT_SPEED_KMH
     blue_light_factor: float = BLUE_LIGHT_FACTOR
     dispatch_reach_min: float | None = None
+    demand_share: float = 1.0
 
     def __post_init__(self) -> None:
         if self.travel_mode not in TRAVEL_MODES:
@@ -113,6 +124,11 @@ class ModelAssumptions:
             raise TravelModelError(
                 "blue_light_factor must be in (0, 2] (fraction of clear-road driving time), "
                 f"got {self.blue_light_factor!r}"
+            )
+        if not (np.isfinite(self.demand_share) and 0 < self.demand_share <= 1):
+            raise TravelModelError(
+                "demand_share must be in (0, 1] (share of incidents that are JRU calls), "
+                f"got {self.demand_share!r}"
             )
         reach = self.dispatch_reach_min
         if reach is not None and not (np.isfinite(reach) and reach > 0):
@@ -134,7 +150,7 @@ class ModelAssumptions:
     def travel_only(self) -> ModelAssumptions:
         """The travel assumptions alone (reach back to the default): the key of a travel model or
         catchment that does not depend on dispatch."""
-        return dataclasses.replace(self.normalised(), dispatch_reach_min=None)
+        return dataclasses.replace(self.normalised(), dispatch_reach_min=None, demand_share=1.0)
 
     def describe(self, *, targets_min: Sequence[float] = ()) -> str:
         """One sentence naming the assumptions, for a caption or a footer.
@@ -155,7 +171,8 @@ class ModelAssumptions:
             reach = f"units sent within their target{which}"
         else:
             reach = f"units sent to calls up to {self.dispatch_reach_min:g} min away"
-        return f"{travel}; {reach}."
+        share = f"; {self.demand_share:.0%} of incidents are JRU calls" if self.demand_share < 1 else ""
+        return f"{travel}; {reach}{share}."
 
 
 DEFAULT_ASSUMPTIONS = ModelAssumptions()

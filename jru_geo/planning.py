@@ -428,6 +428,7 @@ def plan_new_units(
     target_min: float | None = None,
     busy_fraction: float = 0.5,
     span_weeks: float | None = None,
+    demand_scale: float = 1.0,
     postcodes: pd.DataFrame | None = None,
 ) -> PlanResult:
     """Where ``k`` new units would cover the most joint-response demand.
@@ -460,6 +461,9 @@ def plan_new_units(
     span_weeks
         Weeks the incidents span (e.g. :attr:`CoverageResult.span_weeks`); when given, picks carry
         ``gain_per_year``.
+    demand_scale
+        Share of the incidents that are JRU calls (as in :func:`jru_geo.coverage.compute_coverage`):
+        it scales the demand, so the gains are in JRU calls; the picks do not change for MCLP.
     postcodes
         Postcode table for postcode bases (loaded when needed).
 
@@ -480,7 +484,10 @@ def plan_new_units(
     if span_weeks is not None and not (np.isfinite(span_weeks) and span_weeks > 0):
         raise JruGeoError(f"span_weeks must be a positive number of weeks, got {span_weeks!r}")
     target = float(target_min if target_min is not None else _default_target(scenario))
-    xy, weights = demand_points(lsoas, incidents=incidents)
+    if not (np.isfinite(demand_scale) and demand_scale > 0):
+        raise JruGeoError(f"demand_scale must be a positive share of the incidents, got {demand_scale!r}")
+    xy, counts = demand_points(lsoas, incidents=incidents)
+    weights = counts * demand_scale
     sites_xy = candidates[["easting", "northing"]].to_numpy(dtype=float)
     bases = resolve_bases(scenario, postcodes=postcodes)
     existing_xy = np.column_stack([bases.geometry.x, bases.geometry.y]) if len(bases) else np.empty((0, 2))

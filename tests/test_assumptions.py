@@ -36,6 +36,8 @@ def test_defaults_are_the_documented_ones() -> None:
         ({"blue_light_factor": 2.5}, "got 2.5"),
         ({"dispatch_reach_min": -5.0}, "dispatch_reach_min must be a positive number of minutes"),
         ({"dispatch_reach_min": float("inf")}, "dispatch_reach_min"),
+        ({"demand_share": 0.0}, r"demand_share must be in \(0, 1\]"),
+        ({"demand_share": 1.5}, "got 1.5"),
     ],
 )
 def test_bad_assumptions_are_rejected(options: dict[str, Any], message: str) -> None:
@@ -70,6 +72,12 @@ def test_travel_model_error_is_a_value_error() -> None:
             ModelAssumptions("network", blue_light_factor=1.0),
             [],
             "Road network (OpenStreetMap), blue-light factor 1.00; units sent within their target.",
+        ),
+        (
+            ModelAssumptions(demand_share=0.08),
+            [15.0],
+            "Calibrated road model, blue-light factor 0.80; units sent within their target (15 min); "
+            "8% of incidents are JRU calls.",
         ),
     ],
 )
@@ -179,3 +187,8 @@ def test_unit_workload_by_hand() -> None:
 def test_unit_workload_rejects_a_bad_published_figure() -> None:
     with pytest.raises(ValueError, match="published_jobs_per_shift must be > 0, got 0"):
         unit_workload(_result(pd.DataFrame()), published_jobs_per_shift=0.0)
+
+
+def test_travel_only_forgets_dispatch_reach_and_demand_share() -> None:
+    a = ModelAssumptions(blue_light_factor=0.7, dispatch_reach_min=30.0, demand_share=0.2)
+    assert a.travel_only() == ModelAssumptions(blue_light_factor=0.7)

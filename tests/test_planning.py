@@ -444,3 +444,28 @@ def test_coverage_cli_bad_scenario_exits_2(tmp_path, capsys):
     assert main(["coverage", "--scenario", str(scen)]) == 2
     err = capsys.readouterr().err
     assert "s.yaml" in err and "vehicles[0].shifts[0].start" in err
+
+
+def test_demand_scale_scales_the_gains_not_the_picks(tiny_lsoas):
+    lsoas = tiny_lsoas.assign(
+        centroid_e=tiny_lsoas.geometry.centroid.x, centroid_n=tiny_lsoas.geometry.centroid.y
+    )
+    incidents = pd.DataFrame({"lsoa_code": ["A2", "A2", "A2", "B3"], "in_kent": True})
+    candidates = pd.DataFrame(
+        {
+            "name": ["near A2", "near B3"],
+            "kind": "user",
+            "easting": [500.0, 3100.0],
+            "northing": [300.0, 100.0],
+        }
+    ).assign(lat=0.0, lon=0.0)
+    model = StraightLineModel(speed_kmh=60.0, turnout_min=0.0)
+    full = plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=2, target_min=1.0)
+    tenth = plan_new_units(
+        incidents, _scenario([]), model, candidates, lsoas=lsoas, k=2, target_min=1.0, demand_scale=0.1
+    )
+    assert tenth.picks["name"].tolist() == full.picks["name"].tolist() == ["near A2", "near B3"]
+    assert tenth.picks["gain"].tolist() == pytest.approx([0.3, 0.1])
+    assert tenth.recommendation.objective == pytest.approx(0.1 * full.recommendation.objective)
+    with pytest.raises(JruGeoError, match="demand_scale must be a positive share"):
+        plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=1, demand_scale=0.0)

@@ -21,6 +21,7 @@ def _expected(a: ModelAssumptions) -> coverage.CoverageResult:
         scenario.load_default_scenario(),
         build_travel_model(a),
         dispatch_reach_min=a.dispatch_reach_min,
+        demand_scale=a.demand_share,
     )
 
 
@@ -47,6 +48,7 @@ def _set(at: AppTest, **values: object) -> None:
         "a_speed_kmh": "number_input",
         "a_blue_light": "slider",
         "a_reach": "select_slider",
+        "a_demand_share": "number_input",
     }
     for key, value in values.items():  # one at a time: the travel mode enables the speed
         getattr(at, kinds[key])(key=key).set_value(value)
@@ -121,6 +123,18 @@ def test_larger_reach_makes_units_busier_and_expected_coverage_lower() -> None:
     )
     assert "units sent to calls up to 40 min away" in _captions(at)
     assert "published ~7" in _captions(at)
+
+
+def test_a_smaller_jru_share_makes_units_less_busy_and_more_often_free() -> None:
+    at = _coverage_page()
+    before = metrics(at)
+    _set(at, a_demand_share=0.1)
+    after = metrics(at)
+    _assert_page_equals(at, ModelAssumptions(demand_share=0.1))
+    assert after["Geographic"] == before["Geographic"] and after["In hours"] == before["In hours"]
+    assert _share(after["Fleet busy fraction"]) < _share(before["Fleet busy fraction"])
+    assert _share(after["Expected"]) > _share(before["Expected"])
+    assert "10% of incidents are JRU calls" in _captions(at)
 
 
 def test_planner_baseline_equals_coverage_page_under_other_assumptions() -> None:
