@@ -8,7 +8,7 @@ import pytest
 
 from jru_geo.boundaries import load_districts, load_lsoas
 from jru_geo.demo import DemoParameters, demo_incidents, hour_of_week_profile, lsoa_weights, to_generic_csv
-from jru_geo.incidents import CATEGORIES, read_incidents
+from jru_geo.incidents import CATEGORIES, INCIDENT_COLUMNS, read_incidents
 from jru_geo.join import assign_areas, counts_by_category, counts_by_hour_of_week
 
 
@@ -21,17 +21,7 @@ def test_same_seed_same_incidents_and_schema(demo):
     again = demo_incidents(load_lsoas(), seed=7, year=2025)
     assert demo.geometry.equals(again.geometry)
     assert demo["time"].equals(again["time"])
-    assert list(demo.columns) == [
-        "incident_id",
-        "time",
-        "time_precision",
-        "category",
-        "category_original",
-        "source",
-        "file",
-        "row",
-        "geometry",
-    ]
+    assert list(demo.columns) == INCIDENT_COLUMNS  # the reader's schema
     assert demo.crs.to_epsg() == 27700
     assert (demo["source"] == "demo").all()
     assert demo["incident_id"].is_unique

@@ -305,8 +305,10 @@ def _vehicle(vid: str, e: float, n: float) -> dict:
     }
 
 
-def test_plan_picks_the_site_next_to_uncovered_demand(tiny_lsoas):
-    # demand: 3 incidents in A2 (centroid 500,250) and 1 in B3 (the island at 3100,100)
+@pytest.fixture
+def two_sites(tiny_lsoas):
+    """Demand: 3 incidents in A2 (centroid 500,250) and 1 in B3 (the island at 3100,100); a
+    candidate next to each."""
     lsoas = tiny_lsoas.assign(
         centroid_e=tiny_lsoas.geometry.centroid.x, centroid_n=tiny_lsoas.geometry.centroid.y
     )
@@ -321,6 +323,11 @@ def test_plan_picks_the_site_next_to_uncovered_demand(tiny_lsoas):
             "lon": 0.0,
         }
     )
+    return lsoas, incidents, candidates
+
+
+def test_plan_picks_the_site_next_to_uncovered_demand(two_sites):
+    lsoas, incidents, candidates = two_sites
     model = StraightLineModel(speed_kmh=60.0, turnout_min=0.0)  # 1 km per minute
     plan = plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=1, target_min=1.0)
     assert plan.picks["name"].tolist() == ["near A2"]
@@ -446,19 +453,8 @@ def test_coverage_cli_bad_scenario_exits_2(tmp_path, capsys):
     assert "s.yaml" in err and "vehicles[0].shifts[0].start" in err
 
 
-def test_demand_scale_scales_the_gains_not_the_picks(tiny_lsoas):
-    lsoas = tiny_lsoas.assign(
-        centroid_e=tiny_lsoas.geometry.centroid.x, centroid_n=tiny_lsoas.geometry.centroid.y
-    )
-    incidents = pd.DataFrame({"lsoa_code": ["A2", "A2", "A2", "B3"], "in_kent": True})
-    candidates = pd.DataFrame(
-        {
-            "name": ["near A2", "near B3"],
-            "kind": "user",
-            "easting": [500.0, 3100.0],
-            "northing": [300.0, 100.0],
-        }
-    ).assign(lat=0.0, lon=0.0)
+def test_demand_scale_scales_the_gains_not_the_picks(two_sites):
+    lsoas, incidents, candidates = two_sites
     model = StraightLineModel(speed_kmh=60.0, turnout_min=0.0)
     full = plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=2, target_min=1.0)
     tenth = plan_new_units(
