@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -230,6 +231,22 @@ def test_a_second_vehicle_takes_the_overflow(lsoas: gpd.GeoDataFrame) -> None:
     assert r.vehicles["busy_fraction"].iloc[0] > r.vehicles["busy_fraction"].iloc[1]  # A is first choice
 
 
+def _simulate_and_compare(q: Any, *, weeks: int, seed: int) -> Any:
+    """Simulate the model's own inputs; busy fractions and loss must agree within 2 points."""
+    sim = simulate_schedule(
+        q.arrival_rate_per_hour,
+        q.preference,
+        q.service_rate_per_hour,
+        q.on_shift,
+        slot_hours=q.slot_hours,
+        weeks=weeks,
+        seed=seed,
+    )
+    assert np.abs(q.schedule.busy_fraction - sim.busy_fraction).max() < 0.02
+    assert abs(q.schedule.loss_total - sim.loss_total) < 0.02
+    return sim
+
+
 def test_hypercube_matches_simulation_on_the_test_fleet(lsoas: gpd.GeoDataFrame) -> None:
     rng = np.random.default_rng(5)
     n = 300
@@ -246,17 +263,7 @@ def test_hypercube_matches_simulation_on_the_test_fleet(lsoas: gpd.GeoDataFrame)
     r = cover(incidents(xy, times), sc, lsoas, demand_scale=0.5)
     q = r.queue
     assert q is not None
-    sim = simulate_schedule(
-        q.arrival_rate_per_hour,
-        q.preference,
-        q.service_rate_per_hour,
-        q.on_shift,
-        slot_hours=q.slot_hours,
-        weeks=300,
-        seed=11,
-    )
-    assert np.abs(q.schedule.busy_fraction - sim.busy_fraction).max() < 0.02
-    assert abs(q.schedule.loss_total - sim.loss_total) < 0.02
+    sim = _simulate_and_compare(q, weeks=300, seed=11)
     model_share = q.schedule.dispatched_calls.sum(axis=0) / q.schedule.offered_calls.sum()
     sim_share = sim.dispatched_calls.sum(axis=0) / sim.offered_calls.sum()
     assert np.abs(model_share - sim_share).max() < 0.02
@@ -275,17 +282,7 @@ def test_hypercube_matches_simulation_on_the_shipped_scenario(shared_data) -> No
     )
     q = r.queue
     assert q is not None and q.schedule.method == "exact"
-    sim = simulate_schedule(
-        q.arrival_rate_per_hour,
-        q.preference,
-        q.service_rate_per_hour,
-        q.on_shift,
-        slot_hours=q.slot_hours,
-        weeks=150,
-        seed=2,
-    )
-    assert np.abs(q.schedule.busy_fraction - sim.busy_fraction).max() < 0.02
-    assert abs(q.schedule.loss_total - sim.loss_total) < 0.02
+    _simulate_and_compare(q, weeks=150, seed=2)
     # the point of the model: availability takes a real bite out of in-hours coverage
     assert r.coverage_expected < r.coverage_in_hours - 0.05
 
