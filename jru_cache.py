@@ -19,25 +19,32 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from jru_geo import (
-    boundaries,
-    coverage,
-    demo,
-    join,
-    maps,
-    placement,
-    planning,
-    report,
-    roadnet,
-    scenario,
-    travel,
-)
-from jru_geo.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions, build_travel_model
-from jru_geo.business import WEEKS_PER_YEAR
+from jru_geo.areas import join
+from jru_geo.areas.filters import IncidentFilter, apply_filter, describe_filter
 from jru_geo.errors import JruGeoError
-from jru_geo.filters import IncidentFilter, apply_filter, describe_filter
-from jru_geo.incidents import CATEGORIES, IncidentFormat, ReadResult, read_incidents
+from jru_geo.io import boundaries, demo
+from jru_geo.io.bases import resolve_bases
+from jru_geo.io.categories import CATEGORIES
+from jru_geo.io.incidents import IncidentFormat, ReadResult, read_incidents
+from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
+from jru_geo.io.scenario_files import load_scenario, scenario_to_json
+from jru_geo.io.sites import default_candidates
+from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
+from jru_geo.model.coverage.business import WEEKS_PER_YEAR
+from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.gaps import coverage_gaps
+from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.travel import network as roadnet
+from jru_geo.model.travel.base import TravelMode, TravelModel
+from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
+from jru_geo.model.travel.from_assumptions import build_travel_model
+from jru_geo.model.travel.isochrones import isochrones
+from jru_geo.optimise import _objective as placement
+from jru_geo.optimise.kpis import PlanKpis
+from jru_geo.optimise.planning import PlanResult, candidate_table, plan_new_units
 from jru_geo.settings import DEFAULT_SETTINGS
+from jru_geo.viz import leaflet as maps
+from jru_geo.viz import report
 
 __all__ = [
     "after_navigation",
@@ -140,14 +147,14 @@ class AppData:
     filtered: gpd.GeoDataFrame
     flt: IncidentFilter
     filter_note: str
-    scenario: scenario.Scenario
+    scenario: Scenario
     bases: gpd.GeoDataFrame
     tiles: bool
     assets_url: str
     assumptions: ModelAssumptions
 
     @property
-    def travel_mode(self) -> travel.TravelMode:
+    def travel_mode(self) -> TravelMode:
         """The travel mode in force (``assumptions.travel_mode``)."""
         return self.assumptions.travel_mode
 
@@ -162,7 +169,7 @@ def geography() -> Geography:
         outline=boundaries.load_outline(),
         postcodes=boundaries.load_postcodes(),
         towns=maps.town_labels(sites),
-        candidates=scenario.default_candidates(),
+        candidates=default_candidates(),
     )
 
 
@@ -204,8 +211,8 @@ def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat = "a
 
 
 @st.cache_resource(show_spinner="Fitting the travel-time model...")
-def _calibrated_fit() -> travel.CalibratedModel:
-    return travel.load_calibrated()
+def _calibrated_fit() -> CalibratedModel:
+    return load_calibrated()
 
 
 @st.cache_resource(show_spinner="Loading the road network (first time only)...", max_entries=1)
@@ -219,14 +226,14 @@ def network_available() -> bool:
 
 
 @st.cache_resource(show_spinner="Building the travel-time model...", max_entries=8)
-def _travel_model(assumptions: ModelAssumptions, graph_file: tuple[str, float] | None) -> travel.TravelModel:
+def _travel_model(assumptions: ModelAssumptions, graph_file: tuple[str, float] | None) -> TravelModel:
     if assumptions.travel_mode == "network":
         graph = _road_graph(*graph_file) if graph_file is not None else None
         return build_travel_model(assumptions, graph=graph)
     return build_travel_model(assumptions, calibrated=_calibrated_fit())
 
 
-def travel_model(assumptions: ModelAssumptions = DEFAULT_ASSUMPTIONS) -> travel.TravelModel:
+def travel_model(assumptions: ModelAssumptions = DEFAULT_ASSUMPTIONS) -> TravelModel:
     """The travel model the assumptions describe (cached on the travel assumptions alone and, for
     the road network, on the graph file and its modification time)."""
     graph_file = None
@@ -265,14 +272,14 @@ def assumptions_note(data: AppData, *, clause: bool = False) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _uploaded_scenario(name: str, data: bytes) -> scenario.Scenario:
-    return scenario.load_scenario((name, data))
+def _uploaded_scenario(name: str, data: bytes) -> Scenario:
+    return load_scenario((name, data))
 
 
 def scenario_choices() -> dict[str, str]:
     """Label -> shipped scenario file name, plus the uploaded scenario when there is one."""
     shipped = sorted(
-        DEFAULT_SETTINGS.scenarios_dir.glob("*.json"), key=lambda p: p.name != scenario.DEFAULT_SCENARIO_FILE
+        DEFAULT_SETTINGS.scenarios_dir.glob("*.json"), key=lambda p: p.name != DEFAULT_SCENARIO_FILE
     )
     choices = {f"{_shipped_scenario(p.name).name} (shipped)": p.name for p in shipped}
     upload = st.session_state.get(SCENARIO_UPLOAD)
@@ -281,10 +288,10 @@ def scenario_choices() -> dict[str, str]:
     return choices
 
 
-def _current_scenario() -> scenario.Scenario:
+def _current_scenario() -> Scenario:
     choice = st.session_state.get("scenario_choice")
     choices = scenario_choices()
-    target = choices.get(choice or "", scenario.DEFAULT_SCENARIO_FILE)
+    target = choices.get(choice or "", DEFAULT_SCENARIO_FILE)
     if target == "__upload__":
         name, data = st.session_state[SCENARIO_UPLOAD]
         return _uploaded_scenario(name, data)
@@ -292,19 +299,19 @@ def _current_scenario() -> scenario.Scenario:
 
 
 @st.cache_resource(show_spinner=False)
-def _shipped_scenario(file_name: str) -> scenario.Scenario:
-    return scenario.load_scenario(DEFAULT_SETTINGS.scenarios_dir / file_name)
+def _shipped_scenario(file_name: str) -> Scenario:
+    return load_scenario(DEFAULT_SETTINGS.scenarios_dir / file_name)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _bases(scenario_json: str) -> gpd.GeoDataFrame:
-    sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
-    return scenario.resolve_bases(sc, postcodes=geography().postcodes)
+    sc = load_scenario(("scenario.json", scenario_json.encode("utf-8")))
+    return resolve_bases(sc, postcodes=geography().postcodes)
 
 
-def bases_for(sc: scenario.Scenario) -> gpd.GeoDataFrame:
+def bases_for(sc: Scenario) -> gpd.GeoDataFrame:
     """Resolved vehicle bases of a scenario (cached on its JSON)."""
-    return _bases(scenario.scenario_to_json(sc))
+    return _bases(scenario_to_json(sc))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -441,15 +448,15 @@ def run_page(body: Callable[[], None], *, with_sidebar: bool = True) -> None:
         )
 
 
-def coverage_result(data: AppData) -> coverage.CoverageResult:
+def coverage_result(data: AppData) -> CoverageResult:
     """Coverage of the filtered incidents by the sidebar's scenario (the Coverage page's figures)."""
     return coverage_for(data, data.scenario)
 
 
-def coverage_for(data: AppData, sc: scenario.Scenario) -> coverage.CoverageResult:
+def coverage_for(data: AppData, sc: Scenario) -> CoverageResult:
     """Coverage of the filtered incidents by any scenario (cached on data key + scenario JSON +
     assumptions: travel model and dispatch reach)."""
-    return _coverage(_data_key(data), data.filtered, scenario.scenario_to_json(sc), data.assumptions)
+    return _coverage(_data_key(data), data.filtered, scenario_to_json(sc), data.assumptions)
 
 
 def _data_key(data: AppData) -> str:
@@ -461,10 +468,10 @@ def _data_key(data: AppData) -> str:
 @st.cache_resource(show_spinner="Computing coverage (shifts and busy units)...", max_entries=32)
 def _coverage(
     key: str, _incidents: gpd.GeoDataFrame, scenario_json_text: str, assumptions: ModelAssumptions
-) -> coverage.CoverageResult:
-    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+) -> CoverageResult:
+    sc = load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
     geo = geography()
-    return coverage.compute_coverage(
+    return compute_coverage(
         _incidents,
         sc,
         travel_model(assumptions),
@@ -475,7 +482,7 @@ def _coverage(
     )
 
 
-def covered_share_by_district(result: coverage.CoverageResult) -> pd.Series:
+def covered_share_by_district(result: CoverageResult) -> pd.Series:
     """Share (0-1) of each district's incidents reached within target (in hours), by district code."""
     return result.by_district.set_index("district_code")["coverage_in_hours"]
 
@@ -486,15 +493,15 @@ def summary_png(
 ) -> bytes:
     """The Overview's PNG export (cached on the figures it shows)."""
     geo = geography()
-    sc = scenario.load_scenario(("scenario.json", scenario_json.encode("utf-8")))
+    sc = load_scenario(("scenario.json", scenario_json.encode("utf-8")))
     return report.summary_png(
         summary, table, geo.districts, bases_for(sc), outline=geo.outline, towns=geo.towns, rates=rates
     )
 
 
-def scenario_json(sc: scenario.Scenario) -> str:
+def scenario_json(sc: Scenario) -> str:
     """The scenario as JSON (a stable cache key)."""
-    return scenario.scenario_to_json(sc)
+    return scenario_to_json(sc)
 
 
 _CSS = """
@@ -518,19 +525,17 @@ def compact_layout() -> None:
 # Planning and catchments
 
 
-def plan_kpis(data: AppData, sc: scenario.Scenario) -> planning.PlanKpis:
+def plan_kpis(data: AppData, sc: Scenario) -> PlanKpis:
     """Planner KPIs of a scenario: read off its (cached) coverage, the Coverage page's engine."""
-    return planning.PlanKpis.from_coverage(coverage_for(data, sc))
+    return PlanKpis.from_coverage(coverage_for(data, sc))
 
 
 @st.cache_resource(show_spinner="Drawing catchments...", max_entries=16)
 def _isochrones(
     scenario_json_text: str, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions
 ) -> gpd.GeoDataFrame:
-    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
-    return travel.isochrones(
-        travel_model(assumptions), bases_for(sc), list(cutoffs_min), clip=geography().outline
-    )
+    sc = load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+    return isochrones(travel_model(assumptions), bases_for(sc), list(cutoffs_min), clip=geography().outline)
 
 
 def isochrones_for(
@@ -552,13 +557,13 @@ def _recommend(
     grid: bool,
     busy_fraction: float,
     span_weeks: float,
-) -> planning.PlanResult:
-    sc = scenario.load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
+) -> PlanResult:
+    sc = load_scenario(("scenario.json", scenario_json_text.encode("utf-8")))
     geo = geography()
-    cands = planning.candidate_table(
+    cands = candidate_table(
         "both" if grid else "sites", outline=geo.outline, sites=geo.candidates, cell_m=2000.0
     )
-    return planning.plan_new_units(
+    return plan_new_units(
         _incidents,
         sc,
         travel_model(assumptions),
@@ -574,8 +579,8 @@ def _recommend(
 
 
 def recommend_for(
-    data: AppData, sc: scenario.Scenario, *, k: int, objective: placement.Objective, grid: bool
-) -> planning.PlanResult:
+    data: AppData, sc: Scenario, *, k: int, objective: placement.Objective, grid: bool
+) -> PlanResult:
     """The next ``k`` units for a scenario; MEXCLP's busy fraction is the scenario's coverage
     :attr:`~jru_geo.coverage.CoverageResult.system_busy_fraction` (capped at 0.99)."""
     base = coverage_for(data, sc)
@@ -592,7 +597,7 @@ def recommend_for(
     )
 
 
-def scenario_by_label(label: str) -> scenario.Scenario:
+def scenario_by_label(label: str) -> Scenario:
     """A scenario from the sidebar's list by its label (shipped or uploaded)."""
     target = scenario_choices()[label]
     if target == "__upload__":
@@ -603,9 +608,9 @@ def scenario_by_label(label: str) -> scenario.Scenario:
 
 @st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16)
 def _coverage_gaps(
-    key: str, scenario_json_text: str, assumptions: ModelAssumptions, _result: coverage.CoverageResult
+    key: str, scenario_json_text: str, assumptions: ModelAssumptions, _result: CoverageResult
 ) -> gpd.GeoDataFrame:
-    _grid, lsoa_gaps = coverage.coverage_gaps(_result, lsoas=geography().lsoas)
+    _grid, lsoa_gaps = coverage_gaps(_result, lsoas=geography().lsoas)
     ranked = lsoa_gaps[lsoa_gaps["uncovered"] > 0]
     return ranked.assign(
         uncovered_per_year=ranked["uncovered_per_week"] * WEEKS_PER_YEAR,
@@ -616,7 +621,7 @@ def _coverage_gaps(
 _GAP_LABELS = {"not_reached": "not reached", "out_of_hours": "out of hours", "lost_to_busy": "units busy"}
 
 
-def coverage_gaps_for(data: AppData, result: coverage.CoverageResult) -> gpd.GeoDataFrame:
+def coverage_gaps_for(data: AppData, result: CoverageResult) -> gpd.GeoDataFrame:
     """LSOAs ranked by demand not covered (not reached, out of hours, lost to busy units), from
     :func:`jru_geo.coverage.coverage_gaps`, with ``uncovered_per_year`` for the map."""
     return _coverage_gaps(_data_key(data), scenario_json(data.scenario), data.assumptions, result)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 import jru_cache
-from jru_geo.assumptions import DEFAULT_ASSUMPTIONS, TRAVEL_LABELS
-from jru_geo.boundaries import DISTRICT_NAMES
-from jru_geo.filters import DAY_NAMES, data_extent
-from jru_geo.incidents import CATEGORIES
+from jru_geo.areas.filters import DAY_NAMES, data_extent
+from jru_geo.io.boundaries import DISTRICT_NAMES
+from jru_geo.io.categories import CATEGORIES
+from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, TRAVEL_LABELS
 
 __all__ = ["PERSISTENT_KEYS", "keep_state", "render_sidebar", "reset_filters", "reset_assumptions"]
 

@@ -15,11 +15,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jru_geo.boundaries import load_lsoas
-from jru_geo.coverage import compute_coverage, coverage_gaps
-from jru_geo.demo import demo_incidents
-from jru_geo.scenario import Base, Scenario, default_candidates, load_default_scenario
-from jru_geo.travel import make_model
+from jru_geo.io.boundaries import load_lsoas
+from jru_geo.io.demo import demo_incidents
+from jru_geo.io.scenario import Base, Scenario
+from jru_geo.io.scenario_files import load_default_scenario
+from jru_geo.io.sites import default_candidates
+from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.gaps import coverage_gaps
+from jru_geo.model.travel.factory import make_model
 
 
 def main() -> None:

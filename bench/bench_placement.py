@@ -45,14 +45,15 @@ import pulp
 from numpy.typing import NDArray
 from spopt.locate import MCLP
 
-from jru_geo.boundaries import (
+from jru_geo.io.boundaries import (
     load_candidate_sites,
     load_lsoas,
     load_outline,
     load_postcodes,
     normalise_postcode,
 )
-from jru_geo.placement import MinutesModel, candidate_grid, demand_points, recommend, travel_matrix, what_if
+from jru_geo.optimise.candidates import MinutesModel, candidate_grid, demand_points, travel_matrix
+from jru_geo.optimise.placement import recommend, what_if
 
 FloatArray = NDArray[np.float64]
 SHARED_INCIDENTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "incidents"
@@ -167,7 +168,7 @@ def main() -> None:
     print(f"date:    {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     demand_xy, w, w_label = demand(args.weights)
     if args.travel == "calibrated":
-        from jru_geo.travel import load_calibrated
+        from jru_geo.model.travel.calibrated import load_calibrated
 
         model: MinutesModel = load_calibrated()
         travel_label = "jru_geo.travel.load_calibrated()"

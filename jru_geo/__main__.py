@@ -18,8 +18,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from jru_geo._csv import write_csv
 from jru_geo.errors import JruGeoError
+from jru_geo.io._csv import write_csv
 
 __all__ = ["main", "build_parser"]
 
@@ -27,7 +27,8 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _cmd_join(args: argparse.Namespace) -> int:
-    from jru_geo import boundaries, incidents, join
+    from jru_geo.areas import join
+    from jru_geo.io import boundaries, incidents
 
     result = incidents.read_incidents(args.incidents, fmt=args.format)
     joined = join.assign_areas(result.incidents, boundaries.load_districts(), boundaries.load_lsoas())
@@ -55,7 +56,7 @@ def _cmd_join(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from jru_geo import boundaries, demo
+    from jru_geo.io import boundaries, demo
 
     gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=args.seed, year=args.year)
     write_csv(demo.to_generic_csv(gdf), args.out)

@@ -16,7 +16,10 @@ __all__ = ["add_commands"]
 
 def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, gpd.GeoDataFrame]:
     """Joined incidents (files or the demo), scenario, travel model and LSOAs from the shared options."""
-    from jru_geo import boundaries, demo, incidents, join, scenario, travel
+    from jru_geo.areas import join
+    from jru_geo.io import boundaries, demo, incidents
+    from jru_geo.io.scenario_files import load_default_scenario, load_scenario
+    from jru_geo.model.travel import factory as travel
 
     lsoas = boundaries.load_lsoas()
     if args.incidents:
@@ -24,7 +27,7 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
     else:
         raw = demo.demo_incidents(lsoas)
     joined = join.assign_areas(raw, boundaries.load_districts(), lsoas)
-    scen = scenario.load_scenario(args.scenario) if args.scenario else scenario.load_default_scenario()
+    scen = load_scenario(args.scenario) if args.scenario else load_default_scenario()
     if args.speed_kmh is not None and args.travel != "straight":
         raise TravelModelError(
             f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}"
@@ -34,7 +37,7 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    from jru_geo import coverage
+    from jru_geo.model.coverage import engine as coverage
 
     joined, scen, model, lsoas = _load_inputs(args)
     result = coverage.compute_coverage(
@@ -62,7 +65,10 @@ def _json_default(value: object) -> object:
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
-    from jru_geo import boundaries, coverage, planning, scenario
+    from jru_geo.io import boundaries
+    from jru_geo.io.sites import read_candidates
+    from jru_geo.model.coverage import engine as coverage
+    from jru_geo.optimise import planning
 
     joined, scen, model, lsoas = _load_inputs(args)
     busy = args.busy_fraction
@@ -71,7 +77,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
             joined[joined["in_kent"]], scen, model, lsoas=lsoas, demand_scale=args.demand_scale
         )
         busy = min(baseline.system_busy_fraction, 0.99)
-    user_sites = scenario.read_candidates(args.candidates) if args.candidates else None
+    user_sites = read_candidates(args.candidates) if args.candidates else None
     candidates = planning.candidate_table(args.sites, outline=boundaries.load_outline(), sites=user_sites)
     plan = planning.plan_new_units(
         joined,
@@ -107,7 +113,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def _cmd_roads(args: argparse.Namespace) -> int:
-    from jru_geo import roadnet
+    from jru_geo.model.travel import network as roadnet
 
     path = roadnet.download_kent_graph(args.out if args.out else roadnet.DEFAULT_GRAPH_PATH)
     print(f"saved Kent's OpenStreetMap drive graph to {path}")

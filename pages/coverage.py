@@ -7,8 +7,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import assumptions, maps, planning, report
-from jru_geo.coverage import CoverageResult
+from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
+from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.coverage.workload import unit_workload
+from jru_geo.optimise import kpis as planning
+from jru_geo.viz import maps, report
 
 EXPLAIN = {
     "geographic": "Share of incidents inside some unit's catchment: a unit based there could reach them "
@@ -110,10 +113,10 @@ def body() -> None:
 
 
 def _workload(result: CoverageResult, kpis: planning.PlanKpis) -> None:
-    jobs, hours = assumptions.PUBLISHED_JOBS_PER_SHIFT, assumptions.PUBLISHED_SHIFT_HOURS
+    jobs, hours = PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
     published = f"about {jobs:g} jobs in an {hours:g}-hour shift"
     st.markdown(f"**Units' workload** (published: {published})")
-    table = assumptions.unit_workload(result)
+    table = unit_workload(result)
     st.dataframe(
         table[["vehicle_id", "busy_pct", "expected_jobs_per_shift", "jobs_per_8h"]],
         hide_index=True,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 import jru_cache
-from jru_geo import boundaries, scenario
 from jru_geo.errors import JruGeoError
+from jru_geo.io import boundaries
+from jru_geo.io import scenario_files as scenario
 from jru_geo.settings import DEFAULT_SETTINGS
 
 MAX_MB = DEFAULT_SETTINGS.max_upload_mb

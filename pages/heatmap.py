@@ -7,8 +7,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import join, maps, report
-from jru_geo.incidents import CATEGORIES
+from jru_geo.areas import counts as join
+from jru_geo.io.categories import CATEGORIES
+from jru_geo.viz import maps, report
 
 
 def body() -> None:

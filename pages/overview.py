@@ -6,7 +6,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import boundaries, join, maps, report
+from jru_geo.areas import counts as join
+from jru_geo.io import boundaries
+from jru_geo.viz import maps, report
 
 
 def body() -> None:

@@ -12,8 +12,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import jru_cache
-from jru_geo import maps, planning, scenario
-from jru_geo.business import BusinessAssumptions
+from jru_geo.io import scenario
+from jru_geo.model.coverage.business import BusinessAssumptions
+from jru_geo.optimise.kpis import kpi_table
+from jru_geo.optimise.planning import new_unit_business_case, place_unit
+from jru_geo.viz import maps
 
 PLANNED = jru_cache.PLANNED
 
@@ -26,7 +29,7 @@ KPI_NOTE = (
 def _planned_scenario(base: scenario.Scenario) -> scenario.Scenario:
     plan = base
     for unit in st.session_state.get(PLANNED, []):
-        plan = planning.place_unit(
+        plan = place_unit(
             plan,
             easting=unit.get("easting"),
             northing=unit.get("northing"),
@@ -90,7 +93,7 @@ def _map_and_kpis(data: jru_cache.AppData, plan: scenario.Scenario, picks: objec
     with right:
         before = jru_cache.plan_kpis(data, data.scenario)
         after = jru_cache.plan_kpis(data, plan)
-        st.table(planning.kpi_table(before, after, labels=("Baseline", "Plan")))
+        st.table(kpi_table(before, after, labels=("Baseline", "Plan")))
         st.caption(f"{KPI_NOTE} Target {before.target_min:.0f} min. Filters: {data.filter_note}.")
         st.download_button(
             "Save plan as scenario (JSON)",
@@ -200,7 +203,7 @@ def _business_case(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
         jobs_per_shift=jobs,
         services_saving_time=int(services),
     )
-    case = planning.new_unit_business_case(
+    case = new_unit_business_case(
         jru_cache.coverage_result(data), jru_cache.coverage_for(data, plan), assumptions=assumptions
     )
     b1, b2, b3, b4 = st.columns(4)
@@ -222,7 +225,7 @@ def _compare(data: jru_cache.AppData, plan: scenario.Scenario) -> None:
     b = c2.selectbox("Scenario B", list(options), index=0, key="cmp_b")
     sa = options[a] or jru_cache.scenario_by_label(a)
     sb = options[b] or jru_cache.scenario_by_label(b)
-    st.table(planning.kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)))
+    st.table(kpi_table(jru_cache.plan_kpis(data, sa), jru_cache.plan_kpis(data, sb), labels=(a, b)))
 
 
 def body() -> None:

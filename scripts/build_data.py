@@ -39,7 +39,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from jru_geo.boundaries import DISTRICT_NAMES  # noqa: E402  (the script runs from a checkout)
+from jru_geo.io.boundaries import DISTRICT_NAMES  # noqa: E402  (the script runs from a checkout)
 
 DATA = ROOT / "data"
 

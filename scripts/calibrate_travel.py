@@ -19,8 +19,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from jru_geo.boundaries import load_candidate_sites, load_lsoas  # noqa: E402
-from jru_geo.travel import cross_validate, fit_calibrated, load_travel_matrix  # noqa: E402
+from jru_geo.io.boundaries import load_candidate_sites, load_lsoas  # noqa: E402
+from jru_geo.model.travel.calibrated import cross_validate, fit_calibrated, load_travel_matrix  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "roads"
 

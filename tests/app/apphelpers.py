@@ -8,7 +8,8 @@ from pathlib import Path
 import geopandas as gpd
 from streamlit.testing.v1 import AppTest
 
-from jru_geo import boundaries, demo, join
+from jru_geo.areas import join
+from jru_geo.io import boundaries, demo
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

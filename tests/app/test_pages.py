@@ -9,8 +9,12 @@ import pytest
 from apphelpers import APP, ROOT, demo_joined, metrics, no_failure, planner_baseline_matches
 from streamlit.testing.v1 import AppTest
 
-from jru_geo import boundaries, demo, join, report, scenario
-from jru_geo.incidents import read_incidents
+from jru_geo.areas import counts as join
+from jru_geo.io import boundaries, demo
+from jru_geo.io.bases import resolve_bases
+from jru_geo.io.incidents import read_incidents
+from jru_geo.io.scenario_files import load_default_scenario
+from jru_geo.viz import report
 
 PAGES = ["pages/overview.py", "pages/heatmap.py", "pages/coverage.py", "pages/planner.py", "pages/data.py"]
 
@@ -33,7 +37,7 @@ def test_every_page_runs_on_demo_data(page: str) -> None:
 def test_overview_kpis_equal_jru_geo() -> None:
     joined = demo_joined()
     districts = boundaries.load_districts()
-    bases = scenario.resolve_bases(scenario.load_default_scenario())
+    bases = resolve_bases(load_default_scenario())
     summary = report.summarise(
         joined, districts, bases, as_of=dt.date.today(), synthetic=True, source_note="demo"
     )
@@ -43,9 +47,9 @@ def test_overview_kpis_equal_jru_geo() -> None:
     assert shown["Joint incidents"] == f"{summary.incidents:,}"
     assert shown["Busiest district"] == summary.busiest_district
     coverage = pytest.importorskip("jru_geo.coverage")
-    from jru_geo.travel import make_model
+    from jru_geo.model.travel.factory import make_model
 
-    result = coverage.compute_coverage(joined, scenario.load_default_scenario(), make_model("calibrated"))
+    result = coverage.compute_coverage(joined, load_default_scenario(), make_model("calibrated"))
     assert shown["Reached within target"] == report.format_share(result.coverage_in_hours)
     assert shown["Expected coverage"] == report.format_share(result.coverage_expected)
     assert any("Synthetic" in m.value for m in at.markdown)
@@ -61,9 +65,9 @@ def test_heatmap_and_coverage_kpis_equal_jru_geo() -> None:
     assert shown["Incidents shown"] == f"{int(rates['incidents'].sum()):,}"
     assert shown["Highest rate"] == f"{rates['rate_per_1000'].max():.2f} per 1,000"
     coverage = pytest.importorskip("jru_geo.coverage")
-    from jru_geo.travel import make_model
+    from jru_geo.model.travel.factory import make_model
 
-    result = coverage.compute_coverage(joined, scenario.load_default_scenario(), make_model("calibrated"))
+    result = coverage.compute_coverage(joined, load_default_scenario(), make_model("calibrated"))
     at.switch_page("pages/coverage.py")
     at.run()
     no_failure(at)
@@ -163,12 +167,11 @@ def test_planner_place_candidate_changes_kpis() -> None:
 def test_planner_baseline_equals_coverage_page_and_jru_geo() -> None:
     """One engine: the Planner's baseline column shows the Coverage page's figures for the same
     data and filters, and both equal jru_geo.coverage computed here."""
-    from jru_geo import coverage, planning
-    from jru_geo.travel import make_model
+    from jru_geo.model.coverage import engine as coverage
+    from jru_geo.model.travel.factory import make_model
+    from jru_geo.optimise import kpis as planning
 
-    result = coverage.compute_coverage(
-        demo_joined(), scenario.load_default_scenario(), make_model("calibrated")
-    )
+    result = coverage.compute_coverage(demo_joined(), load_default_scenario(), make_model("calibrated"))
     kpis = planning.PlanKpis.from_coverage(result)
     at = _app()
     at.switch_page("pages/coverage.py")

@@ -10,13 +10,19 @@ import pytest
 from apphelpers import APP, demo_joined, metrics, no_failure, planner_baseline_matches
 from streamlit.testing.v1 import AppTest
 
-from jru_geo import coverage, planning, report, roadnet, scenario
-from jru_geo.assumptions import ModelAssumptions, build_travel_model
+from jru_geo.io import scenario_files as scenario
+from jru_geo.model.assumptions import ModelAssumptions
+from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.travel import network as roadnet
+from jru_geo.model.travel.from_assumptions import build_travel_model
+from jru_geo.optimise import kpis as planning
+from jru_geo.viz import report
 
 
 @cache
-def _expected(a: ModelAssumptions) -> coverage.CoverageResult:
-    return coverage.compute_coverage(
+def _expected(a: ModelAssumptions) -> CoverageResult:
+    return compute_coverage(
         demo_joined(),
         scenario.load_default_scenario(),
         build_travel_model(a),
@@ -213,7 +219,7 @@ def test_road_network_with_a_downloaded_graph_is_used(
     ox.save_graphml(g, filepath=path)
     monkeypatch.setattr(roadnet, "DEFAULT_GRAPH_PATH", path)
     a = ModelAssumptions("network", blue_light_factor=0.7)
-    expected = coverage.compute_coverage(
+    expected = compute_coverage(
         demo_joined(), scenario.load_default_scenario(), build_travel_model(a, graph_path=path)
     )
     at = _coverage_page()

@@ -1,0 +1,3 @@
+"""io: see the modules of this package."""
+
+__all__: list[str] = []

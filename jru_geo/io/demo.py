@@ -1,0 +1,186 @@
+"""A seeded, synthetic year of joint police-ambulance incidents for Kent.
+
+SYNTHETIC DATA. The dashboard opens on it so that it works with no file; every screen that shows it
+says so. All parameters live in :class:`DemoParameters`, and their grounds are:
+
+* **Volume**: about 15,000 a year county-wide: the two services call each other about 15,000 times
+  a year (SECAmb / Kent Police, public record).
+* **Where**: each LSOA's share is its 2011 Census population times a night-time-economy uplift that
+  grows with population density (town centres are dense): ``weight = population * (1 + uplift *
+  min(density / density_ref, cap))``. Points are placed uniformly at random inside the LSOA polygon.
+* **What**: a category mix led by assaults, road traffic collisions and alcohol-related calls, with
+  sudden deaths, welfare/mental-health concerns and injuries (the JRU's published case mix). The
+  shares are assumptions, not measurements.
+* **When**: days uniform over the year; hours from two weekly profiles. Violence and alcohol follow
+  a night-time-economy profile that peaks on Friday and Saturday evenings 18:00-02:00; the other
+  categories follow a daytime profile with a commuting-hours bump (collisions) and a gentle evening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from jru_geo.demand_profile import NIGHT_CATEGORIES, _day_profile, _night_profile
+from jru_geo.io.categories import CATEGORIES
+from jru_geo.settings import BNG, WGS84
+
+__all__ = ["DemoParameters", "demo_incidents", "to_generic_csv"]
+
+
+@dataclass(frozen=True)
+class DemoParameters:
+    """Every assumption of the demo generator, in one place.
+
+    Parameters
+    ----------
+    incidents_per_year
+        Expected county-wide total (the realised total is Poisson around it).
+    category_shares
+        Share of each category code in :data:`jru_geo.incidents.CATEGORIES`; must sum to 1.
+    night_uplift
+        Extra weight for dense (town-centre) LSOAs: ``1 + night_uplift * min(density / density_ref, cap)``.
+    density_ref_per_km2
+        Density at which the uplift reaches ``night_uplift`` (about a busy town centre).
+    uplift_cap
+        Upper bound of ``density / density_ref``.
+    """
+
+    incidents_per_year: float = 15_000
+    category_shares: dict[str, float] = field(
+        default_factory=lambda: {
+            "violence": 0.30,
+            "rtc": 0.17,
+            "alcohol": 0.20,
+            "welfare": 0.14,
+            "sudden_death": 0.06,
+            "injury_other": 0.13,
+        }
+    )
+    night_uplift: float = 1.5
+    density_ref_per_km2: float = 5_000.0
+    uplift_cap: float = 2.0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.category_shares) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}; use codes from {list(CATEGORIES)}")
+        total = sum(self.category_shares.values())
+        if not np.isclose(total, 1.0):
+            raise ValueError(f"category_shares must sum to 1, got {total:.4f}")
+        if self.incidents_per_year < 0 or self.night_uplift < 0 or self.density_ref_per_km2 <= 0:
+            raise ValueError("incidents_per_year and night_uplift must be >= 0 and density_ref_per_km2 > 0")
+
+
+def lsoa_weights(lsoas: pd.DataFrame, params: DemoParameters) -> np.ndarray:
+    """Share of demand per LSOA: population times the density-driven night-time uplift."""
+    density = lsoas["density_per_km2"].to_numpy(dtype=float)
+    uplift = 1.0 + params.night_uplift * np.minimum(density / params.density_ref_per_km2, params.uplift_cap)
+    w = lsoas["population"].to_numpy(dtype=float) * uplift
+    return w / w.sum()
+
+
+def demo_incidents(
+    lsoas: gpd.GeoDataFrame,
+    *,
+    seed: int = 2025,
+    year: int = 2025,
+    params: DemoParameters | None = None,
+) -> gpd.GeoDataFrame:
+    """Generate one synthetic year of joint-response incidents.
+
+    Parameters
+    ----------
+    lsoas
+        LSOAs with ``population``, ``density_per_km2`` and polygons (:func:`jru_geo.boundaries.load_lsoas`).
+    seed
+        Random seed: the same seed, year and parameters always give the same incidents.
+    year
+        Calendar year of the incident times.
+    params
+        Generator assumptions; defaults to :class:`DemoParameters`.
+
+    Returns
+    -------
+    GeoDataFrame
+        The incident schema of :mod:`jru_geo.incidents` (``incident_id, time, time_precision,
+        category, category_original, source, file, row, geometry``) in EPSG:27700, with
+        ``source == "demo"``, sorted by time.
+    """
+    params = params or DemoParameters()
+    rng = np.random.default_rng(seed)
+    lsoas = lsoas.to_crs(BNG)
+    n = int(rng.poisson(params.incidents_per_year))
+
+    per_lsoa = rng.multinomial(n, lsoa_weights(lsoas, params))
+    points = lsoas.geometry.sample_points(size=per_lsoa, rng=rng)
+    xy = shapely.get_coordinates(points[per_lsoa > 0].to_numpy())
+    rng.shuffle(xy)
+
+    codes = list(params.category_shares)
+    category = rng.choice(codes, size=n, p=[params.category_shares[c] for c in codes])
+    start = pd.Timestamp(year=year, month=1, day=1)
+    n_days = (pd.Timestamp(year=year + 1, month=1, day=1) - start).days
+    times = np.empty(n, dtype="datetime64[s]")
+    for is_night in (True, False):
+        mask = np.isin(category, NIGHT_CATEGORIES) == is_night
+        profile = _night_profile() if is_night else _day_profile()
+        times[mask] = _sample_times(rng, int(mask.sum()), profile, start, n_days)
+
+    order = np.argsort(times, kind="stable")
+    gdf = gpd.GeoDataFrame(
+        {
+            "incident_id": [f"DEMO-{year}-{i + 1:06d}" for i in range(n)],
+            "time": pd.to_datetime(times[order]),
+            "time_precision": "minute",
+            "category": category[order],
+            "category_original": [CATEGORIES[c] for c in category[order]],
+            "source": "demo",
+            "file": f"demo (synthetic, seed {seed})",
+            "row": np.arange(2, n + 2),
+        },
+        geometry=gpd.points_from_xy(xy[order, 0], xy[order, 1]),
+        crs=BNG,
+    )
+    return gdf
+
+
+def _sample_times(
+    rng: np.random.Generator, n: int, profile: np.ndarray, start: pd.Timestamp, n_days: int
+) -> np.ndarray:
+    """Draw ``n`` minute-resolution times in the year following ``profile`` over the week."""
+    day = rng.integers(0, n_days, size=n)
+    day_start = np.datetime64(start.to_datetime64(), "D") + day
+    weekday = (day_start.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
+    hour = np.empty(n, dtype=np.int64)
+    for d in range(7):
+        m = weekday == d
+        p = profile[d * 24 : d * 24 + 24]
+        hour[m] = rng.choice(24, size=int(m.sum()), p=p / p.sum())
+    minute = rng.integers(0, 60, size=n)
+    return day_start.astype("datetime64[s]") + (hour * 3600 + minute * 60).astype("timedelta64[s]")
+
+
+def to_generic_csv(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The demo incidents in JRU Geo's generic CAD CSV layout.
+
+    Returns
+    -------
+    DataFrame
+        ``incident_id, datetime (YYYY-MM-DD HH:MM), category (label), latitude, longitude``
+        (WGS84, 6 decimals, about 0.1 m), which :func:`jru_geo.incidents.read_incidents` reads back.
+    """
+    wgs = incidents.geometry.to_crs(WGS84)
+    return pd.DataFrame(
+        {
+            "incident_id": incidents["incident_id"].to_numpy(),
+            "datetime": pd.to_datetime(incidents["time"]).dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+            "category": incidents["category_original"].to_numpy(),
+            "latitude": np.round(wgs.y.to_numpy(), 6),
+            "longitude": np.round(wgs.x.to_numpy(), 6),
+        }
+    )

@@ -1,0 +1,170 @@
+"""Reading and writing scenario files (JSON or YAML): parse, load, save."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import (
+    ValidationError,
+)
+
+from jru_geo.errors import CandidatesFileError, ScenarioError
+from jru_geo.io._scenario_errors import _scenario_error
+from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
+from jru_geo.settings import DEFAULT_SETTINGS, Settings
+
+__all__ = [
+    "parse_scenario",
+    "load_scenario",
+    "load_default_scenario",
+    "scenario_to_json",
+    "scenario_to_yaml",
+    "save_scenario",
+]
+
+
+def parse_scenario(data: object, *, source_name: str = "scenario") -> Scenario:
+    """Validate already-parsed data (a dict, e.g. from a form) into a :class:`Scenario`.
+
+    Raises
+    ------
+    ScenarioError
+        One error listing up to five problems, each with its field path, the value and the fix.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            f"{source_name}: the top level must be an object with name and vehicles, got "
+            f"{type(data).__name__}; see data/scenarios/kent_jru_2020.json for an example"
+        )
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _scenario_error(source_name, exc) from None
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading and writing
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 base-60 numbers, so ``start: 18:00`` stays the text "18:00"."""
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _NUMBER_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def _read_source(
+    source: str | os.PathLike[str] | tuple[str, bytes],
+    *,
+    error: type[ScenarioError] | type[CandidatesFileError],
+) -> tuple[str, str]:
+    """Return (name for messages, decoded text)."""
+    if isinstance(source, tuple):
+        name, raw = source
+    else:
+        path = Path(source)
+        name = str(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise error(f"{name}: file not found; check the path") from None
+        except IsADirectoryError:
+            raise error(f"{name}: is a folder, not a file; give the path of a file") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{name}: not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8"
+        ) from None
+    if not text.strip():
+        example = (
+            "see data/scenarios/kent_jru_2020.json for an example"
+            if error is ScenarioError
+            else "give a header name,lat,lon and one site per line"
+        )
+        raise error(f"{name}: the file is empty; {example}")
+    return name, text
+
+
+def _parse_text(name: str, text: str) -> object:
+    suffix = Path(name).suffix.lower()
+    is_json = suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip().startswith("{"))
+    if is_json:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError(
+                f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}; fix the syntax "
+                "(or use YAML with a .yaml extension)"
+            ) from None
+    try:
+        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise ScenarioError(f"{name}: not valid YAML{where}: {problem}; fix the syntax") from None
+
+
+def load_scenario(source: str | os.PathLike[str] | tuple[str, bytes]) -> Scenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    source
+        A path, or ``(file name, bytes)`` for an upload. ``.json`` is read as JSON, ``.yaml``/``.yml``
+        as YAML; any other name is read as JSON when the text starts with ``{`` and as YAML otherwise.
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing, unreadable or invalid; the message names the file, the field path, the
+        value received and the fix.
+    """
+    name, text = _read_source(source, error=ScenarioError)
+    return parse_scenario(_parse_text(name, text), source_name=name)
+
+
+def load_default_scenario(*, settings: Settings = DEFAULT_SETTINGS) -> Scenario:
+    """The shipped scenario ``data/scenarios/kent_jru_2020.json`` (three Kent JRUs, bases indicative)."""
+    return load_scenario(settings.scenarios_dir / DEFAULT_SCENARIO_FILE)
+
+
+def _scenario_dict(scenario: Scenario) -> dict[str, Any]:
+    return scenario.model_dump(mode="json", exclude_none=True)
+
+
+def scenario_to_json(scenario: Scenario) -> str:
+    """The scenario as indented JSON that :func:`load_scenario` reads back unchanged."""
+    return json.dumps(_scenario_dict(scenario), indent=2, ensure_ascii=False) + "\n"
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML (times quoted) that :func:`load_scenario` reads back unchanged."""
+    return yaml.safe_dump(_scenario_dict(scenario), sort_keys=False, allow_unicode=True)
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
+    """Write the scenario to ``path``: YAML for ``.yaml``/``.yml``, JSON otherwise."""
+    target = Path(path)
+    is_yaml = target.suffix.lower() in (".yaml", ".yml")
+    text = scenario_to_yaml(scenario) if is_yaml else scenario_to_json(scenario)
+    target.write_text(text, encoding="utf-8")

@@ -1,0 +1,166 @@
+"""The model's key assumptions a planner may change, and how the fleet's workload compares with the
+published JRU figures.
+
+Three assumptions move the coverage figures most:
+
+* **Travel model** (``travel_mode``): the calibrated road model (default), straight-line distance at
+  ``speed_kmh``, or shortest paths on a downloaded OpenStreetMap graph.
+* **Blue-light factor** (``blue_light_factor``): blue-light driving time as a fraction of clear-road
+  car time, for the calibrated and network models. The largest single uncertainty of the travel
+  model (docs/travel_calibration.md).
+* **Dispatch reach** (``dispatch_reach_min``): how far, in minutes, a unit is sent to a call. By
+  default each unit's own response target; a larger reach sends units to more calls, so they are
+  busier (with the demo data a reach of 35-45 minutes gives 5-6 jobs a shift, nearer the published
+  ~7 jobs in an 8-hour shift).
+* **Share of incidents that are JRU calls** (``demand_share``): the part of the loaded incidents
+  that needs a police officer and a paramedic together. 1 for the demo data and a joint-call log;
+  far less for police.uk street crime (about 180,000 Kent rows a year against about 15,000 calls a
+  year between the two services: roughly 0.08). It scales the calls the units take, so their
+  workload and expected coverage; where the incidents are and which are in reach do not change.
+
+:func:`build_travel_model` turns the assumptions into a :class:`jru_geo.travel.TravelModel`;
+:func:`unit_workload` sets each unit's busy fraction and jobs per shift beside the published figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from jru_geo.errors import TravelModelError
+from jru_geo.model.coverage.business import BusinessAssumptions
+from jru_geo.model.travel.base import BLUE_LIGHT_FACTOR, TRAVEL_MODES, TravelMode
+from jru_geo.model.travel.straight import StraightLineModel
+
+if TYPE_CHECKING:
+    pass
+
+
+__all__ = [
+    "ModelAssumptions",
+    "DEFAULT_ASSUMPTIONS",
+    "STRAIGHT_SPEED_KMH",
+    "PUBLISHED_JOBS_PER_SHIFT",
+    "PUBLISHED_SHIFT_HOURS",
+    "TRAVEL_LABELS",
+]
+
+STRAIGHT_SPEED_KMH = StraightLineModel.speed_kmh
+"""Default speed of the straight-line model (km/h)."""
+
+PUBLISHED_JOBS_PER_SHIFT = BusinessAssumptions.jobs_per_shift
+"""Published JRU workload: about 7 jobs in a shift (:class:`jru_geo.business.BusinessAssumptions`)."""
+
+PUBLISHED_SHIFT_HOURS = BusinessAssumptions.shift_hours
+"""Length of the shift the published figure refers to: 8 hours."""
+
+TRAVEL_LABELS: dict[TravelMode, str] = {
+    "calibrated": "calibrated road model",
+    "straight": "straight line",
+    "network": "road network (OpenStreetMap)",
+}
+"""Plain-words names of the travel modes."""
+
+
+@dataclass(frozen=True)
+class ModelAssumptions:
+    """The travel model, blue-light factor and dispatch reach in force.
+
+    Parameters
+    ----------
+    travel_mode
+        ``"calibrated"`` (default), ``"straight"`` or ``"network"``.
+    speed_kmh
+        Speed of the straight-line model, km/h (used only when ``travel_mode == "straight"``).
+    blue_light_factor
+        Blue-light driving time as a fraction of clear-road time (calibrated and network models).
+    dispatch_reach_min
+        Units are sent to calls up to this many minutes away; ``None`` = each unit's own target.
+    demand_share
+        Share (0-1] of the incidents that are joint-response calls
+        (:func:`jru_geo.coverage.compute_coverage`'s ``demand_scale``).
+
+    Examples
+    --------
+    >>> ModelAssumptions().describe(targets_min=[15.0])
+    'Calibrated road model, blue-light factor 0.80; units sent within their target (15 min).'
+    >>> ModelAssumptions("straight", speed_kmh=40.0, dispatch_reach_min=40.0).describe()
+    'Straight line at 40 km/h; units sent to calls up to 40 min away.'
+    >>> ModelAssumptions(demand_share=0.1).describe(targets_min=[15.0]).split("; ")[-1]
+    '10% of incidents are JRU calls.'
+    """
+
+    travel_mode: TravelMode = "calibrated"
+    speed_kmh: float = STRAIGHT_SPEED_KMH
+    blue_light_factor: float = BLUE_LIGHT_FACTOR
+    dispatch_reach_min: float | None = None
+    demand_share: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.travel_mode not in TRAVEL_MODES:
+            raise TravelModelError(
+                f"unknown travel mode {self.travel_mode!r}; use one of {', '.join(TRAVEL_MODES)}"
+            )
+        if not (np.isfinite(self.speed_kmh) and 0 < self.speed_kmh <= 300):
+            raise TravelModelError(f"speed_kmh must be in (0, 300] km/h, got {self.speed_kmh!r}")
+        if not (np.isfinite(self.blue_light_factor) and 0 < self.blue_light_factor <= 2):
+            raise TravelModelError(
+                "blue_light_factor must be in (0, 2] (fraction of clear-road driving time), "
+                f"got {self.blue_light_factor!r}"
+            )
+        if not (np.isfinite(self.demand_share) and 0 < self.demand_share <= 1):
+            raise TravelModelError(
+                "demand_share must be in (0, 1] (share of incidents that are JRU calls), "
+                f"got {self.demand_share!r}"
+            )
+        reach = self.dispatch_reach_min
+        if reach is not None and not (np.isfinite(reach) and reach > 0):
+            raise TravelModelError(
+                f"dispatch_reach_min must be a positive number of minutes or None (each unit's "
+                f"target), got {reach!r}"
+            )
+
+    def normalised(self) -> ModelAssumptions:
+        """The same assumptions with the settings the travel mode ignores put back to their defaults
+        (so two choices that give the same figures compare and hash equal)."""
+        straight = self.travel_mode == "straight"
+        return dataclasses.replace(
+            self,
+            speed_kmh=self.speed_kmh if straight else STRAIGHT_SPEED_KMH,
+            blue_light_factor=BLUE_LIGHT_FACTOR if straight else self.blue_light_factor,
+        )
+
+    def travel_only(self) -> ModelAssumptions:
+        """The travel assumptions alone (reach back to the default): the key of a travel model or
+        catchment that does not depend on dispatch."""
+        return dataclasses.replace(self.normalised(), dispatch_reach_min=None, demand_share=1.0)
+
+    def describe(self, *, targets_min: Sequence[float] = ()) -> str:
+        """One sentence naming the assumptions, for a caption or a footer.
+
+        Parameters
+        ----------
+        targets_min
+            The fleet's response targets, to name the default reach (``"(15 min)"``).
+        """
+        if self.travel_mode == "straight":
+            travel = f"Straight line at {self.speed_kmh:g} km/h"
+        else:
+            label = TRAVEL_LABELS[self.travel_mode]
+            travel = f"{label[0].upper()}{label[1:]}, blue-light factor {self.blue_light_factor:.2f}"
+        if self.dispatch_reach_min is None:
+            unique = sorted({float(t) for t in targets_min})
+            which = f" ({'/'.join(f'{t:g}' for t in unique)} min)" if unique else ""
+            reach = f"units sent within their target{which}"
+        else:
+            reach = f"units sent to calls up to {self.dispatch_reach_min:g} min away"
+        share = f"; {self.demand_share:.0%} of incidents are JRU calls" if self.demand_share < 1 else ""
+        return f"{travel}; {reach}{share}."
+
+
+DEFAULT_ASSUMPTIONS = ModelAssumptions()
+"""The calibrated model at the documented blue-light factor, units sent within their own target."""

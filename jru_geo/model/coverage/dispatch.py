@@ -1,0 +1,121 @@
+"""Who responds: dispatch lists, sets of covering vehicles, and each incident's chance of a free one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jru_geo.model.coverage._fleet import _Fleet
+from jru_geo.model.coverage.result import BoolArray, FloatArray, IntArray
+from jru_geo.model.coverage.timing import _Timing, _to_hours
+from jru_geo.model.queueing.schedule import ScheduleResult
+
+__all__ = []
+
+
+def _masks_to_int(sets: BoolArray) -> IntArray:
+    weights = (1 << np.arange(sets.shape[1], dtype=np.int64)).astype(np.int64)
+    return sets.astype(np.int64) @ weights
+
+
+def _int_to_masks(codes: IntArray, n: int) -> BoolArray:
+    return ((codes[:, None] >> np.arange(n)) & 1).astype(bool)
+
+
+def _dispatch_lists(travel: FloatArray, covering: BoolArray, in_reach: BoolArray) -> IntArray:
+    """``(N, n)`` vehicle order per incident: covering first, then nearest; ``-1`` outside reach."""
+    key = np.where(in_reach, travel + np.where(covering, 0.0, 1e9), np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    ranked = np.take_along_axis(key, order, axis=1)
+    return np.where(np.isfinite(ranked), order, -1).astype(np.int64)
+
+
+def _all_busy(schedule: ScheduleResult | None, slots: IntArray, sets: BoolArray) -> FloatArray:
+    """P(every vehicle of each set is busy); 1 for empty sets (and everything with no model)."""
+    if schedule is None:
+        return np.ones(len(slots))
+    empty = ~sets.any(axis=1)
+    out = np.ones(len(slots))
+    if (~empty).any():
+        out[~empty] = schedule.all_busy_probability(slots[~empty], sets[~empty])
+    return out
+
+
+def _incident_cover(
+    timing: _Timing,
+    fleet: _Fleet,
+    covering: BoolArray,
+    in_reach: BoolArray,
+    schedule: ScheduleResult | None,
+    q: float,
+) -> dict[str, FloatArray]:
+    """Per-incident ``geo``, ``in_hours``, ``expected``, ``mexclp``; and ``(4, 168)`` ``by_hour``
+    sums of incidents, in-hours and expected covered, and geographic covered, per hour of week."""
+    n_inc, n = covering.shape
+    geo = covering.any(axis=1).astype(float) if n else np.zeros(n_inc)
+    in_hours = np.zeros(n_inc)
+    expected = np.zeros(n_inc)
+    mexclp = np.zeros(n_inc)
+    by_hour = np.zeros((4, 168))
+    per_hour = 60 // timing.slot_min
+    usable = covering & in_reach
+    ex = np.flatnonzero(timing.exact)
+    if ex.size and n:
+        on_now = fleet.minute_on[:, timing.minute[ex]].T
+        covering_now = covering[ex] & on_now
+        in_hours[ex] = covering_now.any(axis=1)
+        sets = usable[ex] & on_now & fleet.slot_on[timing.slot[ex]]
+        expected[ex] = 1.0 - _all_busy(schedule, timing.slot[ex], sets)
+        k = covering_now.sum(axis=1)
+        mexclp[ex] = np.where(k > 0, 1.0 - q**k, 0.0)
+    rest = np.flatnonzero(~timing.exact)
+    if rest.size and n:
+        keys = np.column_stack(
+            [_masks_to_int(covering[rest]), _masks_to_int(usable[rest]), timing.profile_id[rest]]
+        )
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        group = np.asarray(inverse).ravel()
+        weight, w_in, w_exp, w_mex = _group_slot_tables(uniq, timing, fleet, schedule, q, n)
+        w_exp = np.minimum(w_exp, w_in)
+        in_hours[rest] = w_in.sum(axis=1)[group]
+        expected[rest] = w_exp.sum(axis=1)[group]
+        mexclp[rest] = w_mex.sum(axis=1)[group]
+        size = np.bincount(group, minlength=len(uniq)).astype(float)
+        geo_g = _int_to_masks(uniq[:, 0], n).any(axis=1).astype(float)
+        by_hour[0] += size @ _to_hours(weight, per_hour)
+        by_hour[1] += (size * geo_g) @ _to_hours(weight, per_hour)
+        by_hour[2] += size @ _to_hours(w_in, per_hour)
+        by_hour[3] += size @ _to_hours(w_exp, per_hour)
+    elif rest.size:
+        spread = timing.weights[timing.profile_id[rest]].sum(axis=0)
+        by_hour[0] += spread
+    if ex.size:
+        hours = timing.hour[ex]
+        by_hour[0] += np.bincount(hours, minlength=168)
+        by_hour[1] += np.bincount(hours, weights=geo[ex], minlength=168)
+        by_hour[2] += np.bincount(hours, weights=in_hours[ex], minlength=168)
+        by_hour[3] += np.bincount(hours, weights=expected[ex], minlength=168)
+    return {
+        "geo": geo,
+        "in_hours": np.clip(in_hours, 0.0, 1.0),
+        "expected": np.clip(np.minimum(expected, in_hours), 0.0, 1.0),
+        "mexclp": np.clip(mexclp, 0.0, 1.0),
+        "by_hour": by_hour,
+    }
+
+
+def _group_slot_tables(
+    uniq: IntArray, timing: _Timing, fleet: _Fleet, schedule: ScheduleResult | None, q: float, n: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Per group and slot ``(G, S)``: demand weight, in-hours, expected-covered and MEXCLP weight."""
+    n_slots = fleet.slot_on.shape[0]
+    per_hour = 60 // timing.slot_min
+    weight = timing.weights[uniq[:, 2]][:, timing.hour_of_slot] / per_hour
+    cov = _int_to_masks(uniq[:, 0], n)
+    use = _int_to_masks(uniq[:, 1], n)
+    on = fleet.slot_on
+    k = (cov[:, None, :] & on[None, :, :]).sum(axis=2)
+    sets = (use[:, None, :] & on[None, :, :]).reshape(-1, n)
+    slots = np.tile(np.arange(n_slots), len(uniq))
+    free = 1.0 - _all_busy(schedule, slots, sets).reshape(len(uniq), n_slots)
+    mex = np.where(k > 0, 1.0 - q**k, 0.0)
+    return weight, weight * (k > 0), weight * free, weight * mex

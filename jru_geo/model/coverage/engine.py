@@ -1,0 +1,244 @@
+"""How much demand the JRU fleet reaches: geographic, in-hours and availability-aware coverage, and gaps.
+
+Three figures, each a share of incidents (0-1), each at most the one before:
+
+1. **Geographic** (``covered_geo``): some vehicle can reach the incident within its response target
+   (``travel_min <= target_min``), whatever the time.
+2. **In hours** (``covered_in_hours``): and such a vehicle was on shift when it happened.
+3. **Expected** (``p_covered_expected``): and such a vehicle was free, not on another job. From Larson's
+   hypercube loss model (:mod:`jru_geo.queueing`) over the scenario's week.
+
+Time precision. An incident timed to the minute is in hours or not (0 or 1). police.uk gives only the
+month: for such an incident ``covered_in_hours`` is a *probability*, the share of the week in which a
+covering vehicle is on shift, weighted by an hour-of-week demand profile (``demand_profile``: by
+default the profile of :func:`jru_geo.demo.hour_of_week_profile` for its category, a night-time
+economy profile for violence and alcohol and a daytime one otherwise; or ``"uniform"``; or your own
+168 weights). An incident known to the day uses the same profile within its day of the week.
+
+The availability model, in plain words
+--------------------------------------
+* **Who responds.** A call may go to a vehicle that is on shift and within its *reach*: its own
+  scenario target (``dispatch_reach_min`` overrides). Among them a vehicle that meets the target is
+  preferred, then the nearest: with one common target this is simply the nearest free vehicle. A
+  call finding all of them busy is lost to the normal police and ambulance response (a loss system:
+  the JRU is an extra resource, nobody queues for it).
+* **How busy.** Calls arrive at the incidents' own hour-of-week rate: the incidents of the data,
+  times ``demand_scale``, divided by the weeks the data spans (``span_weeks``). A job takes the
+  vehicle's ``job_min`` plus its mean travel time to the incidents in its reach.
+* **Covered, expected.** The probability that a call finds a free vehicle that meets the target.
+
+Why adding a vehicle never lowers expected coverage: a vehicle's reach, job time and mean travel do
+not depend on the other vehicles, so adding one only inserts it into dispatch lists; by the coupling
+argument in :mod:`jru_geo.queueing` every old vehicle is then busy no more often, and every call is at
+least as likely to find a free vehicle that meets the target. Raising the target (``target_min``)
+does not change who responds (the reach is fixed), only what counts as in time, so no figure falls
+either. Both hold exactly for the exact hypercube (up to 10 vehicles); beyond, Larson's approximation
+is used and they hold only approximately.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from jru_geo.errors import JruGeoError
+from jru_geo.io.boundaries import load_lsoas
+from jru_geo.io.scenario import Scenario
+from jru_geo.model.coverage._fleet import _Fleet, _fleet
+from jru_geo.model.coverage.dispatch import _dispatch_lists, _incident_cover
+from jru_geo.model.coverage.result import BoolArray, CoverageResult, DemandProfile, FloatArray, QueueInputs
+from jru_geo.model.coverage.tables import _by_group, _by_hour, _system_busy, _vehicle_table
+from jru_geo.model.coverage.timing import _profile_rows, _span_weeks, _Timing
+from jru_geo.model.queueing._checks import Method
+from jru_geo.model.queueing.schedule import ScheduleResult, hypercube_schedule
+from jru_geo.model.travel.base import TravelModel
+from jru_geo.model.travel.matrix import nearest_vehicle, travel_matrix
+from jru_geo.settings import BNG
+
+__all__ = ["compute_coverage"]
+
+
+def _check_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if not isinstance(incidents, gpd.GeoDataFrame):
+        raise JruGeoError(
+            f"incidents must be a GeoDataFrame (from jru_geo.incidents.read_incidents), got "
+            f"{type(incidents).__name__}"
+        )
+    missing = [c for c in ("time", "time_precision", "category") if c not in incidents.columns]
+    if missing:
+        raise JruGeoError(
+            f"incidents lack columns {missing} (have {list(incidents.columns)}); read them with "
+            "jru_geo.incidents.read_incidents"
+        )
+    out = (
+        incidents.to_crs(BNG) if incidents.crs is not None and incidents.crs.to_epsg() != 27700 else incidents
+    )
+    if out.crs is None:
+        out = out.set_crs(BNG)
+    return out.copy()
+
+
+def _check_options(target_min: float | None, reach: float | None, demand_scale: float, slot_min: int) -> None:
+    for name, value in (("target_min", target_min), ("dispatch_reach_min", reach)):
+        if value is not None and not (np.isfinite(value) and value > 0):
+            raise JruGeoError(f"{name} must be a positive number of minutes, got {value!r}")
+    if not (np.isfinite(demand_scale) and demand_scale >= 0):
+        raise JruGeoError(f"demand_scale must be a number >= 0 (1 = every incident), got {demand_scale!r}")
+    if slot_min <= 0 or 60 % slot_min != 0:
+        raise JruGeoError(f"slot_min must divide 60 (e.g. 15), got {slot_min!r}")
+
+
+def compute_coverage(
+    incidents: gpd.GeoDataFrame,
+    scenario: Scenario,
+    model: TravelModel,
+    *,
+    postcodes: pd.DataFrame | None = None,
+    target_min: float | None = None,
+    dispatch_reach_min: float | None = None,
+    demand_scale: float = 1.0,
+    demand_profile: DemandProfile = "demo",
+    span_weeks: float | None = None,
+    lsoas: gpd.GeoDataFrame | None = None,
+    method: Method = "auto",
+    slot_min: int = 15,
+) -> CoverageResult:
+    """Geographic, in-hours and expected (availability-aware) coverage of incidents by a fleet.
+
+    Parameters
+    ----------
+    incidents
+        Incidents as read by :func:`jru_geo.incidents.read_incidents` (``time``, ``time_precision``,
+        ``category``, point geometry), optionally with ``district_code``/``district_name`` from
+        :func:`jru_geo.join.assign_areas`. A missing time is treated like month precision.
+    scenario
+        The fleet.
+    model
+        Travel-time model.
+    postcodes
+        Postcode table for postcode bases (loaded when needed).
+    target_min
+        One response target for every vehicle, in minutes (default: each vehicle's own target).
+    dispatch_reach_min
+        How far (minutes) a vehicle goes to a call (default: each vehicle's own scenario target,
+        unaffected by ``target_min``).
+    demand_scale
+        Calls for the JRU per incident in the data (e.g. 0.2 if one in five incidents needs a JRU).
+        Scales workload only, not the coverage shares of the incidents.
+    demand_profile
+        Hour-of-week profile for incidents without a clock time (see the module docstring).
+    span_weeks
+        Weeks of data (default: from the first incident's day or month to the last one's).
+    lsoas
+        LSOAs with ``population`` for the population figures (default: the embedded Kent LSOAs).
+    method
+        Hypercube method: ``"auto"`` (exact up to 10 vehicles), ``"exact"`` or ``"approx"``.
+    slot_min
+        Length of the time slots of the week in minutes (a divisor of 60). A vehicle counts as on
+        shift in a slot if it is on for at least half of it.
+
+    Returns
+    -------
+    CoverageResult
+    """
+    _check_options(target_min, dispatch_reach_min, demand_scale, slot_min)
+    frame = _check_incidents(incidents)
+    fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min)
+    n = len(fleet.target)
+    travel = travel_matrix(frame, fleet.bases, model)
+    covering = travel <= fleet.target[None, :]
+    in_reach = travel <= fleet.reach[None, :]
+    near = nearest_vehicle(travel, fleet.bases["vehicle_id"].tolist())
+    profiles, _ = _profile_rows(demand_profile, frame["category"].astype(str))
+    time = pd.to_datetime(frame["time"])
+    precision = frame["time_precision"].astype(str).where(time.notna(), "month")
+    weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
+    if not weeks > 0:
+        raise JruGeoError(f"span_weeks must be > 0, got {span_weeks!r}")
+    timing = _Timing.build(time, precision, frame["category"].astype(str), profiles, slot_min)
+
+    pref = _dispatch_lists(travel, covering, in_reach)
+    atoms = np.unique(pref, axis=0) if n and len(frame) else np.zeros((0, n), dtype=np.int64)
+    service_min = _service_min(scenario, travel, in_reach)
+    schedule: ScheduleResult | None = None
+    rates: FloatArray | None = None
+    if n and len(frame):
+        _, atom_of = np.unique(pref, axis=0, return_inverse=True)
+        hourly = timing.hourly_counts(np.asarray(atom_of).ravel(), len(atoms))
+        rates = demand_scale * hourly[:, timing.hour_of_slot].T / weeks
+        schedule = hypercube_schedule(
+            rates, atoms, 60.0 / service_min, fleet.slot_on, slot_hours=slot_min / 60, method=method
+        )
+    q = _system_busy(rates, slot_min / 60, atoms, service_min, fleet.slot_on)
+    cover = _incident_cover(timing, fleet, covering, in_reach, schedule, q)
+    out = frame.assign(
+        nearest_vehicle=near["nearest_vehicle"].to_numpy(),
+        travel_min=near["travel_min"].to_numpy(),
+        n_covering=covering.sum(axis=1).astype(np.int64),
+        covered_geo=cover["geo"],
+        covered_in_hours=cover["in_hours"],
+        p_covered_expected=cover["expected"],
+    )
+    vehicles = _vehicle_table(fleet, travel, in_reach, service_min, rates, atoms, schedule)
+    population, share = _population(fleet, model, lsoas)
+    total = len(out)
+    return CoverageResult(
+        incidents=out,
+        coverage_geographic=float(out["covered_geo"].mean()) if total else 0.0,
+        coverage_in_hours=float(out["covered_in_hours"].mean()) if total else 0.0,
+        coverage_expected=float(out["p_covered_expected"].mean()) if total else 0.0,
+        coverage_expected_mexclp=float(cover["mexclp"].mean()) if total else 0.0,
+        system_busy_fraction=q,
+        loss_probability=schedule.loss_total if schedule is not None else (1.0 if total else 0.0),
+        vehicles=vehicles,
+        by_district=_by_group(out, ["district_code", "district_name"]),
+        by_hour_of_week=_by_hour(fleet, cover, schedule),
+        by_category=_by_group(out, ["category"]),
+        population_covered=population,
+        population_share=share,
+        span_weeks=weeks,
+        demand_scale=float(demand_scale),
+        method=schedule.method if schedule is not None else "none",
+        queue=None
+        if schedule is None or rates is None
+        else QueueInputs(
+            arrival_rate_per_hour=rates,
+            preference=atoms,
+            service_rate_per_hour=60.0 / service_min,
+            on_shift=fleet.slot_on,
+            slot_hours=slot_min / 60,
+            schedule=schedule,
+        ),
+    )
+
+
+def _service_min(scenario: Scenario, travel: FloatArray, in_reach: BoolArray) -> FloatArray:
+    """Job minutes plus mean travel minutes to the incidents within each vehicle's reach."""
+    job = np.array([v.job_min for v in scenario.vehicles], dtype=np.float64)
+    count = in_reach.sum(axis=0)
+    total = np.where(in_reach, travel, 0.0).sum(axis=0)
+    mean_travel = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+    return job + mean_travel
+
+
+def _population(fleet: _Fleet, model: TravelModel, lsoas: gpd.GeoDataFrame | None) -> tuple[float, float]:
+    """Population of LSOAs whose centroid is within target of some vehicle, and its share."""
+    areas = load_lsoas() if lsoas is None else lsoas
+    if "population" not in areas.columns:
+        raise JruGeoError(f"lsoas lack a population column (have {list(areas.columns)})")
+    areas = areas.to_crs(BNG) if areas.crs is not None and areas.crs.to_epsg() != 27700 else areas
+    population = areas["population"].to_numpy(dtype=np.float64)
+    total = float(population.sum())
+    if len(fleet.target) == 0 or len(areas) == 0 or total <= 0:
+        return 0.0, 0.0
+    if {"centroid_e", "centroid_n"} <= set(areas.columns):
+        centres = gpd.GeoSeries(
+            gpd.points_from_xy(areas["centroid_e"], areas["centroid_n"]), crs=BNG, index=areas.index
+        )
+    else:
+        centres = areas.geometry.centroid
+    travel = travel_matrix(centres, fleet.bases, model)
+    reached = (travel <= fleet.target[None, :]).any(axis=1)
+    covered = float(population[reached].sum())
+    return covered, covered / total

@@ -1,0 +1,149 @@
+"""The coverage engine's tables: by vehicle, by group (district, LSOA, category) and by hour."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jru_geo.model.coverage._fleet import _Fleet
+from jru_geo.model.coverage.result import _FIGURE_COLUMNS, _VEHICLE_COLUMNS, BoolArray, FloatArray, IntArray
+from jru_geo.model.coverage.timing import _shifts_per_week
+from jru_geo.model.queueing.mexclp import mexclp_busy_fraction
+from jru_geo.model.queueing.schedule import ScheduleResult
+from jru_geo.week import DAYS
+
+__all__ = []
+
+
+def _system_busy(
+    rates: FloatArray | None,
+    slot_hours: float,
+    atoms: IntArray,
+    service_min: FloatArray,
+    slot_on: BoolArray,
+) -> float:
+    """Daskin's fleet-wide busy fraction ``q`` (see :attr:`CoverageResult.system_busy_fraction`)."""
+    on_hours = float(slot_on.sum()) * slot_hours
+    if rates is None or atoms.size == 0 or on_hours == 0:
+        return 0.0
+    first = np.full((slot_on.shape[0], atoms.shape[0]), -1, dtype=np.int64)
+    for position in range(atoms.shape[1]):
+        vehicle = atoms[:, position]
+        ok = (vehicle >= 0)[None, :] & slot_on[:, np.maximum(vehicle, 0)]
+        first = np.where((first < 0) & ok, vehicle[None, :], first)
+    service_hours = np.where(first >= 0, service_min[np.maximum(first, 0)] / 60.0, 0.0)
+    work_hours = float((rates * slot_hours * service_hours).sum())
+    return mexclp_busy_fraction(work_hours / on_hours, 1.0, 1)
+
+
+def _vehicle_table(
+    fleet: _Fleet,
+    travel: FloatArray,
+    in_reach: BoolArray,
+    service_min: FloatArray,
+    rates: FloatArray | None,
+    atoms: IntArray,
+    schedule: ScheduleResult | None,
+) -> pd.DataFrame:
+    n = len(fleet.target)
+    weekly = fleet.minute_on.sum(axis=1) / 60.0 if n else np.zeros(0)
+    shifts = _shifts_per_week(fleet.minute_on) if n else np.zeros(0)
+    count = in_reach.sum(axis=0)
+    mean_travel = np.divide(
+        np.where(in_reach, travel, 0.0).sum(axis=0), count, out=np.zeros(n), where=count > 0
+    )
+    busy = schedule.busy_fraction if schedule is not None else np.zeros(n)
+    taken = schedule.dispatched_calls.sum(axis=0) if schedule is not None else np.zeros(n)
+    offered_total = float(schedule.offered_calls.sum()) if schedule is not None else 0.0
+    offered = np.zeros(n)
+    if rates is not None and atoms.size:
+        hours = schedule.slot_hours if schedule is not None else 0.0
+        for i in range(n):
+            listed = (atoms == i).any(axis=1)
+            offered[i] = float((rates[:, listed].sum(axis=1) * fleet.slot_on[:, i]).sum()) * hours
+    per_hour = np.divide(taken, weekly, out=np.zeros(n), where=weekly > 0)
+    shift_hours = np.divide(weekly, shifts, out=np.zeros(n), where=shifts > 0)
+    return pd.DataFrame(
+        {
+            "vehicle_id": fleet.bases["vehicle_id"].astype("string").to_numpy(),
+            "name": fleet.bases["name"].astype("string").to_numpy(),
+            "target_min": fleet.target,
+            "reach_min": fleet.reach,
+            "weekly_hours": weekly,
+            "shifts_per_week": shifts,
+            "mean_travel_min": mean_travel,
+            "service_min": service_min,
+            "offered_calls_per_hour": np.divide(offered, weekly, out=np.zeros(n), where=weekly > 0),
+            "calls_per_hour": per_hour,
+            "busy_fraction": busy,
+            "dispatch_share": taken / offered_total if offered_total > 0 else np.zeros(n),
+            "expected_jobs_per_shift": per_hour * shift_hours,
+        },
+        columns=_VEHICLE_COLUMNS,
+    )
+
+
+def _figures(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    count = out["incidents"].to_numpy(dtype=np.float64)
+    for name, column in (
+        ("coverage_geographic", "covered_geo"),
+        ("coverage_in_hours", "covered_in_hours"),
+        ("coverage_expected", "covered_expected"),
+    ):
+        out[name] = np.divide(
+            out[column].to_numpy(dtype=np.float64), count, out=np.zeros(len(out)), where=count > 0
+        )
+    return out
+
+
+def _by_group(incidents: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Incidents and covered sums per group, with the three shares; empty if the keys are absent."""
+    if not set(keys) <= set(incidents.columns):
+        return pd.DataFrame(columns=[*keys, *_FIGURE_COLUMNS])
+    grouped = (
+        pd.DataFrame(
+            {
+                **{k: incidents[k] for k in keys},
+                "incidents": 1,
+                "covered_geo": incidents["covered_geo"],
+                "covered_in_hours": incidents["covered_in_hours"],
+                "covered_expected": incidents["p_covered_expected"],
+            }
+        )
+        .groupby(keys, dropna=False, sort=True)
+        .sum()
+        .reset_index()
+    )
+    return _figures(grouped)[[*keys, *_FIGURE_COLUMNS]]
+
+
+def _by_hour(fleet: _Fleet, cover: dict[str, FloatArray], schedule: ScheduleResult | None) -> pd.DataFrame:
+    hours = np.arange(168)
+    sums = cover["by_hour"]
+    n_slots = fleet.slot_on.shape[0]
+    per_hour = n_slots // 168
+    on = fleet.slot_on.reshape(168, per_hour, -1)
+    on_count = on.sum(axis=2).mean(axis=1) if on.shape[2] else np.zeros(168)
+    if schedule is not None:
+        busy = schedule.busy_probability.reshape(168, per_hour, -1)
+        busy_on = (busy * on).sum(axis=(1, 2))
+        slots_on = on.sum(axis=(1, 2))
+        mean_busy = np.divide(busy_on, slots_on, out=np.zeros(168), where=slots_on > 0)
+    else:
+        mean_busy = np.zeros(168)
+    frame = pd.DataFrame(
+        {
+            "hour_of_week": hours,
+            "day": pd.array([DAYS[h // 24] for h in hours], dtype="string"),
+            "hour": hours % 24,
+            "incidents": sums[0],
+            "covered_geo": sums[1],
+            "covered_in_hours": sums[2],
+            "covered_expected": sums[3],
+        }
+    )
+    out = _figures(frame)
+    out["vehicles_on_shift"] = on_count
+    out["mean_busy_probability"] = mean_busy
+    return out

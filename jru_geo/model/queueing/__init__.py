@@ -1,0 +1,3 @@
+"""queueing: see the modules of this package."""
+
+__all__: list[str] = []

@@ -1,0 +1,402 @@
+"""Availability of response units: Larson's hypercube queueing model, MEXCLP and a simulation.
+
+Pure numbers, no geography: every function takes arrays and can be checked by hand on a 4x3 case.
+:mod:`jru_geo.coverage` builds the arrays from incidents and a scenario.
+
+The model
+---------
+* **Servers** are the ``n`` vehicles. Vehicle ``i`` serves a call in an exponentially distributed time
+  with rate ``service_rate_per_hour[i]`` (``1 / (job + mean travel)`` in hours).
+* **Demand atoms** are groups of calls that share one dispatch preference list. Atom ``j`` sends
+  calls as a Poisson stream of ``arrival_rate_per_hour[j]`` calls an hour.
+* **Dispatch**: a call goes to the first *free* vehicle in its atom's preference list
+  (``preference[j]``, vehicle indices padded with ``-1``). Lists hold only the vehicles that may
+  respond to the atom (in :mod:`jru_geo.coverage`: those within reach), so a list may be short
+  or empty.
+* **Loss system, no queue.** A JRU is an extra resource on top of the normal police and ambulance
+  response: a call that finds every vehicle on its list busy is not held for the JRU, it is lost to
+  the normal response. This is Larson's hypercube with zero line capacity.
+
+Larson's hypercube (Larson 1974, *Computers & OR* 1:67-95) tracks which vehicles are busy: ``2**n``
+states. :func:`hypercube` solves it exactly for up to :data:`EXACT_MAX_VEHICLES` vehicles and uses
+Larson's approximate procedure beyond (Larson 1975, *Operations Research* 23:845-868), in the
+zero-line-capacity form of Jarvis (1985, *Management Science* 31:235-239): vehicles are treated as
+independent apart from a correction factor computed from the Erlang loss distribution of the number
+of busy vehicles.
+
+Shifts. :func:`hypercube_schedule` runs the same model over a repeating week of time slots in which
+arrival rates and which vehicles are on shift change. An off-shift vehicle takes no new calls but
+finishes the job in hand. The exact method follows the time-dependent state probabilities through
+the week (uniformisation) until the week repeats, so it includes the start-of-shift effect (every
+vehicle starts its shift free); the approximate method treats each slot as stationary.
+
+Pathwise monotonicity. With exponential service and first-free dispatch, adding a vehicle whose
+insertion keeps the relative order of every list never lowers the chance that a call finds some
+vehicle of its (old) list free: couple both systems on the same arrivals and per-vehicle service
+clocks; the busy set of the old vehicles in the new system stays inside the busy set of the old
+system, because the new system only ever dispatches a vehicle at or ahead of the one the old
+system dispatches. :mod:`jru_geo.coverage` relies on this, and its tests check it.
+
+MEXCLP (Daskin 1983, *Transportation Science* 17:48-70): with one system-wide busy fraction ``q``, a
+demand point covered by ``k`` vehicles is covered by a free one with probability ``1 - q**k``.
+
+:func:`simulate_schedule` is a discrete-event simulation of the same system, used to check the
+hypercube.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.linalg import spsolve
+from scipy.special import gammaln
+
+from jru_geo.model.queueing._checks import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Method,
+    _check_rates,
+    _check_service,
+    _resolve_method,
+    check_preference,
+)
+
+__all__ = ["HypercubeResult", "hypercube", "erlang_loss_distribution"]
+
+_APPROX_TOL = 1e-9
+_APPROX_MAX_ITER = 3000
+_APPROX_DAMPING = 0.1
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class HypercubeResult:
+    """Steady state of the hypercube loss model.
+
+    Attributes
+    ----------
+    busy_probability
+        ``(n,)`` long-run fraction of time each vehicle is busy (its workload).
+    dispatch_share
+        ``(m, n)`` fraction of atom ``j``'s calls served by vehicle ``i``.
+    loss_probability
+        ``(m,)`` fraction of atom ``j``'s calls that find every listed vehicle busy.
+    loss_total
+        Fraction of all calls lost (arrival-rate weighted mean of ``loss_probability``).
+    method
+        ``"exact"`` or ``"approx"``.
+    state_probability
+        ``(2**n,)`` steady-state probability of each busy set (bit ``i`` = vehicle ``i`` busy),
+        exact method only.
+    """
+
+    busy_probability: FloatArray
+    dispatch_share: FloatArray
+    loss_probability: FloatArray
+    loss_total: float
+    method: str
+    state_probability: FloatArray | None
+
+
+# --------------------------------------------------------------------------------------------------
+# Exact hypercube: state space helpers
+
+
+def _dispatch_targets(pref: IntArray, eligible: BoolArray, n: int) -> IntArray:
+    """``(m, 2**n)``: the vehicle each atom's call goes to in each busy set, ``-1`` if lost."""
+    states = np.arange(1 << n, dtype=np.int64)
+    m = pref.shape[0]
+    target = np.full((m, states.size), -1, dtype=np.int64)
+    for position in range(pref.shape[1]):
+        vehicle = pref[:, position]
+        usable = (vehicle >= 0) & eligible[np.maximum(vehicle, 0)]
+        free = ((states[None, :] >> np.maximum(vehicle, 0)[:, None]) & 1) == 0
+        take = (target < 0) & usable[:, None] & free
+        target = np.where(take, vehicle[:, None], target)
+    return target
+
+
+def _generator(
+    arrival: FloatArray, targets: IntArray, mu: FloatArray, n: int
+) -> tuple[sparse.csr_matrix, FloatArray]:
+    """Sparse transition-rate matrix (off-diagonal) and the exit rate of each state."""
+    n_states = 1 << n
+    states = np.arange(n_states, dtype=np.int64)
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+    # arrivals: state -> state | (1 << target)
+    for j in np.flatnonzero(arrival > 0):
+        hit = targets[j] >= 0
+        rows.append(states[hit])
+        cols.append(states[hit] | (1 << targets[j][hit]))
+        vals.append(np.full(int(hit.sum()), arrival[j]))
+    # service completions: state -> state without bit i
+    for i in range(n):
+        busy = ((states >> i) & 1) == 1
+        rows.append(states[busy])
+        cols.append(states[busy] & ~(1 << i))
+        vals.append(np.full(int(busy.sum()), mu[i]))
+    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    v = np.concatenate(vals) if vals else np.zeros(0)
+    rates = sparse.csr_matrix((v, (r, c)), shape=(n_states, n_states))
+    exit_rate = np.asarray(rates.sum(axis=1)).ravel()
+    return rates, exit_rate
+
+
+def _superset_sums(prob: FloatArray, n: int) -> FloatArray:
+    """For each set ``C`` (as a bitmask) the total probability of busy sets containing ``C``.
+
+    ``prob`` is ``(..., 2**n)``; the zeta transform over supersets costs ``n * 2**n``.
+    """
+    out = np.array(prob, dtype=np.float64, copy=True)
+    states = np.arange(1 << n)
+    for i in range(n):
+        without = (states >> i) & 1 == 0
+        out[..., states[without]] += out[..., states[without] | (1 << i)]
+    return out
+
+
+def _shares_from_all_busy(all_busy: FloatArray, pref: IntArray, eligible: BoolArray) -> FloatArray:
+    """``(m, n)`` dispatch probability per atom from the superset table of one slot.
+
+    The call goes to the k-th usable vehicle when the first k-1 are busy and the k-th is free:
+    ``P(first k-1 busy) - P(first k busy)``.
+    """
+    m = pref.shape[0]
+    n = eligible.size
+    shares = np.zeros((m, n))
+    prefix = np.zeros(m, dtype=np.int64)
+    for position in range(pref.shape[1]):
+        vehicle = pref[:, position]
+        usable = (vehicle >= 0) & eligible[np.maximum(vehicle, 0)]
+        extended = np.where(usable, prefix | (1 << np.maximum(vehicle, 0)), prefix)
+        gain = np.where(usable, all_busy[prefix] - all_busy[extended], 0.0)
+        rows = np.flatnonzero(usable)
+        shares[rows, vehicle[rows]] += np.maximum(gain[rows], 0.0)
+        prefix = extended
+    return shares
+
+
+def _list_masks(pref: IntArray, eligible: BoolArray) -> IntArray:
+    vehicle = np.maximum(pref, 0)
+    usable = (pref >= 0) & eligible[vehicle]
+    return np.where(usable, 1 << vehicle, 0).sum(axis=1).astype(np.int64)
+
+
+def _exact_stationary(arrival: FloatArray, pref: IntArray, mu: FloatArray) -> HypercubeResult:
+    n = mu.size
+    m = arrival.size
+    eligible = np.ones(n, dtype=bool)
+    targets = _dispatch_targets(pref, eligible, n)
+    rates, exit_rate = _generator(arrival, targets, mu, n)
+    generator = (rates - sparse.diags(exit_rate)).T.tolil()
+    # replace one balance equation with sum(pi) = 1
+    generator[0, :] = np.ones(1 << n)
+    rhs = np.zeros(1 << n)
+    rhs[0] = 1.0
+    pi = np.asarray(spsolve(generator.tocsc(), rhs), dtype=np.float64)
+    pi = np.clip(pi, 0.0, None)
+    pi /= pi.sum()
+    all_busy = _superset_sums(pi, n)
+    busy = all_busy[1 << np.arange(n)]
+    shares = _shares_from_all_busy(all_busy, pref, eligible) if m else np.zeros((0, n))
+    loss = all_busy[_list_masks(pref, eligible)] if m else np.zeros(0)
+    total = float(arrival.sum())
+    return HypercubeResult(
+        busy_probability=busy,
+        dispatch_share=shares,
+        loss_probability=loss,
+        loss_total=float(arrival @ loss) / total if total > 0 else 0.0,
+        method="exact",
+        state_probability=pi,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Larson's approximation (zero line capacity)
+
+
+def erlang_loss_distribution(offered_load: float, n_servers: int) -> FloatArray:
+    """Erlang loss (M/M/N/N) probabilities of ``0..N`` busy servers for ``offered_load`` erlangs.
+
+    Examples
+    --------
+    >>> erlang_loss_distribution(1.0, 1).round(3).tolist()
+    [0.5, 0.5]
+    """
+    if n_servers < 0 or not math.isfinite(offered_load) or offered_load < 0:
+        raise ValueError(
+            f"need n_servers >= 0 and a finite offered_load >= 0, got {n_servers} and {offered_load}"
+        )
+    j = np.arange(n_servers + 1)
+    if offered_load == 0:
+        out = np.zeros(n_servers + 1)
+        out[0] = 1.0
+        return out
+    log_terms = j * math.log(offered_load) - gammaln(j + 1)
+    terms = np.exp(log_terms - log_terms.max())
+    return np.asarray(terms / terms.sum(), dtype=np.float64)
+
+
+def _larson_factors(dist: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+    """Correction factors from the distribution of the number of busy servers.
+
+    Returns ``(Q, Qp, rho_bar)``: ``Q[k]`` corrects ``P(k given servers busy, one given server free)``
+    and ``Qp[k]`` corrects ``P(k given servers busy)`` relative to the independent product, both
+    computed for a symmetric system in which, given ``j`` busy, every busy set is equally likely.
+    """
+    n = dist.size - 1
+    rho_bar = float(np.arange(n + 1) @ dist) / n if n else 0.0
+    q = np.ones(n + 1)
+    qp = np.ones(n + 1)
+    if n == 0 or rho_bar <= 0:
+        return q, qp, rho_bar
+    log_comb = lambda a, b: gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)  # noqa: E731
+    j = np.arange(n + 1)
+    for k in range(n + 1):
+        valid = j >= k
+        jj = j[valid]
+        p_busy = float(np.sum(dist[valid] * np.exp(log_comb(n - k, jj - k) - log_comb(n, jj))))
+        qp[k] = p_busy / rho_bar**k
+        if k < n and rho_bar < 1:
+            valid_f = valid & (j <= n - 1)
+            jf = j[valid_f]
+            p_free = float(np.sum(dist[valid_f] * np.exp(log_comb(n - k - 1, jf - k) - log_comb(n, jf))))
+            q[k] = p_free / (rho_bar**k * (1 - rho_bar))
+    return q, qp, rho_bar
+
+
+def _offered_load_inverse(n_servers: int, upper: float) -> tuple[FloatArray, FloatArray]:
+    """Grid of offered loads (erlangs) and the Erlang loss mean number busy ``a * (1 - B(N, a))``.
+
+    The mean increases with ``a``, so ``numpy.interp(mean_busy, means, loads)`` inverts it; the grid
+    runs to ``upper`` (the load offered by all calls, which the workload cannot exceed).
+    """
+    loads = np.concatenate([[0.0], np.geomspace(1e-6, max(upper, 2e-6), 400)])
+    j = np.arange(n_servers + 1)
+    means = np.array([float(j @ erlang_loss_distribution(a, n_servers)) for a in loads])
+    return loads, np.maximum.accumulate(means)
+
+
+def _approx_stationary(
+    arrival: FloatArray,
+    pref: IntArray,
+    mu: FloatArray,
+    eligible: BoolArray,
+    initial: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Larson's approximation; returns ``(rho (n,), shares (m, n), loss (m,), Qp (n+1,))``.
+
+    Only eligible vehicles count as servers. ``Qp`` is indexed by set size over the full fleet
+    (sizes beyond the number of servers give 0).
+    """
+    n = mu.size
+    m = arrival.size
+    active = np.flatnonzero(eligible)
+    n_active = active.size
+    total = float(arrival.sum())
+    qp_full = np.zeros(n + 1)
+    qp_full[0] = 1.0
+    if n_active == 0 or total <= 0:
+        loss = np.where(_list_masks(pref, eligible) == 0, 1.0, 0.0) if total > 0 else np.zeros(m)
+        return np.zeros(n), np.zeros((m, n)), loss.astype(float), qp_full
+    mean_service_hours = float(np.mean(1.0 / mu[active]))
+    loads, means = _offered_load_inverse(n_active, total * mean_service_hours)
+    rho = np.zeros(n) if initial is None else np.where(eligible, initial, 0.0)
+    shares = np.zeros((m, n))
+    loss = np.ones(m)
+    for _ in range(_APPROX_MAX_ITER):
+        # Erlang distribution whose mean number busy equals the current total workload (Jarvis's
+        # consistency condition; with full lists this is the plain Erlang loss of all calls).
+        offered = float(np.interp(float(rho.sum()), means, loads))
+        q, qp, _ = _larson_factors(erlang_loss_distribution(offered, n_active))
+        qp_full[: n_active + 1] = qp
+        shares = np.zeros((m, n))
+        product = np.ones(m)
+        rank = np.zeros(m, dtype=np.int64)
+        for position in range(pref.shape[1]):
+            vehicle = pref[:, position]
+            usable = (vehicle >= 0) & eligible[np.maximum(vehicle, 0)]
+            v = np.maximum(vehicle, 0)
+            share = np.where(usable, q[np.minimum(rank, n_active)] * product * (1 - rho[v]), 0.0)
+            rows = np.flatnonzero(usable)
+            shares[rows, v[rows]] += share[rows]
+            product = np.where(usable, product * rho[v], product)
+            rank = rank + usable
+        loss = qp_full[np.minimum(rank, n)] * product
+        norm = shares.sum(axis=1) + loss
+        norm = np.where(norm > 0, norm, 1.0)
+        shares = shares / norm[:, None]
+        loss = loss / norm
+        new_rho = np.minimum((arrival @ shares) / mu, 1.0 - 1e-9)
+        if np.max(np.abs(new_rho - rho)) < _APPROX_TOL:
+            rho = new_rho
+            break
+        rho = (1 - _APPROX_DAMPING) * rho + _APPROX_DAMPING * new_rho
+    return rho, shares, loss, qp_full
+
+
+# --------------------------------------------------------------------------------------------------
+# Public: stationary
+
+
+def hypercube(
+    arrival_rate_per_hour: object,
+    preference: object,
+    service_rate_per_hour: object,
+    *,
+    method: Method = "auto",
+) -> HypercubeResult:
+    """Steady state of the hypercube loss model (no queue) for constant rates.
+
+    Parameters
+    ----------
+    arrival_rate_per_hour
+        ``(m,)`` Poisson call rate of each demand atom, calls per hour.
+    preference
+        ``(m, k)`` vehicle indices in dispatch order, padded with ``-1`` (``k <= n``); a call goes to
+        the first free listed vehicle and is lost when all listed vehicles are busy.
+    service_rate_per_hour
+        ``(n,)`` service rate of each vehicle, ``1 / (job + mean travel)`` in jobs per hour.
+    method
+        ``"exact"`` (``2**n`` states; at most :data:`EXACT_MAX_VEHICLES` vehicles), ``"approx"``
+        (Larson/Jarvis) or ``"auto"`` (exact when possible).
+
+    Returns
+    -------
+    HypercubeResult
+
+    Examples
+    --------
+    One vehicle, one atom, calls at 1 an hour, jobs of 1 hour: busy half the time (Erlang loss).
+
+    >>> r = hypercube([1.0], [[0]], [1.0])
+    >>> round(float(r.busy_probability[0]), 6), round(r.loss_total, 6)
+    (0.5, 0.5)
+    """
+    mu = _check_service(service_rate_per_hour, np.asarray(service_rate_per_hour).size)
+    n = mu.size
+    pref = check_preference(preference, n)
+    arrival = _check_rates("arrival_rate_per_hour", arrival_rate_per_hour, (pref.shape[0],))
+    chosen = _resolve_method(method, n)
+    if chosen == "exact":
+        return _exact_stationary(arrival, pref, mu)
+    rho, shares, loss, _ = _approx_stationary(arrival, pref, mu, np.ones(n, dtype=bool))
+    total = float(arrival.sum())
+    return HypercubeResult(
+        busy_probability=rho,
+        dispatch_share=shares,
+        loss_probability=loss,
+        loss_total=float(arrival @ loss) / total if total > 0 else 0.0,
+        method="approx",
+        state_probability=None,
+    )

@@ -1,0 +1,153 @@
+"""The Planner's KPIs of a plan, read off its coverage, and the before/after table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jru_geo.model.coverage.business import WEEKS_PER_YEAR
+from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.optimise.planning import MIN_WEEKS_FOR_YEARLY
+
+__all__ = ["PlanKpis", "kpi_table"]
+
+# --------------------------------------------------------------------------------------------------
+# KPIs from the coverage engine
+
+
+@dataclass(frozen=True)
+class PlanKpis:
+    """A fleet's headline figures, all from one :class:`jru_geo.coverage.CoverageResult`.
+
+    Shares are 0-1. Build with :meth:`from_coverage`.
+
+    Attributes
+    ----------
+    units
+        Vehicles in the scenario.
+    unit_hours_per_week
+        Hours on shift a week, summed over the vehicles.
+    incidents
+        Incidents in the data (after the filters).
+    span_weeks
+        Weeks of data the rates are based on (:attr:`CoverageResult.span_weeks`).
+    coverage_geographic, coverage_in_hours, coverage_expected
+        The Coverage page's three figures: within target of some vehicle; and it on shift; and it
+        free (hypercube).
+    fleet_busy_fraction
+        Share of the units' on-shift hours spent on jobs, from the hypercube
+        (:attr:`CoverageResult.fleet_busy_fraction`).
+    population_share
+        Share of residents whose LSOA centroid is within target of some vehicle.
+    mean_response_min
+        Mean minutes from each incident to its nearest vehicle, whatever its shift (``nan`` with no
+        fleet).
+    jobs_per_shift
+        Calls the fleet takes a week (hypercube dispatch) over the shifts it works a week: the
+        fleet mean of jobs per shift (``nan`` with no shifts).
+    target_min
+        Strictest response target in use (``nan`` with no fleet).
+    """
+
+    units: int
+    unit_hours_per_week: float
+    incidents: int
+    span_weeks: float
+    coverage_geographic: float
+    coverage_in_hours: float
+    coverage_expected: float
+    fleet_busy_fraction: float
+    population_share: float
+    mean_response_min: float
+    jobs_per_shift: float
+    target_min: float
+
+    @property
+    def incidents_per_year(self) -> float | None:
+        """Incidents scaled to a year, or None when the data span under :data:`MIN_WEEKS_FOR_YEARLY`."""
+        if self.span_weeks < MIN_WEEKS_FOR_YEARLY:
+            return None
+        return self.incidents * WEEKS_PER_YEAR / self.span_weeks
+
+    @classmethod
+    def from_coverage(cls, result: CoverageResult) -> PlanKpis:
+        """The KPIs of a coverage result (no computation beyond means and sums).
+
+        Examples
+        --------
+        See tests/test_planning.py for a hand-checked fleet on a line of three LSOAs.
+        """
+        vehicles = result.vehicles
+        travel = result.incidents["travel_min"].to_numpy(dtype=np.float64) if len(result.incidents) else None
+        finite = travel[np.isfinite(travel)] if travel is not None else np.zeros(0)
+        weekly = vehicles["weekly_hours"].to_numpy(dtype=np.float64)
+        calls_per_week = float((vehicles["calls_per_hour"].to_numpy(dtype=np.float64) * weekly).sum())
+        shifts = float(vehicles["shifts_per_week"].to_numpy(dtype=np.float64).sum())
+        return cls(
+            units=len(vehicles),
+            unit_hours_per_week=float(weekly.sum()),
+            incidents=len(result.incidents),
+            span_weeks=float(result.span_weeks),
+            coverage_geographic=result.coverage_geographic,
+            coverage_in_hours=result.coverage_in_hours,
+            coverage_expected=result.coverage_expected,
+            fleet_busy_fraction=result.fleet_busy_fraction,
+            population_share=result.population_share,
+            mean_response_min=float(finite.mean()) if finite.size else float("nan"),
+            jobs_per_shift=calls_per_week / shifts if shifts > 0 else float("nan"),
+            target_min=float(vehicles["target_min"].max()) if len(vehicles) else float("nan"),
+        )
+
+
+_COUNT, _ONE_DP = ("{:,.0f}", "{:+,.0f}"), ("{:.1f}", "{:+.1f}")
+_KPI_ROWS: tuple[tuple[str, str, float, tuple[str, str]], ...] = (
+    # label, PlanKpis attribute, scale, (value format, change format)
+    ("Units", "units", 1.0, _COUNT),
+    ("Unit hours on shift a week", "unit_hours_per_week", 1.0, _COUNT),
+    ("Incidents a year", "incidents_per_year", 1.0, _COUNT),
+    ("Geographic: incidents within target (%)", "coverage_geographic", 100.0, _ONE_DP),
+    ("In hours: and a unit on shift (%)", "coverage_in_hours", 100.0, _ONE_DP),
+    ("Expected: and a unit free (%)", "coverage_expected", 100.0, _ONE_DP),
+    ("Fleet busy fraction (%)", "fleet_busy_fraction", 100.0, _ONE_DP),
+    ("Population within target (%)", "population_share", 100.0, _ONE_DP),
+    ("Mean response, nearest unit (min)", "mean_response_min", 1.0, _ONE_DP),
+    ("Jobs per shift (fleet mean)", "jobs_per_shift", 1.0, _ONE_DP),
+)
+
+
+def kpi_table(
+    before: PlanKpis, after: PlanKpis, *, labels: tuple[str, str] = ("Baseline", "With change")
+) -> pd.DataFrame:
+    """The KPIs side by side with the change, display-ready: indexed by KPI name (with its unit).
+
+    Percentages are 0-100 with one decimal, as the Coverage page shows them. Incidents are a year
+    when both data spans allow it (:data:`MIN_WEEKS_FOR_YEARLY`), else the count in the data.
+    """
+    yearly = before.incidents_per_year is not None and after.incidents_per_year is not None
+    names: list[str] = []
+    cells: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for label, attr, scale, (value_fmt, change_fmt) in _KPI_ROWS:
+        if attr == "incidents_per_year" and not yearly:
+            label, attr = "Incidents in the data", "incidents"
+        old = scale * float(getattr(before, attr))
+        new = scale * float(getattr(after, attr))
+        names.append(label)
+        for column, (pattern, value) in zip(
+            cells, ((value_fmt, old), (value_fmt, new), (change_fmt, new - old)), strict=True
+        ):
+            column.append(_format(pattern, value))
+    second = labels[1] if labels[1] != labels[0] else f"{labels[1]} (2)"
+    return pd.DataFrame(
+        {labels[0]: cells[0], second: cells[1], "Change": cells[2]},
+        index=pd.Index(names, name="KPI"),
+    )
+
+
+def _format(pattern: str, value: float) -> str:
+    """``value`` in ``pattern``; ``"n/a"`` when not finite, and no ``-0.0`` for a change that rounds to 0."""
+    if not np.isfinite(value):
+        return "n/a"
+    text = pattern.format(value)
+    return pattern.format(0.0) if set(text) <= set("+-0.,") else text

@@ -1,0 +1,236 @@
+"""Leaflet pieces: the base map, the legend and background macros, GeoJSON in WGS84."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from jru_geo.errors import JruGeoError
+from jru_geo.settings import BNG, WGS84
+from jru_geo.viz.style import _SEA
+
+__all__ = ["KENT_BOUNDS", "town_labels", "Legend", "base_map"]
+
+KENT_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((50.90, 0.03), (51.50, 1.46))
+"""South-west and north-east corners (lat, lon) of Kent and Medway, for fitting the view."""
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise JruGeoError(f"{what} lacks columns {missing}; it has {list(frame.columns)}")
+
+
+def _bng(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    if gdf.crs is None:
+        raise JruGeoError(f"{what} has no CRS: set it (EPSG:27700 inside jru_geo) before mapping")
+    return gdf if gdf.crs.to_epsg() == 27700 else gdf.to_crs(BNG)
+
+
+def _to_wgs84(gdf: gpd.GeoDataFrame, *, simplify_m: float, what: str) -> gpd.GeoSeries:
+    """Geometries simplified in metres, reprojected to WGS84 and rounded to ~1 m (1e-5 degrees)."""
+    geoms = _bng(gdf, what).geometry
+    if simplify_m > 0:
+        geoms = geoms.simplify(simplify_m, preserve_topology=True)
+    wgs = geoms.to_crs(WGS84)
+    return gpd.GeoSeries(shapely.set_precision(wgs.to_numpy(), 1e-5), index=wgs.index, crs=WGS84)
+
+
+def _latlon(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pts = gpd.GeoSeries(gpd.points_from_xy(easting, northing), crs=BNG).to_crs(WGS84)
+    return np.round(pts.y.to_numpy(), 6), np.round(pts.x.to_numpy(), 6)
+
+
+def _geojson(geoms: gpd.GeoSeries, props: dict[str, Sequence[object]]) -> dict[str, object]:
+    """A FeatureCollection dict; property values must already be JSON-safe (str/float/int)."""
+    features = []
+    for i, geom in enumerate(geoms.to_numpy()):
+        if geom is None or geom.is_empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(geom)),
+                "properties": {k: v[i] for k, v in props.items()},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------------------------------
+# Legend
+
+
+class Legend(MacroElement):
+    """A fixed legend box: coloured swatches with labels and a caption (text is HTML-escaped).
+
+    Parameters
+    ----------
+    caption
+        Title with its unit, e.g. ``"Incidents per 1,000 residents"``.
+    entries
+        ``(colour, label)`` pairs, top to bottom.
+    position
+        Leaflet control corner.
+    layer
+        When given, the legend shows only while this layer is on the map (ticked in the layer
+        control); otherwise it always shows.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: {{ this.position|tojson }}});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'jru-legend');
+                div.style.cssText = 'background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
+                    + 'font:12px/1.35 sans-serif;color:#222;box-shadow:0 1px 4px rgba(0,0,0,0.3);';
+                div.innerHTML = {{ this.inner_html|tojson }};
+                return div;
+            };
+            var map = {{ this._parent.get_name() }};
+            {% if this.layer is not none %}
+            var layer = {{ this.layer.get_name() }};
+            if (map.hasLayer(layer)) { legend.addTo(map); }
+            map.on('overlayadd', function (e) { if (e.layer === layer) { legend.addTo(map); } });
+            map.on('overlayremove', function (e) { if (e.layer === layer) { legend.remove(); } });
+            {% else %}
+            legend.addTo(map);
+            {% endif %}
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        caption: str,
+        entries: Sequence[tuple[str, str]],
+        *,
+        position: str = "bottomright",
+        layer: folium.map.Layer | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.layer = layer
+        self.caption = caption
+        self.entries = list(entries)
+        self.position = position
+        rows = "".join(
+            f'<div><span style="display:inline-block;width:14px;height:10px;margin-right:6px;'
+            f'background:{_esc(colour)};border:1px solid #555"></span>{_esc(label)}</div>'
+            for colour, label in self.entries
+        )
+        self.inner_html = f"<b>{_esc(caption)}</b>{rows}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Towns
+
+
+def town_labels(sites: pd.DataFrame) -> pd.DataFrame:
+    """Town names and positions from the candidate-sites table (one per police station).
+
+    ``"Ashford police station"`` gives ``"Ashford"``; a place in brackets wins:
+    ``"Medway police station (Gillingham)"`` gives ``"Gillingham"``.
+
+    Parameters
+    ----------
+    sites
+        ``name, kind, easting, northing`` (:func:`jru_geo.boundaries.load_candidate_sites`).
+
+    Returns
+    -------
+    DataFrame
+        ``name, easting, northing``, one row per town, sorted by name.
+    """
+    _require(sites, ("name", "kind", "easting", "northing"), "sites")
+    stations = sites[sites["kind"].astype(str) == "police_station"]
+    names = stations["name"].astype(str)
+    bracket = names.str.extract(r"\(([^)]+)\)")[0]
+    plain = names.str.replace(r"\s*police station.*$", "", regex=True, case=False).str.strip()
+    town = bracket.fillna(plain)
+    out = pd.DataFrame(
+        {
+            "name": town.to_numpy(),
+            "easting": stations["easting"].to_numpy(float),
+            "northing": stations["northing"].to_numpy(float),
+        }
+    )
+    return out.drop_duplicates("name").sort_values("name").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# The map and its layers
+
+
+def base_map(
+    *,
+    tiles: bool = True,
+    assets_url: str | None = None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] = KENT_BOUNDS,
+) -> folium.Map:
+    """An empty map fitted to Kent.
+
+    Parameters
+    ----------
+    tiles
+        Draw OpenStreetMap web tiles. ``False`` draws none (closed networks, deterministic
+        screenshots): the background is a plain sea colour, so add :func:`outline_layer`.
+    assets_url
+        Base URL of a local Leaflet copy holding ``leaflet.js``, ``leaflet.css`` and
+        ``leaflet-heat.js``; ``None`` uses the public CDN. Only Leaflet itself is loaded (no
+        jQuery/Bootstrap), as no builder here needs more.
+    bounds
+        ``((south, west), (north, east))`` in degrees to fit.
+    """
+    m = folium.Map(
+        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        zoom_start=9,
+        tiles="OpenStreetMap" if tiles else None,
+        control_scale=True,
+        prefer_canvas=True,
+        zoom_snap=0.25,
+    )
+    if assets_url is not None:
+        base = assets_url.rstrip("/")
+        m.default_js = [("leaflet", f"{base}/leaflet.js")]
+        m.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    else:
+        m.default_js = [m.default_js[0]]
+        m.default_css = [m.default_css[0]]
+    m.fit_bounds([list(bounds[0]), list(bounds[1])])
+    if not tiles:
+        _Background(_SEA).add_to(m)
+    return m
+
+
+class _Background(MacroElement):
+    """Paints the map container (the sea, when there are no tiles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.colour|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colour: str) -> None:
+        super().__init__()
+        self._name = "Background"
+        self.colour = colour

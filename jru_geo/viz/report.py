@@ -1,0 +1,430 @@
+"""The public summary: headline figures, the per-district table and the PNG/CSV exports.
+
+The Overview page and its exports show the same numbers, computed here once. The PNG is drawn with
+matplotlib from the embedded geography (no web tiles, no internet) so it can be attached to a
+briefing as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from dataclasses import dataclass
+from typing import Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+
+from jru_geo.areas.counts import counts_by_area
+from jru_geo.errors import JruGeoError
+from jru_geo.io.boundaries import ATTRIBUTION
+from jru_geo.viz.style import OKABE_ITO, class_breaks, viridis_hex
+
+__all__ = [
+    "CoverageFigures",
+    "Summary",
+    "summarise",
+    "district_table",
+    "format_share",
+    "summary_csv",
+    "summary_png",
+]
+
+
+class CoverageFigures(Protocol):
+    """The three coverage shares (0-1) a coverage result provides (:mod:`jru_geo.coverage`)."""
+
+    @property
+    def coverage_geographic(self) -> float: ...
+
+    @property
+    def coverage_in_hours(self) -> float: ...
+
+    @property
+    def coverage_expected(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline figures of the public summary.
+
+    Attributes
+    ----------
+    incidents
+        Joint incidents in Kent after the filters.
+    outside_kent
+        Incidents outside Kent (kept, not counted above).
+    first_date, last_date
+        Period the incidents cover (``None`` when there are none).
+    busiest_district, busiest_incidents, busiest_rate_per_1000
+        District with the most incidents, its count and its rate per 1,000 residents.
+    units, unit_hours_per_week
+        Vehicles in the scenario and their total on-shift hours a week.
+    coverage_geographic, coverage_in_hours, coverage_expected
+        Shares 0-1 of incidents reached within target (``None`` until computed).
+    as_of
+        Date the summary was produced.
+    synthetic
+        True when the incidents are the synthetic demo data.
+    source_note
+        Where the incidents come from, e.g. ``"synthetic demo data (seed 2025)"`` or file names.
+    filter_note
+        The filters applied, in words.
+    """
+
+    incidents: int
+    outside_kent: int
+    first_date: dt.date | None
+    last_date: dt.date | None
+    busiest_district: str | None
+    busiest_incidents: int
+    busiest_rate_per_1000: float | None
+    units: int
+    unit_hours_per_week: float
+    coverage_geographic: float | None
+    coverage_in_hours: float | None
+    coverage_expected: float | None
+    as_of: dt.date
+    synthetic: bool
+    source_note: str
+    filter_note: str
+
+    @property
+    def period(self) -> str:
+        """``"1 Jan 2025 to 31 Dec 2025"`` or ``"no incidents"``."""
+        if self.first_date is None or self.last_date is None:
+            return "no incidents"
+        return f"{_day(self.first_date)} to {_day(self.last_date)}"
+
+    @property
+    def as_of_line(self) -> str:
+        """The "as of" line every view of the summary carries."""
+        data = "Synthetic demo data, not real incidents. " if self.synthetic else ""
+        return f"{data}As of {_day(self.as_of)}; incidents {self.period}; {self.filter_note}."
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def format_share(share: float | None) -> str:
+    """``0.4567`` -> ``"45.7%"``; ``None`` -> ``"not computed"``."""
+    return "not computed" if share is None or not np.isfinite(share) else f"{100 * share:.1f}%"
+
+
+def summarise(
+    joined: gpd.GeoDataFrame,
+    districts: pd.DataFrame,
+    bases: pd.DataFrame,
+    *,
+    coverage: CoverageFigures | None = None,
+    as_of: dt.date,
+    synthetic: bool,
+    source_note: str,
+    filter_note: str = "all incidents",
+) -> Summary:
+    """Headline figures for the public summary.
+
+    Parameters
+    ----------
+    joined
+        Filtered incidents with areas (:func:`jru_geo.join.assign_areas`).
+    districts
+        ``district_code, district_name, population``.
+    bases
+        Vehicle bases (:func:`jru_geo.scenario.resolve_bases`), with ``weekly_hours``.
+    coverage
+        Coverage result for the same incidents and scenario, if computed.
+    as_of, synthetic, source_note, filter_note
+        Provenance shown with the figures.
+    """
+    if "in_kent" not in joined.columns:
+        raise JruGeoError("incidents have no 'in_kent' column: run jru_geo.join.assign_areas first")
+    counts = counts_by_area(joined, districts, level="district")
+    inside = joined[joined["in_kent"].astype(bool)]
+    top = counts.sort_values(["incidents", "district_code"], ascending=[False, True]).head(1)
+    has_top = len(top) == 1 and int(top["incidents"].iloc[0]) > 0
+    times = pd.to_datetime(inside["time"])
+    hours = float(bases["weekly_hours"].sum()) if "weekly_hours" in bases.columns else 0.0
+    return Summary(
+        incidents=int(len(inside)),
+        outside_kent=int(len(joined) - len(inside)),
+        first_date=None if times.empty or pd.isna(times.min()) else times.min().date(),
+        last_date=None if times.empty or pd.isna(times.max()) else times.max().date(),
+        busiest_district=str(top["district_name"].iloc[0]) if has_top else None,
+        busiest_incidents=int(top["incidents"].iloc[0]) if has_top else 0,
+        busiest_rate_per_1000=float(top["rate_per_1000"].iloc[0]) if has_top else None,
+        units=int(len(bases)),
+        unit_hours_per_week=hours,
+        coverage_geographic=None if coverage is None else float(coverage.coverage_geographic),
+        coverage_in_hours=None if coverage is None else float(coverage.coverage_in_hours),
+        coverage_expected=None if coverage is None else float(coverage.coverage_expected),
+        as_of=as_of,
+        synthetic=synthetic,
+        source_note=source_note,
+        filter_note=filter_note,
+    )
+
+
+def district_table(
+    joined: gpd.GeoDataFrame,
+    districts: pd.DataFrame,
+    *,
+    covered_share: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The small per-district table of the public summary, busiest first, display-ready.
+
+    Parameters
+    ----------
+    joined
+        Filtered incidents with areas.
+    districts
+        ``district_code, district_name, population``.
+    covered_share
+        Optional share (0-1) of each district's incidents reached within target, indexed by
+        ``district_code``.
+
+    Returns
+    -------
+    DataFrame
+        ``District, Incidents, Per 1,000 residents, Share of Kent (%)`` (+ ``Reached in target (%)``).
+    """
+    counts = counts_by_area(joined, districts, level="district")
+    total = int(counts["incidents"].sum())
+    out = pd.DataFrame(
+        {
+            "District": counts["district_name"].astype(str),
+            "Incidents": counts["incidents"].astype("int64"),
+            "Per 1,000 residents": counts["rate_per_1000"].astype(float).round(2),
+            "Share of Kent (%)": (100 * counts["incidents"] / total).round(1) if total else 0.0,
+        }
+    )
+    if covered_share is not None:
+        share = covered_share.reindex(counts["district_code"]).to_numpy(dtype=float)
+        out["Reached in target (%)"] = np.round(100 * share, 1)
+    return out.sort_values(["Incidents", "District"], ascending=[False, True]).reset_index(drop=True)
+
+
+def summary_csv(summary: Summary, table: pd.DataFrame) -> bytes:
+    """The summary as CSV (UTF-8 with BOM, for Excel): headline rows, a blank line, the table."""
+    head = pd.DataFrame(
+        {
+            "figure": [
+                "Joint incidents in Kent",
+                "Incidents outside Kent (not counted)",
+                "Period",
+                "Busiest district",
+                "Units",
+                "Unit hours on shift per week",
+                "Reached within target (geographic)",
+                "Reached within target (in hours)",
+                "Expected coverage (availability-aware)",
+                "As of",
+                "Source",
+                "Filters",
+                "Attribution",
+            ],
+            "value": [
+                str(summary.incidents),
+                str(summary.outside_kent),
+                summary.period,
+                summary.busiest_district or "none",
+                str(summary.units),
+                f"{summary.unit_hours_per_week:.0f}",
+                format_share(summary.coverage_geographic),
+                format_share(summary.coverage_in_hours),
+                format_share(summary.coverage_expected),
+                summary.as_of.isoformat(),
+                summary.source_note,
+                summary.filter_note,
+                ATTRIBUTION,
+            ],
+        }
+    )
+    buf = io.StringIO()
+    head.to_csv(buf, index=False, lineterminator="\n")
+    buf.write("\n")
+    table.to_csv(buf, index=False, lineterminator="\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _headline_rows(summary: Summary) -> list[tuple[str, str]]:
+    busiest = (
+        f"{summary.busiest_district} ({summary.busiest_incidents:,})" if summary.busiest_district else "none"
+    )
+    return [
+        ("Joint incidents", f"{summary.incidents:,}"),
+        ("Reached within target", format_share(summary.coverage_in_hours)),
+        ("Expected coverage", format_share(summary.coverage_expected)),
+        ("Busiest district", busiest),
+        ("Units on the road", f"{summary.units} ({summary.unit_hours_per_week:,.0f} h/week)"),
+    ]
+
+
+def summary_png(
+    summary: Summary,
+    table: pd.DataFrame,
+    districts: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    *,
+    outline: gpd.GeoDataFrame | None = None,
+    towns: pd.DataFrame | None = None,
+    rates: pd.DataFrame | None = None,
+    dpi: int = 100,
+) -> bytes:
+    """The public summary as a 1280x720 PNG (at ``dpi=100``): map, headline figures, table.
+
+    Parameters
+    ----------
+    summary, table
+        From :func:`summarise` and :func:`district_table`.
+    districts, bases, outline, towns
+        Geography in EPSG:27700 (towns: ``name, easting, northing``).
+    rates
+        ``district_code, rate_per_1000`` to colour the districts (viridis); plain when ``None``.
+    """
+    fig = Figure(figsize=(12.8, 7.2), dpi=dpi, facecolor="white")
+    ax = fig.add_axes((0.01, 0.12, 0.55, 0.78))
+    _draw_map(ax, districts, bases, outline=outline, towns=towns, rates=rates)
+    title = "Kent Joint Response Units: public summary"
+    fig.text(0.015, 0.955, title, fontsize=17, fontweight="bold", color="#1a1a1a", va="center")
+    if summary.synthetic:
+        fig.text(
+            0.985,
+            0.955,
+            "SYNTHETIC DEMO DATA",
+            fontsize=12,
+            fontweight="bold",
+            color=OKABE_ITO["vermillion"],
+            ha="right",
+            va="center",
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "#fff3e6", "edgecolor": OKABE_ITO["vermillion"]},
+        )
+    y = 0.86
+    for label, value in _headline_rows(summary):
+        fig.text(0.585, y, label, fontsize=11, color="#555555", va="center")
+        fig.text(0.80, y, value, fontsize=14, fontweight="bold", color="#1a1a1a", va="center")
+        y -= 0.052
+    _draw_table(fig, table.head(8), top=y - 0.005)
+    footer = textwrap.fill(summary.as_of_line, 190) + "\n" + textwrap.fill(ATTRIBUTION, 190)
+    fig.text(0.015, 0.015, footer, fontsize=7.2, color="#444444", va="bottom", linespacing=1.3)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def _draw_map(
+    ax: object,
+    districts: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    *,
+    outline: gpd.GeoDataFrame | None,
+    towns: pd.DataFrame | None,
+    rates: pd.DataFrame | None,
+) -> None:
+    from matplotlib.axes import Axes
+
+    assert isinstance(ax, Axes)
+    ax.set_facecolor("#dde8f0")
+    if outline is not None:
+        outline.plot(ax=ax, color="#f4f1ea", edgecolor="#4d4d4d", linewidth=0.8)
+    if rates is not None:
+        values = (
+            rates.set_index("district_code")["rate_per_1000"]
+            .reindex(districts["district_code"])
+            .to_numpy(float)
+        )
+        breaks = class_breaks(values)
+        colours = viridis_hex(len(breaks))
+        edges = [min(float(np.nanmin(values)), 0.0) - 1e-9, *breaks]
+        if len(edges) < 3:
+            edges = [edges[0], edges[-1] - 1e-9, edges[-1]]
+            colours = colours * 2
+        cmap = ListedColormap(colours)
+        norm = BoundaryNorm(edges, cmap.N)
+        districts.assign(_v=values).plot(
+            ax=ax, column="_v", cmap=cmap, norm=norm, edgecolor="white", linewidth=0.8, alpha=0.85
+        )
+        handles = [
+            _patch(c, f"{lo:,.1f}-{hi:,.1f}")
+            for c, lo, hi in zip(colours, [float(np.nanmin(values)), *breaks[:-1]], breaks, strict=False)
+        ]
+        ax.legend(
+            handles=handles,
+            title="Incidents per 1,000 residents",
+            loc="lower left",
+            fontsize=8,
+            title_fontsize=8,
+            frameon=True,
+            framealpha=0.9,
+        )
+    else:
+        districts.plot(ax=ax, color="#ffffff", edgecolor="#4d4d4d", linewidth=0.6)
+    if towns is not None:
+        for _, t in towns.iterrows():
+            ax.text(
+                float(t["easting"]),
+                float(t["northing"]) - 1800,
+                str(t["name"]),
+                fontsize=7,
+                ha="center",
+                va="top",
+                color="#222222",
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.6, "edgecolor": "none"},
+            )
+    if len(bases):
+        xs, ys = bases.geometry.x.to_numpy(), bases.geometry.y.to_numpy()
+        ax.scatter(xs, ys, s=90, color=OKABE_ITO["vermillion"], edgecolor="white", linewidth=1.5, zorder=5)
+        for x, y, label in zip(xs, ys, bases["vehicle_id"].astype(str), strict=True):
+            ax.text(
+                x + 1800,
+                y,
+                label,
+                fontsize=9,
+                fontweight="bold",
+                color=OKABE_ITO["vermillion"],
+                va="center",
+                zorder=6,
+            )
+    xmin, ymin, xmax, ymax = districts.total_bounds
+    pad = 3000
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _patch(colour: str, label: str) -> object:
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=colour, edgecolor="#555555", label=label)
+
+
+def _draw_table(fig: Figure, table: pd.DataFrame, *, top: float) -> None:
+    cols = [c for c in table.columns if c != "Share of Kent (%)"]
+    x_pos = [0.585, 0.78, 0.86, 0.93][: len(cols)]
+    heads = {"Per 1,000 residents": "per 1,000", "Reached in target (%)": "in target"}
+    for x, c in zip(x_pos, cols, strict=False):
+        fig.text(x, top, heads.get(c, c), fontsize=9, fontweight="bold", color="#333333", va="top")
+    y = top - 0.04
+    for _, row in table.iterrows():
+        for x, c in zip(x_pos, cols, strict=False):
+            v = row[c]
+            text = (
+                f"{v:,}"
+                if isinstance(v, (int, np.integer))
+                else (f"{v:,.2f}" if isinstance(v, float) else str(v))
+            )
+            if c == "Reached in target (%)":
+                text = f"{v:.1f}%"
+            fig.text(x, y, text, fontsize=9, color="#1a1a1a", va="top")
+        y -= 0.034

@@ -1,0 +1,173 @@
+"""Tests for jru_geo.filters on small hand-made incident frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point
+
+from jru_geo.areas.filters import IncidentFilter, apply_filter, data_extent, describe_filter
+from jru_geo.errors import JruGeoError
+
+MEDWAY, SWALE = "E06000035", "E07000113"
+
+
+def _frame(rows: list[tuple[str, str, str, str | None]]) -> gpd.GeoDataFrame:
+    """rows: (time, precision, category, district_code)."""
+    index = pd.Index([10 * i for i in range(len(rows))])
+    return gpd.GeoDataFrame(
+        {
+            "incident_id": [f"I{i}" for i in range(len(rows))],
+            "time": pd.to_datetime([r[0] for r in rows], format="ISO8601"),
+            "time_precision": [r[1] for r in rows],
+            "category": [r[2] for r in rows],
+            "district_code": pd.Series([r[3] for r in rows], dtype="string", index=index),
+        },
+        geometry=[Point(i, i) for i in range(len(rows))],
+        crs="EPSG:27700",
+        index=index,
+    )
+
+
+@pytest.fixture
+def incidents() -> gpd.GeoDataFrame:
+    # 2025-01-03 is a Friday, 2025-01-04 a Saturday, 2025-01-06 a Monday.
+    return _frame(
+        [
+            ("2025-01-03 19:30", "minute", "violence", MEDWAY),  # I0 Fri evening
+            ("2025-01-04 01:15", "minute", "alcohol", MEDWAY),  # I1 Sat early hours
+            ("2025-01-06 12:00", "minute", "rtc", SWALE),  # I2 Mon midday
+            ("2025-02-01 00:00", "month", "violence", SWALE),  # I3 police.uk February
+            ("2025-01-03 00:00", "day", "welfare", None),  # I4 outside Kent, date only
+        ]
+    )
+
+
+def _ids(out: gpd.GeoDataFrame) -> list[str]:
+    return out["incident_id"].tolist()
+
+
+def test_empty_filter_keeps_everything_and_copies(incidents: gpd.GeoDataFrame) -> None:
+    out = apply_filter(incidents, IncidentFilter())
+    assert _ids(out) == ["I0", "I1", "I2", "I3", "I4"]
+    assert out.index.tolist() == [0, 10, 20, 30, 40]
+    assert out.attrs["month_precision_excluded"] == 0
+    out.loc[0, "category"] = "changed"
+    assert incidents.loc[0, "category"] == "violence"
+
+
+@pytest.mark.parametrize(
+    ("f", "expected", "excluded"),
+    [
+        (IncidentFilter(days=(4,)), ["I0", "I4"], 1),  # I4 has its date so passes the day filter
+        (IncidentFilter(days=(5, 6)), ["I1"], 1),
+        (IncidentFilter(hours=(18, 2)), ["I0", "I1"], 2),  # crosses midnight; I3 and I4 unknown hour
+        (IncidentFilter(hours=(12, 13)), ["I2"], 2),
+        (IncidentFilter(hours=(0, 24)), ["I0", "I1", "I2", "I3", "I4"], 0),  # whole day: no restriction
+        (IncidentFilter(days=tuple(range(7))), ["I0", "I1", "I2", "I3", "I4"], 0),
+        (IncidentFilter(days=(4,), hours=(18, 2)), ["I0"], 2),
+        (IncidentFilter(categories=("violence",)), ["I0", "I3"], 0),
+        (IncidentFilter(categories=()), [], 0),
+        (IncidentFilter(districts=(SWALE,)), ["I2", "I3"], 0),
+        (IncidentFilter(districts=(SWALE,), hours=(18, 2)), [], 1),  # only I3 is counted as excluded
+    ],
+)
+def test_time_category_district_filters(
+    incidents: gpd.GeoDataFrame, f: IncidentFilter, expected: list[str], excluded: int
+) -> None:
+    out = apply_filter(incidents, f)
+    assert _ids(out) == expected
+    assert out.attrs["month_precision_excluded"] == excluded
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (dt.date(2025, 1, 4), None, ["I1", "I2", "I3"]),
+        (None, dt.date(2025, 1, 3), ["I0", "I4"]),
+        (dt.date(2025, 1, 3), dt.date(2025, 1, 3), ["I0", "I4"]),  # both ends inclusive
+        (dt.date(2025, 2, 20), dt.date(2025, 3, 1), ["I3"]),  # month row overlaps the end of February
+        (dt.date(2025, 3, 1), None, []),
+    ],
+)
+def test_date_range(
+    incidents: gpd.GeoDataFrame, start: dt.date | None, end: dt.date | None, expected: list[str]
+) -> None:
+    assert _ids(apply_filter(incidents, IncidentFilter(start_date=start, end_date=end))) == expected
+
+
+def test_empty_input_returns_empty_frame(incidents: gpd.GeoDataFrame) -> None:
+    out = apply_filter(incidents.iloc[:0], IncidentFilter(days=(4,), categories=("rtc",)))
+    assert len(out) == 0 and list(out.columns) == list(incidents.columns)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"start_date": dt.date(2025, 2, 1), "end_date": dt.date(2025, 1, 1)}, "after end_date"),
+        ({"days": (7,)}, "0 \\(Monday\\) to 6"),
+        ({"hours": (18, 25)}, "hours 0-24"),
+        ({"hours": (5, 5)}, "no time at all"),
+    ],
+)
+def test_invalid_filters_raise(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(JruGeoError, match=match):
+        IncidentFilter(**kwargs)  # type: ignore[arg-type]
+
+
+def test_missing_columns_raise(incidents: gpd.GeoDataFrame) -> None:
+    with pytest.raises(JruGeoError, match="assign_areas"):
+        apply_filter(incidents.drop(columns=["district_code"]), IncidentFilter())
+
+
+def test_data_extent(incidents: gpd.GeoDataFrame) -> None:
+    ext = data_extent(incidents)
+    assert ext.first_date == dt.date(2025, 1, 3)
+    assert ext.last_date == dt.date(2025, 2, 28)  # the February month row runs to the month's end
+    assert ext.categories == ("alcohol", "rtc", "violence", "welfare")
+    assert ext.n_month_precision == 1
+
+
+def test_describe_filter() -> None:
+    f = IncidentFilter(days=(5, 4), hours=(18, 2), districts=(MEDWAY,))
+    assert describe_filter(f, district_names={MEDWAY: "Medway"}) == "Fri, Sat; 18:00-02:00; Medway"
+    assert describe_filter(IncidentFilter()) == "all incidents"
+
+
+_TIMES = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2025, 12, 31))
+_ROWS = st.lists(
+    st.tuples(
+        _TIMES,
+        st.sampled_from(["minute", "month", "day"]),
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from([MEDWAY, SWALE, None]),
+    ),
+    max_size=30,
+)
+_FILTERS = st.builds(
+    IncidentFilter,
+    days=st.none() | st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True).map(tuple),
+    hours=st.none() | st.tuples(st.integers(0, 24), st.integers(0, 24)).filter(lambda h: h[0] != h[1]),
+    categories=st.none() | st.lists(st.sampled_from(["a", "b", "c"]), unique=True).map(tuple),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_ROWS, f=_FILTERS)
+def test_filter_properties(rows: list[tuple[dt.datetime, str, str, str | None]], f: IncidentFilter) -> None:
+    frame = _frame([(t.isoformat(), p, c, d) for t, p, c, d in rows])
+    out = apply_filter(frame, f)
+    # A subset of the input, in input order, and filtering twice changes nothing.
+    assert set(out.index) <= set(frame.index)
+    assert out.index.is_monotonic_increasing
+    assert _ids(apply_filter(out, f)) == _ids(out)
+    # Kept + excluded-for-unknown-time never exceeds what passes without the time-of-week restriction.
+    loose = apply_filter(frame, IncidentFilter(categories=f.categories))
+    assert len(out) + out.attrs["month_precision_excluded"] <= len(loose)
+    if not f.restricts_time_of_week:
+        assert len(out) == len(loose)

@@ -1,0 +1,244 @@
+"""Tests for jru_geo.maps: the folium objects the builders return (layers, features, escaping, size)."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from folium.plugins import HeatMap
+from shapely.geometry import Point, box
+
+from jru_geo.errors import JruGeoError
+from jru_geo.io.boundaries import load_districts, load_lsoas, load_outline
+from jru_geo.viz.layers import (
+    binned_layer,
+    candidates_layer,
+    choropleth_layer,
+    districts_layer,
+    gaps_layer,
+    heatmap_layer,
+    isochrone_layer,
+    units_layer,
+)
+from jru_geo.viz.leaflet import Legend, base_map, town_labels
+from jru_geo.viz.maps import heatmap_map, map_html_size, overview_map
+from jru_geo.viz.style import class_breaks, viridis_hex
+
+EVIL = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+@pytest.fixture
+def squares() -> gpd.GeoDataFrame:
+    """Two 10 km districts side by side near Maidstone (EPSG:27700)."""
+    return gpd.GeoDataFrame(
+        {"district_code": ["A", "B"], "district_name": ["Alpha", EVIL], "population": [1000, 2000]},
+        geometry=[box(570000, 150000, 580000, 160000), box(580000, 150000, 590000, 160000)],
+        crs="EPSG:27700",
+    )
+
+
+def _incidents(xy: list[tuple[float, float]], labels: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"category_original": labels}, geometry=[Point(x, y) for x, y in xy], crs="EPSG:27700"
+    )
+
+
+def _children(m: folium.Map, kind: type) -> list[object]:
+    return [c for c in m._children.values() if isinstance(c, kind)]
+
+
+def test_town_labels_from_police_stations() -> None:
+    sites = pd.DataFrame(
+        {
+            "name": ["Ashford police station", "Medway police station (Gillingham)", "Kent Hospital"],
+            "kind": ["police_station", "police_station", "acute_hospital"],
+            "easting": [600972, 577349, 0],
+            "northing": [142637, 169462, 0],
+        }
+    )
+    towns = town_labels(sites)
+    assert towns["name"].tolist() == ["Ashford", "Gillingham"]
+
+
+def test_base_map_without_tiles_and_local_assets() -> None:
+    m = base_map(tiles=False, assets_url="/app/static/leaflet/")
+    assert not [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert m.default_js == [("leaflet", "/app/static/leaflet/leaflet.js")]
+    assert m.default_css == [("leaflet_css", "/app/static/leaflet/leaflet.css")]
+    html = m.get_root().render()
+    assert "cdn.jsdelivr" not in html and "tile.openstreetmap" not in html
+    with_tiles = base_map(tiles=True)
+    assert len([c for c in with_tiles._children.values() if isinstance(c, folium.TileLayer)]) == 1
+
+
+def test_districts_layer_features_and_escaped_tooltips(squares: gpd.GeoDataFrame) -> None:
+    layer = districts_layer(squares)
+    features = layer.data["features"]
+    assert len(features) == 2
+    tips = [f["properties"]["tooltip"] for f in features]
+    assert tips == ["<b>Alpha</b>", f"<b>{ESCAPED}</b>"]
+    # WGS84 near Maidstone
+    lon, lat = features[0]["geometry"]["coordinates"][0][0]
+    assert 0.4 < lon < 0.7 and 51.1 < lat < 51.4
+
+
+def test_choropleth_colours_and_legend(squares: gpd.GeoDataFrame) -> None:
+    counts = pd.DataFrame({"district_code": ["A", "B"], "incidents": [5, 40], "rate_per_1000": [5.0, 20.0]})
+    layer, legend = choropleth_layer(squares, counts, n_classes=2)
+    fills = [f["properties"]["fill"] for f in layer.data["features"]]
+    assert fills == viridis_hex(2)  # low rate darkest, high rate yellow-green
+    assert "20.00 per 1,000 residents" in layer.data["features"][1]["properties"]["tooltip"]
+    assert ESCAPED in layer.data["features"][1]["properties"]["tooltip"]
+    assert legend.caption == "Incidents per 1,000 residents"
+    assert [c for c, _ in legend.entries] == viridis_hex(2)
+
+
+def test_choropleth_needs_value_column(squares: gpd.GeoDataFrame) -> None:
+    with pytest.raises(JruGeoError, match="rate_per_1000"):
+        choropleth_layer(squares, pd.DataFrame({"district_code": ["A"]}))
+
+
+def test_binned_layer_counts_and_escapes_user_categories() -> None:
+    # Three incidents in one 1 km square, one in another.
+    inc = _incidents(
+        [(575100, 155100), (575200, 155300), (575900, 155900), (577500, 155500)],
+        [EVIL, EVIL, "Assault", "RTC"],
+    )
+    layer, legend = binned_layer(inc, cell_m=1000)
+    feats = layer.data["features"]
+    assert len(feats) == 2
+    tips = sorted(f["properties"]["tooltip"] for f in feats)
+    assert tips[0] == "<b>1 incidents</b><br>RTC (1)"
+    assert tips[1] == f"<b>3 incidents</b><br>{ESCAPED} (2)<br>Assault (1)"
+    rendered = folium.Map().add_child(layer).get_root().render()
+    assert EVIL not in rendered
+    assert legend.caption == "Incidents per 1 km square"
+
+
+def test_heatmap_aggregates_points() -> None:
+    inc = _incidents([(575010, 155010)] * 50 + [(590010, 160010)], ["x"] * 51)
+    layer = heatmap_layer(inc, cell_m=250, assets_url="/static")
+    assert isinstance(layer, HeatMap)
+    assert len(layer.data) == 2  # one weighted point per busy square, not one per incident
+    weights = sorted(p[2] for p in layer.data)
+    assert weights[-1] == 1.0 and weights[0] < weights[-1]
+    assert layer.default_js == [("leaflet-heat.js", "/static/leaflet-heat.js")]
+
+
+def test_heatmap_empty_input_makes_empty_layer() -> None:
+    assert heatmap_layer(_incidents([], [])).data == []
+
+
+def test_units_and_candidates_escape_names() -> None:
+    bases = gpd.GeoDataFrame(
+        {"vehicle_id": ["J1"], "name": [EVIL], "weekly_hours": [72.0], "base_label": ["indicative"]},
+        geometry=[Point(577349, 169462)],
+        crs="EPSG:27700",
+    )
+    group = units_layer(bases)
+    m = folium.Map().add_child(group)
+    html = m.get_root().render()
+    assert EVIL not in html and ESCAPED in html
+    assert "72 hours a week on shift" in html
+    cands = pd.DataFrame({"name": [EVIL], "lat": [51.3], "lon": [0.5], "kind": ["police_station"]})
+    html = folium.Map().add_child(candidates_layer(cands)).get_root().render()
+    assert EVIL not in html and ESCAPED in html and "police station" in html
+
+
+def test_isochrone_layer_one_colour_per_cutoff() -> None:
+    iso = gpd.GeoDataFrame(
+        {"cutoff_min": [10, 15, 10], "name": ["J1", "J1", EVIL]},
+        geometry=[Point(575000, 155000).buffer(r) for r in (3000, 5000, 2000)],
+        crs="EPSG:27700",
+    )
+    group, legend = isochrone_layer(iso, label_col="name")
+    layers = list(group._children.values())
+    assert [lay.layer_name for lay in layers] == ["15 min", "10 min"]  # largest first, underneath
+    assert len(layers[1].data["features"]) == 2
+    assert [label for _, label in legend.entries] == ["10 minutes", "15 minutes"]
+    assert ESCAPED in layers[1].data["features"][1]["properties"]["tooltip"]
+
+
+def test_gaps_layer_ranks_top_n() -> None:
+    gaps = gpd.GeoDataFrame(
+        {"uncovered": [5.0, 50.0, 20.0], "label": ["a", "b", EVIL]},
+        geometry=[box(570000 + i * 1000, 150000, 571000 + i * 1000, 151000) for i in range(3)],
+        crs="EPSG:27700",
+    )
+    layer, legend = gaps_layer(gaps, value_col="uncovered", label_col="label", top_n=2)
+    tips = [f["properties"]["tooltip"] for f in layer.data["features"]]
+    assert tips == [
+        "<b>#1</b> b<br>50.0 incidents not covered",
+        f"<b>#2</b> {ESCAPED}<br>20.0 incidents not covered",
+    ]
+    assert "top 2" in legend.caption
+
+
+@pytest.mark.parametrize(("n", "first"), [(1, "#21918c"), (3, "#471365")])
+def test_viridis_hex(n: int, first: str) -> None:
+    colours = viridis_hex(n)
+    assert len(colours) == n and colours[0] == first
+
+
+def test_class_breaks() -> None:
+    assert class_breaks([1, 2, 3, 4], n_classes=2) == [2.5, 4.0]
+    assert class_breaks([7, 7, 7]) == [7.0]
+    assert class_breaks([]) == [0.0]
+
+
+def test_overview_map_offline_has_outline_districts_towns_units() -> None:
+    districts, outline = load_districts(), load_outline()
+    towns = pd.DataFrame({"name": ["Maidstone"], "easting": [576161.0], "northing": [155591.0]})
+    bases = gpd.GeoDataFrame(
+        {"vehicle_id": ["J1"], "name": ["JRU 1"]}, geometry=[Point(577349, 169462)], crs="EPSG:27700"
+    )
+    counts = districts[["district_code"]].assign(rate_per_1000=np.arange(13.0), incidents=np.arange(13))
+    m = overview_map(districts, bases, outline=outline, towns=towns, counts=counts, tiles=False)
+    geojsons = _children(m, folium.GeoJson)
+    assert len(geojsons) == 2  # outline + choropleth
+    assert len(geojsons[1].data["features"]) == 13
+    assert len(_children(m, Legend)) == 1
+    assert not _children(m, folium.TileLayer)
+    html = m.get_root().render()
+    assert "Maidstone" in html and "JRU 1" in html
+
+
+def test_100k_incidents_stay_under_5_mb() -> None:
+    lsoas = load_lsoas()
+    rng = np.random.default_rng(7)
+    pts = lsoas.geometry.sample_points(size=np.full(len(lsoas), 94), rng=rng).explode(index_parts=False)
+    inc = gpd.GeoDataFrame(
+        {"category_original": ["Assault"] * len(pts)}, geometry=pts.to_numpy(), crs="EPSG:27700"
+    )
+    assert len(inc) >= 100_000
+    m = base_map(tiles=False)
+    heatmap_layer(inc).add_to(m)
+    layer, legend = binned_layer(inc)
+    layer.add_to(m)
+    legend.add_to(m)
+    assert map_html_size(m) < 5_000_000
+
+
+def test_heatmap_legends_show_only_while_their_layer_is_ticked(squares: gpd.GeoDataFrame) -> None:
+    counts = pd.DataFrame({"district_code": ["A", "B"], "rate_per_1000": [1.0, 3.0], "incidents": [1, 3]})
+    inc = _incidents([(575000.0, 155000.0), (585000.0, 155000.0)], ["Assault", "Theft"])
+    m = heatmap_map(inc, squares, counts, tiles=False)
+    legends = _children(m, Legend)
+    assert [legend.caption for legend in legends] == [  # type: ignore[attr-defined]
+        "Incidents per 1,000 residents",
+        "Incidents per 1 km square",
+    ]
+    html = m.get_root().render()
+    for legend in legends:
+        layer = legend.layer  # type: ignore[attr-defined]
+        assert layer is not None and layer.show is False  # both layers start unticked
+        assert f"var layer = {layer.get_name()};" in html
+    assert html.count("map.on('overlayadd'") == 2 and html.count("map.on('overlayremove'") == 2
+    # an unbound legend is always on the map
+    plain = Legend("Caption", [("#000000", "x")])
+    base = base_map(tiles=False)
+    plain.add_to(base)
+    assert "overlayadd" not in base.get_root().render() and "legend.addTo(map);" in base.get_root().render()
