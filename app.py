@@ -1,7 +1,7 @@
-"""JRU Geo dashboard: routes the pages. The shared sidebar is sidebar.py, the app-edge cache jru_cache.py;
-every page runs its body through jru_cache.run_page, which draws the sidebar and catches errors.
+"""JRU Geo dashboard: routes the pages.
 
-Run with ``streamlit run app.py``.
+Every page runs its body through :func:`jru_app.page.run_page`, which draws the shared sidebar and
+catches errors; the app edge lives in the jru_app package. Run with ``streamlit run app.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-import jru_cache
+from jru_app.page import after_navigation
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,7 +26,7 @@ def main() -> None:
         st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/upload_file:"),
     ]
     navigation = st.navigation(pages, position="top")
-    jru_cache.after_navigation()
+    after_navigation()
     navigation.run()
 
 

@@ -1,4 +1,4 @@
-"""Benchmark: next-unit MCLP on Kent, jru_geo.placement.recommend vs spopt MCLP + CBC.
+"""Benchmark: next-unit MCLP on Kent, jru_geo.optimise.placement.recommend vs spopt MCLP + CBC.
 
 Instance (issue 3, section 5):
 
@@ -8,15 +8,16 @@ Instance (issue 3, section 5):
   synthetic incident count per LSOA, Poisson with mean 40 * population / mean population;
   ``--weights population`` uses the Census 2011 population.
 * candidates: 500 = the 27 sites of ``load_candidate_sites()`` plus a seeded sample (seed 0) of
-  473 centres of the 1 km grid inside Kent (``candidate_grid``).
+  473 centres of the 1 km grid inside Kent (``jru_geo.optimise.candidates.candidate_grid``).
 * existing vehicles (fixed): the three JRU bases ME7 1NE, DA11 8BD, CT1 3JQ, geocoded with
   ``load_postcodes()``.
-* travel: ``jru_geo.travel.load_calibrated()`` (default) or ``--travel straight`` (the stub
-  1.5 min + distance at 48 km/h); target 15 minutes; k = 1, 2, 3.
+* travel: ``jru_geo.model.travel.calibrated.load_calibrated()`` (default) or ``--travel straight``
+  (the stub 1.5 min + distance at 48 km/h); target 15 minutes; k = 1, 2, 3.
 
-spopt gets the same matrix with the existing vehicles as predefined facilities: their three
-columns are appended to the cost matrix, fixed open with ``predefined_facilities_arr`` and
-``p_facilities = k + 3``. Both objectives are the total covered weight, existing included.
+spopt gets the same matrix (``jru_geo.model.travel.matrix.travel_matrix``, demand points x sites)
+with the existing vehicles as predefined facilities: their three columns are appended to the cost
+matrix, fixed open with ``predefined_facilities_arr`` and ``p_facilities = k + 3``. Both objectives
+are the total covered weight, existing included.
 
 Timing: ours is the median of 5 calls of ``recommend(..., objective="mclp")`` (each call also
 solves the curve for 1..k new units exactly); spopt is one call of ``from_cost_matrix`` plus
@@ -52,7 +53,9 @@ from jru_geo.io.boundaries import (
     load_postcodes,
     normalise_postcode,
 )
-from jru_geo.optimise.candidates import MinutesModel, candidate_grid, demand_points, travel_matrix
+from jru_geo.model.travel.base import TravelModel
+from jru_geo.model.travel.matrix import travel_matrix
+from jru_geo.optimise.candidates import candidate_grid, demand_points
 from jru_geo.optimise.placement import recommend, what_if
 
 FloatArray = NDArray[np.float64]
@@ -140,7 +143,7 @@ def time_spopt(t: FloatArray, w: FloatArray, ex: FloatArray, k: int) -> tuple[fl
 
 
 def time_what_if(
-    model: MinutesModel, demand_xy: FloatArray, w: FloatArray, ex: FloatArray
+    model: TravelModel, demand_xy: FloatArray, w: FloatArray, ex: FloatArray
 ) -> tuple[float, float]:
     grid = candidate_grid(load_outline(), cell_m=1000)
     clicks = grid[["easting", "northing"]].to_numpy(dtype=np.float64)
@@ -149,7 +152,7 @@ def time_what_if(
     for objective in ms:
         for xy in clicks:
             t0 = time.perf_counter()
-            col = travel_matrix(model, demand_xy, xy[None, :])[:, 0]
+            col = travel_matrix(model, points=demand_xy, bases=xy[None, :])[:, 0]
             what_if(col, weights=w, existing_min=ex, target_min=TARGET_MIN, objective=objective)  # type: ignore[arg-type]
             ms[objective].append((time.perf_counter() - t0) * 1000)
     return statistics.median(ms["mclp"]), statistics.median(ms["mexclp"])
@@ -170,14 +173,14 @@ def main() -> None:
     if args.travel == "calibrated":
         from jru_geo.model.travel.calibrated import load_calibrated
 
-        model: MinutesModel = load_calibrated()
-        travel_label = "jru_geo.travel.load_calibrated()"
+        model: TravelModel = load_calibrated()
+        travel_label = "jru_geo.model.travel.calibrated.load_calibrated()"
     else:
         model = StraightLineStub()
         travel_label = StraightLineStub.name
     cand_xy = candidates()
-    t = travel_matrix(model, demand_xy, cand_xy)
-    ex = travel_matrix(model, demand_xy, existing_xy())
+    t = travel_matrix(model, points=demand_xy, bases=cand_xy)
+    ex = travel_matrix(model, points=demand_xy, bases=existing_xy())
     print(f"demand:  {len(w)} LSOA centroids, weights = {w_label}")
     print(
         f"sites:   {t.shape[1]} candidates (27 listed sites + 1 km grid sample),"

@@ -20,11 +20,11 @@ from shapely.geometry import Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jru_geo.io.boundaries import load_outline  # noqa: E402
-from jru_geo.model.travel.calibrated import load_calibrated  # noqa: E402
+from jru_geo.io.boundaries import load_outline
+from jru_geo.model.travel.calibrated import load_calibrated
 from jru_geo.model.travel.isochrones import isochrones
 from jru_geo.model.travel.straight import StraightLineModel
-from jru_geo.settings import BNG  # noqa: E402
+from jru_geo.settings import BNG
 
 
 def _best_of(fn: object, repeat: int = 3) -> float:

@@ -65,7 +65,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+    """Build the argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
         prog="python -m jru_geo",
         description="JRU Geo: joint-response (police + paramedic) coverage planning for Kent.",

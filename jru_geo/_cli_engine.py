@@ -15,7 +15,7 @@ __all__ = ["add_commands"]
 
 
 def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, gpd.GeoDataFrame]:
-    """Joined incidents (files or the demo), scenario, travel model and LSOAs from the shared options."""
+    """Load the joined incidents (files or the demo), scenario, travel model and LSOAs from the options."""
     from jru_geo.areas import join
     from jru_geo.io import boundaries, demo, incidents
     from jru_geo.io.scenario_files import load_default_scenario, load_scenario
@@ -58,7 +58,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _json_default(value: object) -> object:
-    """numpy scalars and other simple values in JSON."""
+    """Numpy scalars and other simple values in JSON."""
     if hasattr(value, "item"):
         return value.item()  # type: ignore[no-any-return]
     return str(value)
@@ -66,15 +66,17 @@ def _json_default(value: object) -> object:
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
     from jru_geo.io import boundaries
+    from jru_geo.io.bases import resolve_bases
     from jru_geo.io.sites import read_candidates
     from jru_geo.model.coverage import engine as coverage
     from jru_geo.optimise import planning
 
     joined, scen, model, lsoas = _load_inputs(args)
+    bases = resolve_bases(scen)  # once, for the baseline coverage and the planner
     busy = args.busy_fraction
     if busy is None:  # MEXCLP's q: the baseline fleet's busy fraction from the coverage engine
         baseline = coverage.compute_coverage(
-            joined[joined["in_kent"]], scen, model, lsoas=lsoas, demand_scale=args.demand_scale
+            joined[joined["in_kent"]], scen, model, lsoas=lsoas, demand_scale=args.demand_scale, bases=bases
         )
         busy = min(baseline.system_busy_fraction, 0.99)
     user_sites = read_candidates(args.candidates) if args.candidates else None
@@ -90,6 +92,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         target_min=args.target_min,
         busy_fraction=busy,
         demand_scale=args.demand_scale,
+        bases=bases,
     )
     rec = plan.recommendation
     out = {

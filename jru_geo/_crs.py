@@ -1,45 +1,209 @@
-"""Coordinate reference systems: British National Grid (EPSG:27700) inside, WGS84 at the map edge."""
+"""Coordinate reference systems: British National Grid (EPSG:27700) inside, WGS84 at the map edge.
+
+Everything inside :mod:`jru_geo` works in EPSG:27700 metres. Frames are put on the grid once, with
+:func:`to_bng`, where they enter a function; WGS84 (EPSG:4326) is used only at the edges: reading
+latitude and longitude (:func:`lonlat_to_bng`) and building maps (:func:`to_wgs84`,
+:func:`bng_to_lonlat`).
+
+A frame with no CRS is never guessed at: :func:`to_bng` and :func:`to_wgs84` raise
+:class:`~jru_geo.errors.CrsError` naming the frame and the fix. The pyproj transformers are built
+once and cached, all with ``always_xy=True`` (longitude or easting first).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypeVar
 
+import geopandas as gpd
 import numpy as np
-from pyproj import Transformer
+from numpy.typing import ArrayLike, NDArray
+from pyproj import CRS, Transformer
 
+from jru_geo.errors import CrsError, JruGeoError
 from jru_geo.settings import BNG, WGS84
 
-__all__ = ["GB_GRID_BOUNDS_M"]
+__all__ = [
+    "GB_GRID_BOUNDS_M",
+    "to_bng",
+    "to_wgs84",
+    "lonlat_to_bng",
+    "bng_to_lonlat",
+    "xy_to_bng",
+    "in_gb_grid",
+]
 
 GB_GRID_BOUNDS_M: tuple[float, float, float, float] = (0.0, 0.0, 700_000.0, 1_300_000.0)
 """(min easting, min northing, max easting, max northing) of the British National Grid, metres."""
+
+GeoT = TypeVar("GeoT", gpd.GeoDataFrame, gpd.GeoSeries)
+FloatArray = NDArray[np.float64]
+
+
+# --------------------------------------------------------------------------------------------------
+# Frames
+
+
+def _require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str, error: type[JruGeoError]) -> None:
+    if frame.crs is None:
+        raise error(f"{what} has no CRS: set it with .set_crs('EPSG:27700') or .set_crs('EPSG:4326')")
+
+
+def to_bng(frame: GeoT, *, what: str, error: type[JruGeoError] = CrsError) -> GeoT:
+    """Put a GeoDataFrame or GeoSeries on the British National Grid (EPSG:27700).
+
+    Parameters
+    ----------
+    frame
+        Geometries in any CRS.
+    what
+        What the frame holds, for the error message (e.g. ``"incidents"``).
+    error
+        The error class to raise when ``frame`` has no CRS; a :class:`~jru_geo.errors.JruGeoError`
+        subclass that callers already catch (default :class:`~jru_geo.errors.CrsError`).
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        ``frame`` itself when it is already in EPSG:27700 (do not mutate it), otherwise a reprojected
+        copy, aligned to its index.
+
+    Raises
+    ------
+    CrsError
+        ``frame`` has no CRS (or ``error``, when given).
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point
+    >>> pts = gpd.GeoSeries([Point(0.55, 51.38)], crs="EPSG:4326")
+    >>> [round(v) for v in to_bng(pts, what="bases").iloc[0].coords[0]]
+    [577556, 167636]
+    """
+    _require_crs(frame, what, error)
+    if frame.crs.to_epsg() == 27700:
+        return frame
+    return frame.to_crs(BNG)
+
+
+def to_wgs84(frame: GeoT, *, what: str, error: type[JruGeoError] = CrsError) -> GeoT:
+    """Reproject a GeoDataFrame or GeoSeries to WGS84 longitude and latitude, for a map.
+
+    Parameters
+    ----------
+    frame
+        Geometries in any CRS (usually EPSG:27700).
+    what
+        What the frame holds, for the error message.
+    error
+        The error class to raise when ``frame`` has no CRS (default
+        :class:`~jru_geo.errors.CrsError`).
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        A copy in EPSG:4326, aligned to the index of ``frame``.
+
+    Raises
+    ------
+    CrsError
+        ``frame`` has no CRS (or ``error``, when given).
+    """
+    _require_crs(frame, what, error)
+    return frame.to_crs(WGS84)
 
 
 # --------------------------------------------------------------------------------------------------
 # Coordinates
 
 
-@lru_cache(maxsize=1)
-def _to_bng() -> Transformer:
-    return Transformer.from_crs(WGS84, BNG, always_xy=True)
+@lru_cache(maxsize=8)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
-@lru_cache(maxsize=1)
-def _to_wgs84() -> Transformer:
-    return Transformer.from_crs(BNG, WGS84, always_xy=True)
+def lonlat_to_bng(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Convert WGS84 longitudes and latitudes (degrees) to eastings and northings (metres).
 
+    Parameters
+    ----------
+    lon, lat
+        Degrees, any array-like of equal length.
 
-def _lonlat_to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    easting, northing = _to_bng().transform(np.asarray(lon, float), np.asarray(lat, float))
+    Returns
+    -------
+    tuple of ndarray
+        ``(easting, northing)`` in EPSG:27700 metres (``inf`` where PROJ cannot convert).
+
+    Examples
+    --------
+    >>> e, n = lonlat_to_bng([0.55], [51.38])
+    >>> round(float(e[0])), round(float(n[0]))
+    (577556, 167636)
+    """
+    easting, northing = _transformer(WGS84, BNG).transform(np.asarray(lon, float), np.asarray(lat, float))
     return np.asarray(easting, float), np.asarray(northing, float)
 
 
-def _bng_to_lonlat(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    lon, lat = _to_wgs84().transform(np.asarray(easting, float), np.asarray(northing, float))
+def bng_to_lonlat(easting: ArrayLike, northing: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Convert eastings and northings (EPSG:27700 metres) to WGS84 longitudes and latitudes.
+
+    Parameters
+    ----------
+    easting, northing
+        Metres, any array-like of equal length.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(lon, lat)`` in degrees.
+    """
+    lon, lat = _transformer(BNG, WGS84).transform(np.asarray(easting, float), np.asarray(northing, float))
     return np.asarray(lon, float), np.asarray(lat, float)
 
 
-def _in_gb_grid(easting: np.ndarray, northing: np.ndarray) -> np.ndarray:
+def xy_to_bng(x: ArrayLike, y: ArrayLike, *, crs: object) -> tuple[FloatArray, FloatArray]:
+    """Convert coordinates in ``crs`` (x first: longitude or easting) to EPSG:27700 metres.
+
+    Parameters
+    ----------
+    x, y
+        Coordinates in ``crs``, any array-like of equal length.
+    crs
+        Anything :meth:`pyproj.CRS.from_user_input` accepts, e.g. ``"epsg:4326"``.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(easting, northing)`` in metres; the input unchanged (as floats) when ``crs`` is
+        EPSG:27700.
+    """
+    source = CRS.from_user_input(crs)
+    x_arr, y_arr = np.asarray(x, float), np.asarray(y, float)
+    if source.equals(CRS.from_user_input(BNG)):
+        return x_arr, y_arr
+    east, north = _transformer(source.srs, BNG).transform(x_arr, y_arr)
+    return np.asarray(east, float), np.asarray(north, float)
+
+
+def in_gb_grid(easting: ArrayLike, northing: ArrayLike) -> NDArray[np.bool_]:
+    """Tell which points are finite and inside the British National Grid's extent.
+
+    Parameters
+    ----------
+    easting, northing
+        EPSG:27700 metres, any array-like of equal length.
+
+    Returns
+    -------
+    ndarray of bool
+        ``True`` where the point lies within :data:`GB_GRID_BOUNDS_M`.
+
+    Examples
+    --------
+    >>> in_gb_grid([576_063.0, -5.0], [167_811.0, 10.0]).tolist()
+    [True, False]
+    """
     e_min, n_min, e_max, n_max = GB_GRID_BOUNDS_M
     e = np.asarray(easting, float)
     n = np.asarray(northing, float)

@@ -1,4 +1,12 @@
-"""Hour-of-week demand profiles: night-time economy for violence and alcohol, daytime otherwise."""
+"""Hour-of-week demand profiles: night-time economy for violence and alcohol, daytime otherwise.
+
+Each profile is 168 weights summing to 1, Monday 00:00-01:00 first (:mod:`jru_geo.week`). The demo
+generator (:mod:`jru_geo.io.demo`) draws incident hours from them, and the coverage model uses them
+to spread incidents known only to the day or month over the hours of the week. The shapes are
+assumptions, not measurements: the night profile peaks 18:00-02:00, most of all on Friday and
+Saturday evenings (whose early hours fall on Saturday and Sunday); the day profile is busy
+07:00-22:00 with commuting bumps.
+"""
 
 from __future__ import annotations
 
@@ -32,5 +40,16 @@ def _day_profile() -> np.ndarray:
 
 
 def hour_of_week_profile(category: str) -> np.ndarray:
-    """The weekly demand profile (168 shares summing to 1) the demo uses for ``category``."""
+    """Give the weekly demand profile the demo uses for ``category``.
+
+    Parameters
+    ----------
+    category
+        A JRU category code; ``violence`` and ``alcohol`` follow the night-time profile.
+
+    Returns
+    -------
+    ndarray
+        168 shares summing to 1, Monday 00:00-01:00 first.
+    """
     return _night_profile() if category in NIGHT_CATEGORIES else _day_profile()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jru_geo.errors import SettingsError
+
 __all__ = ["Settings", "DEFAULT_SETTINGS", "PROJECT_ROOT", "BNG", "WGS84"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,25 +42,30 @@ class Settings:
     max_upload_mb: int = 200
 
     def __post_init__(self) -> None:
+        """Check the settings (raise :class:`~jru_geo.errors.SettingsError` on a bad value)."""
         if self.snap_m < 0:
-            raise ValueError(f"snap_m must be >= 0 metres, got {self.snap_m!r}")
+            raise SettingsError(f"snap_m must be >= 0 metres, got {self.snap_m!r}")
         if self.max_upload_mb <= 0:
-            raise ValueError(f"max_upload_mb must be > 0, got {self.max_upload_mb!r}")
+            raise SettingsError(f"max_upload_mb must be > 0, got {self.max_upload_mb!r}")
 
     @property
     def boundaries_dir(self) -> Path:
+        """Folder of the committed boundaries (LSOAs, districts, outline, postcodes)."""
         return self.data_dir / "boundaries"
 
     @property
     def sites_dir(self) -> Path:
+        """Folder of the committed candidate sites."""
         return self.data_dir / "sites"
 
     @property
     def roads_dir(self) -> Path:
+        """Folder of the committed road travel times."""
         return self.data_dir / "roads"
 
     @property
     def scenarios_dir(self) -> Path:
+        """Folder of the committed shipped scenarios."""
         return self.data_dir / "scenarios"
 
 

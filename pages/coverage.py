@@ -1,12 +1,17 @@
-"""Coverage: unit bases, catchments at chosen cut-offs, the three coverage figures, each unit's
-workload beside the published JRU figure, districts, gaps; all under the sidebar's assumptions."""
+"""Coverage: unit bases, catchments, the three coverage figures, workload, districts, gaps.
+
+Each unit's workload is shown beside the published JRU figure; everything follows the sidebar's
+assumptions.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-import jru_cache
+from jru_app import data as app
+from jru_app import results
+from jru_app.page import run_page
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.coverage.workload import unit_workload
@@ -22,12 +27,13 @@ EXPLAIN = {
 
 
 def body() -> None:
-    data = jru_cache.app_data()
+    """Draw the Coverage page."""
+    data = app.app_data()
     geo = data.geo
     st.markdown(f"### Coverage: {data.scenario.name}")
     badge = ":orange-badge[Synthetic demo data] Not real incidents. " if data.loaded.synthetic else ""
-    st.caption(f"{badge}**Assumptions**: {jru_cache.assumptions_note(data)}")
-    result = jru_cache.coverage_result(data)
+    st.caption(f"{badge}**Assumptions**: {app.assumptions_note(data)}")
+    result = results.coverage_result(data)
     kpis = planning.PlanKpis.from_coverage(result)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Geographic", report.format_share(kpis.coverage_geographic), help=EXPLAIN["geographic"])
@@ -54,13 +60,11 @@ def body() -> None:
             "Catchment cut-offs (minutes)", [5, 10, 15, 20, 30], default=[10, 15, 20], key="cov_cutoffs"
         )
         iso = (
-            jru_cache.isochrones_for(
-                jru_cache.scenario_json(data.scenario), tuple(sorted(cutoffs)), data.assumptions
-            )
+            results.isochrones_for(data.scenario, tuple(float(c) for c in sorted(cutoffs)), data.assumptions)
             if cutoffs
             else None
         )
-        gaps = jru_cache.coverage_gaps_for(data, result)
+        gaps = results.coverage_gaps_for(data, result)
         m = maps.coverage_map(
             data.bases,
             districts=geo.districts,
@@ -143,4 +147,4 @@ def _workload(result: CoverageResult, kpis: planning.PlanKpis) -> None:
     )
 
 
-jru_cache.run_page(body)
+run_page(body)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-import jru_cache
+from jru_app import data as app
+from jru_app import state
+from jru_app.page import run_page
 from jru_geo.errors import JruGeoError
 from jru_geo.io import boundaries
 from jru_geo.io import scenario_files as scenario
@@ -27,32 +29,33 @@ COLUMNS = {
 
 
 def _read_uploads() -> None:
-    """Callback of the uploader and the format box: read the files, keep them only if usable."""
-    files = st.session_state.get("upl_incidents") or []
-    fmt = st.session_state.get("upl_format", "auto")
-    st.session_state[jru_cache.UPLOAD_ERROR] = None
+    """Read the uploaded files and keep them only if usable (callback of the uploader and format box)."""
+    files = st.session_state.get(state.UPL_INCIDENTS) or []
+    fmt = st.session_state.get(state.UPL_FORMAT, "auto")
+    st.session_state[state.UPLOAD_ERROR] = None
     if not files:
         return
     too_big = [f.name for f in files if f.size > MAX_MB * 1024 * 1024]
     if too_big:
-        st.session_state[jru_cache.UPLOAD_ERROR] = (
+        st.session_state[state.UPLOAD_ERROR] = (
             f"{', '.join(too_big)}: larger than the {MAX_MB} MB limit; split the file by month."
         )
         return
     payload = tuple((f.name, f.getvalue()) for f in files)
     try:
-        jru_cache.uploaded_data(payload, fmt)
+        app.uploaded_data(payload, fmt)
     except JruGeoError as exc:
-        st.session_state[jru_cache.UPLOAD_ERROR] = str(exc)
+        st.session_state[state.UPLOAD_ERROR] = str(exc)
         return
-    st.session_state[jru_cache.UPLOADS] = payload
-    st.session_state[jru_cache.UPLOAD_FORMAT] = fmt
-    st.session_state["source"] = "Uploaded files"
+    st.session_state[state.UPLOADS] = payload
+    st.session_state[state.UPLOAD_FORMAT] = fmt
+    st.session_state[state.SOURCE] = state.UPLOAD_SOURCE
 
 
 def _forget_uploads() -> None:
-    st.session_state[jru_cache.UPLOADS] = ()
-    st.session_state["source"] = "Demo data (synthetic)"
+    """Go back to the demo data (callback of the Forget button)."""
+    st.session_state[state.UPLOADS] = ()
+    st.session_state[state.SOURCE] = state.DEMO_SOURCE
 
 
 def _upload_incidents() -> None:
@@ -67,21 +70,21 @@ def _upload_incidents() -> None:
         "Incident CSV files",
         type=["csv", "txt"],
         accept_multiple_files=True,
-        key="upl_incidents",
+        key=state.UPL_INCIDENTS,
         on_change=_read_uploads,
     )
     c2.selectbox(
-        "Format", ["auto", "policeuk", "stats19", "generic"], key="upl_format", on_change=_read_uploads
+        "Format", ["auto", "policeuk", "stats19", "generic"], key=state.UPL_FORMAT, on_change=_read_uploads
     )
-    error = st.session_state.get(jru_cache.UPLOAD_ERROR)
+    error = st.session_state.get(state.UPLOAD_ERROR)
     if error:
         st.error(f"That file could not be used, so nothing was changed. {error}")
-    if st.session_state.get(jru_cache.UPLOADS):
+    if st.session_state.get(state.UPLOADS):
         st.button("Forget uploaded files", on_click=_forget_uploads)
 
 
 def _validation_report() -> None:
-    loaded = jru_cache.current_loaded()
+    loaded = app.current_loaded()
     st.markdown("#### Validation report")
     st.caption(f"Showing: {loaded.source_note}.")
     s = loaded.summary
@@ -109,40 +112,41 @@ def _validation_report() -> None:
 
 
 def _read_scenario() -> None:
-    """Callback of the scenario uploader: keep the file only if it is a valid scenario."""
-    up = st.session_state.get("upl_scenario")
-    st.session_state[jru_cache.SCENARIO_ERROR] = None
+    """Keep the uploaded scenario only if it is valid (callback of the scenario uploader)."""
+    up = st.session_state.get(state.UPL_SCENARIO)
+    st.session_state[state.SCENARIO_ERROR] = None
     if up is None:
         return
     payload = (up.name, up.getvalue())
     try:
-        jru_cache.bases_for(scenario.load_scenario(payload))
+        app.bases_for(scenario.load_scenario(payload))
     except JruGeoError as exc:
-        st.session_state[jru_cache.SCENARIO_ERROR] = str(exc)
+        st.session_state[state.SCENARIO_ERROR] = str(exc)
         return
-    st.session_state[jru_cache.SCENARIO_UPLOAD] = payload
-    st.session_state["scenario_choice"] = f"uploaded: {up.name}"
+    st.session_state[state.SCENARIO_UPLOAD] = payload
+    st.session_state[state.SCENARIO_CHOICE] = f"uploaded: {up.name}"
 
 
 def _upload_scenario() -> None:
     st.markdown("#### Fleet scenario")
     st.caption("A JSON or YAML scenario: vehicles with a base, weekly shifts, response target and job time.")
     st.file_uploader(
-        "Scenario file", type=["json", "yaml", "yml"], key="upl_scenario", on_change=_read_scenario
+        "Scenario file", type=["json", "yaml", "yml"], key=state.UPL_SCENARIO, on_change=_read_scenario
     )
-    error = st.session_state.get(jru_cache.SCENARIO_ERROR)
+    error = st.session_state.get(state.SCENARIO_ERROR)
     if error:
         st.error(f"That scenario could not be used, so nothing was changed. {error}")
-    data = jru_cache.app_data()
+    data = app.app_data()
     st.download_button(
         "Download the current scenario (JSON)",
-        jru_cache.scenario_json(data.scenario).encode("utf-8"),
+        scenario.scenario_to_json(data.scenario).encode("utf-8"),
         "scenario.json",
         "application/json",
     )
 
 
 def body() -> None:
+    """Draw the Data page."""
     st.markdown("### Data")
     _upload_incidents()
     _validation_report()
@@ -160,4 +164,4 @@ def body() -> None:
     st.caption(boundaries.ATTRIBUTION)
 
 
-jru_cache.run_page(body)
+run_page(body)

@@ -6,17 +6,20 @@ import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
-import jru_cache
+from jru_app import data as app
+from jru_app import results
+from jru_app.page import run_page
 from jru_geo.areas import counts as join
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.viz import maps, report
 
 
 def body() -> None:
-    data = jru_cache.app_data()
+    """Draw the Heatmap."""
+    data = app.app_data()
     geo = data.geo
     rates = join.counts_by_area(data.filtered, geo.districts, level="district")
-    how = join.counts_by_hour_of_week(data.filtered)
+    how, untimed = results.hour_of_week(data)
     cats = join.counts_by_category(data.filtered, labels=CATEGORIES)
 
     st.markdown("### Where and when joint incidents happen")
@@ -27,7 +30,7 @@ def body() -> None:
     c2.metric(
         "Highest rate", f"{rates['rate_per_1000'].max():.2f} per 1,000", help="Incidents per 1,000 residents."
     )
-    excluded = data.filtered.attrs.get("month_precision_excluded", 0)
+    excluded = data.month_precision_excluded
     c3.metric(
         "Left out: month-only dates",
         f"{excluded:,}",
@@ -53,10 +56,8 @@ def body() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Hour of the week** (incidents per hour, all weeks together)")
-        if how.attrs.get("month_precision_excluded"):
-            st.caption(
-                f"{how.attrs['month_precision_excluded']:,} incidents dated only to the month are not shown."
-            )
+        if untimed:
+            st.caption(f"{untimed:,} incidents dated only to the month are not shown.")
         chart = (
             alt.Chart(how)
             .mark_rect()
@@ -85,4 +86,4 @@ def body() -> None:
     st.dataframe(report.district_table(data.filtered, geo.districts), hide_index=True, width="stretch")
 
 
-jru_cache.run_page(body)
+run_page(body)

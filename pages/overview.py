@@ -5,28 +5,32 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-import jru_cache
+from jru_app import data as app
+from jru_app import results
+from jru_app.page import footer, run_page
 from jru_geo.areas import counts as join
 from jru_geo.io import boundaries
+from jru_geo.model.coverage.tables import covered_share_by_district
 from jru_geo.viz import maps, report
 
 
 def body() -> None:
-    data = jru_cache.app_data()
+    """Draw the Overview."""
+    data = app.app_data()
     geo = data.geo
-    coverage = jru_cache.coverage_result(data)
+    coverage = results.coverage_result(data)
     summary = report.summarise(
         data.filtered,
         geo.districts,
         data.bases,
         coverage=coverage,
-        as_of=jru_cache.today(),
+        as_of=app.today(),
         synthetic=data.loaded.synthetic,
         source_note=data.loaded.source_note,
-        filter_note=f"{data.filter_note}; {jru_cache.assumptions_note(data, clause=True)}",
+        filter_note=f"{data.filter_note}; {app.assumptions_note(data, clause=True)}",
     )
     table = report.district_table(
-        data.filtered, geo.districts, covered_share=jru_cache.covered_share_by_district(coverage)
+        data.filtered, geo.districts, covered_share=covered_share_by_district(coverage)
     )
     rates = join.counts_by_area(data.filtered, geo.districts, level="district")
 
@@ -79,16 +83,16 @@ def body() -> None:
             },
         )
         d1, d2 = st.columns(2)
-        png = jru_cache.summary_png(summary, table, rates, jru_cache.scenario_json(data.scenario))
+        png = results.summary_png(data, summary, table, rates)
         d1.download_button("PNG summary", png, "jru_summary.png", "image/png", icon=":material/image:")
         d2.download_button(
             "CSV", report.summary_csv(summary, table), "jru_summary.csv", "text/csv", icon=":material/table:"
         )
-    jru_cache.footer(
+    footer(
         f"{summary.as_of_line} Units: {data.scenario.name}"
         f"{' (bases indicative)' if data.scenario.indicative else ''}.",
         boundaries.ATTRIBUTION,
     )
 
 
-jru_cache.run_page(body, with_sidebar=False)
+run_page(body, with_sidebar=False)

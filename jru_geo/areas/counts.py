@@ -1,4 +1,9 @@
-"""Counts of joined incidents by district or LSOA (rates per 1,000), category, month, hour of week."""
+"""Counts of joined incidents by district or LSOA (rates per 1,000), category, month, hour of week.
+
+Counts are of in-Kent incidents only (``in_kent`` from :func:`jru_geo.areas.join.assign_areas`),
+so per-area counts always add up to the in-Kent total. Hours of the week follow
+:mod:`jru_geo.week` (Monday 00:00 first).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,25 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from jru_geo.errors import JruGeoError
+from jru_geo._validate import require_columns
+from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, hour_of_week
 
-__all__ = ["counts_by_area", "counts_by_category", "counts_by_month", "counts_by_hour_of_week"]
+__all__ = [
+    "counts_by_area",
+    "counts_by_category",
+    "counts_by_month",
+    "counts_by_hour_of_week",
+    "count_without_hour",
+]
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_TIMED = ("minute", "second", "hour")
+"""Time precisions that carry an hour."""
 
 
 def _in_kent(joined: pd.DataFrame) -> pd.DataFrame:
-    if "in_kent" not in joined.columns:
-        raise JruGeoError("incidents have no 'in_kent' column: run jru_geo.join.assign_areas first")
+    require_columns(
+        joined, ["in_kent"], what="incidents", plural=True, fix="run jru_geo.areas.join.assign_areas first"
+    )
     return joined[joined["in_kent"].astype(bool)]
 
 
@@ -27,12 +41,12 @@ def counts_by_area(
     level: Literal["district", "lsoa"] = "district",
     by: str | None = None,
 ) -> pd.DataFrame:
-    """Incident counts and rates per 1,000 residents for every area (zeros included).
+    """Count incidents and rates per 1,000 residents for every area (zeros included).
 
     Parameters
     ----------
     joined
-        Output of :func:`assign_areas`.
+        Output of :func:`jru_geo.areas.join.assign_areas`.
     areas
         Districts or LSOAs with ``{level}_code``, ``{level}_name`` and ``population``.
     level
@@ -45,6 +59,12 @@ def counts_by_area(
     DataFrame
         ``{level}_code, {level}_name, population, incidents, rate_per_1000`` (+ one column per ``by``
         value), sorted by code. Counts include in-Kent incidents only.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` has no ``in_kent`` column (it was not joined with
+        :func:`jru_geo.areas.join.assign_areas`).
     """
     code, name = f"{level}_code", f"{level}_name"
     base = pd.DataFrame(areas[[code, name, "population"]]).set_index(code)
@@ -60,7 +80,27 @@ def counts_by_area(
 
 
 def counts_by_category(joined: pd.DataFrame, *, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """In-Kent incidents per category: ``category, label, incidents, share`` (share 0-1), largest first."""
+    """Count in-Kent incidents per category, largest first.
+
+    Parameters
+    ----------
+    joined
+        Output of :func:`jru_geo.areas.join.assign_areas`.
+    labels
+        Category code -> label (e.g. :data:`jru_geo.io.categories.CATEGORIES`); codes without a
+        label keep the code.
+
+    Returns
+    -------
+    DataFrame
+        ``category, label, incidents, share`` (share 0-1).
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` has no ``in_kent`` column (it was not joined with
+        :func:`jru_geo.areas.join.assign_areas`).
+    """
     inside = _in_kent(joined)
     counts = inside.groupby("category").size().rename("incidents").reset_index()
     names = labels or {}
@@ -72,36 +112,89 @@ def counts_by_category(joined: pd.DataFrame, *, labels: dict[str, str] | None = 
 
 
 def counts_by_month(joined: pd.DataFrame) -> pd.DataFrame:
-    """In-Kent incidents per calendar month: ``month`` (YYYY-MM), ``incidents``."""
+    """Count in-Kent incidents per calendar month.
+
+    Parameters
+    ----------
+    joined
+        Output of :func:`jru_geo.areas.join.assign_areas`.
+
+    Returns
+    -------
+    DataFrame
+        ``month`` (YYYY-MM), ``incidents``.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` has no ``in_kent`` column (it was not joined with
+        :func:`jru_geo.areas.join.assign_areas`).
+    """
     inside = _in_kent(joined)
     month = pd.to_datetime(inside["time"]).dt.strftime("%Y-%m")
     return month.value_counts().rename_axis("month").rename("incidents").sort_index().reset_index()
 
 
 def counts_by_hour_of_week(joined: pd.DataFrame) -> pd.DataFrame:
-    """In-Kent incidents per hour of the week (168 rows, Monday 00:00 first).
+    """Count in-Kent incidents per hour of the week (168 rows, Monday 00:00 first).
 
-    Incidents whose time is known only to the month (police.uk) have no hour and are left out;
-    the number left out is in ``DataFrame.attrs["month_precision_excluded"]``.
+    Incidents whose time is known only to the month or day (police.uk) have no hour and are left
+    out; :func:`count_without_hour` counts them.
+
+    Parameters
+    ----------
+    joined
+        Output of :func:`jru_geo.areas.join.assign_areas`.
 
     Returns
     -------
     DataFrame
         ``hour_of_week`` (0-167), ``day`` (Mon..Sun), ``hour`` (0-23), ``incidents``.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` has no ``in_kent`` column (it was not joined with
+        :func:`jru_geo.areas.join.assign_areas`).
     """
     inside = _in_kent(joined)
-    timed = inside[inside["time_precision"].isin(["minute", "second", "hour"])]
+    timed = inside[inside["time_precision"].isin(_TIMED)]
     t = pd.to_datetime(timed["time"])
-    how = (t.dt.day_of_week * 24 + t.dt.hour).to_numpy()
-    counts = np.bincount(how.astype(np.int64), minlength=168) if len(how) else np.zeros(168, dtype=np.int64)
-    hours = np.arange(168)
+    how = hour_of_week(t)
+    counts = (
+        np.bincount(how.astype(np.int64), minlength=HOURS_PER_WEEK)
+        if len(how)
+        else np.zeros(HOURS_PER_WEEK, dtype=np.int64)
+    )
+    hours = np.arange(HOURS_PER_WEEK)
     out = pd.DataFrame(
         {
             "hour_of_week": hours,
-            "day": [DAY_NAMES[h // 24] for h in hours],
-            "hour": hours % 24,
+            "day": [DAY_NAMES[h // HOURS_PER_DAY] for h in hours],
+            "hour": hours % HOURS_PER_DAY,
             "incidents": counts.astype("int64"),
         }
     )
-    out.attrs["month_precision_excluded"] = int(len(inside) - len(timed))
     return out
+
+
+def count_without_hour(joined: pd.DataFrame) -> int:
+    """Count the in-Kent incidents that :func:`counts_by_hour_of_week` leaves out for want of an hour.
+
+    Parameters
+    ----------
+    joined
+        Output of :func:`jru_geo.areas.join.assign_areas`.
+
+    Returns
+    -------
+    int
+        Incidents dated only to the month or the day.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` has no ``in_kent`` column.
+    """
+    inside = _in_kent(joined)
+    return int((~inside["time_precision"].isin(_TIMED)).sum())

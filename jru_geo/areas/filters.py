@@ -11,8 +11,8 @@ of the month). Such a row:
 * passes the **date range** when its month overlaps the range (a month is never split);
 * passes the **day-of-week and hour** filters only when no day or hour restriction is set: its day and
   hour are unknown, so it cannot be said to fall on a Friday evening. When a day or hour restriction is
-  set, these rows are left out and their number is reported in
-  ``result.attrs["month_precision_excluded"]`` so the app can say so.
+  set, these rows are left out and :func:`filter_incidents` reports their number
+  (``FilterResult.month_precision_excluded``) so the app can say so.
 
 Day-precision rows (a date without a time) are treated the same way for the hour filter, and pass the
 day-of-week filter on their date.
@@ -27,12 +27,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jru_geo.errors import JruGeoError
+from jru_geo._validate import require_columns
+from jru_geo.errors import FilterError
+from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, hour_of_week
 
-__all__ = ["IncidentFilter", "DataExtent", "apply_filter", "data_extent", "describe_filter", "DAY_NAMES"]
-
-DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-"""Day names in pandas order: index 0 is Monday (``Series.dt.day_of_week``)."""
+__all__ = [
+    "IncidentFilter",
+    "DataExtent",
+    "FilterResult",
+    "filter_incidents",
+    "apply_filter",
+    "data_extent",
+    "describe_filter",
+    "DAY_NAMES",
+]
+# DAY_NAMES is jru_geo.week.DAY_NAMES, re-exported here for the filter widgets.
 
 _NEEDED = ("time", "time_precision", "category", "district_code")
 
@@ -73,15 +82,16 @@ class IncidentFilter:
     districts: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
+        """Check the dates, days and hours; raise :class:`~jru_geo.errors.FilterError` if inconsistent."""
         if self.start_date is not None and self.end_date is not None and self.start_date > self.end_date:
-            raise JruGeoError(f"start_date {self.start_date} is after end_date {self.end_date}; swap them")
+            raise FilterError(f"start_date {self.start_date} is after end_date {self.end_date}; swap them")
         if self.days is not None and any(d not in range(7) for d in self.days):
-            raise JruGeoError(f"days must be 0 (Monday) to 6 (Sunday), got {self.days!r}")
+            raise FilterError(f"days must be 0 (Monday) to 6 (Sunday), got {self.days!r}")
         if self.hours is not None:
             if len(self.hours) != 2 or any(not 0 <= h <= 24 for h in self.hours):
-                raise JruGeoError(f"hours must be (start_hour, end_hour) with hours 0-24, got {self.hours!r}")
+                raise FilterError(f"hours must be (start_hour, end_hour) with hours 0-24, got {self.hours!r}")
             if self.hours[0] == self.hours[1]:
-                raise JruGeoError(
+                raise FilterError(
                     f"hours {self.hours!r} select no time at all; use (0, 24) for the whole day"
                 )
 
@@ -101,6 +111,70 @@ class IncidentFilter:
             and not self.restricts_time_of_week
             and self.categories is None
             and self.districts is None
+        )
+
+    @classmethod
+    def from_labels(
+        cls,
+        *,
+        dates: tuple[dt.date, ...] | list[dt.date] | None = None,
+        days: tuple[str, ...] | list[str] | None = None,
+        hours: tuple[int, int] = (0, 24),
+        categories: tuple[str, ...] | list[str] | None = None,
+        districts: tuple[str, ...] | list[str] | None = None,
+        category_labels: dict[str, str] | None = None,
+        district_labels: dict[str, str] | None = None,
+    ) -> IncidentFilter:
+        """Build the filter that widget values given as labels describe.
+
+        Parameters
+        ----------
+        dates
+            ``(first, last)`` day; anything but a pair means no date restriction.
+        days
+            Day names of :data:`DAY_NAMES`; none or all seven mean every day.
+        hours
+            ``(from_hour, to_hour)``; ``(0, 24)`` or equal hours mean the whole day.
+        categories, districts
+            Category and district labels (or codes); none means no restriction.
+        category_labels, district_labels
+            Code -> label maps (e.g. :data:`jru_geo.io.categories.CATEGORIES`,
+            :data:`jru_geo.io.boundaries.DISTRICT_NAMES`) to turn labels back into codes; a value
+            that is no label is taken as a code.
+
+        Returns
+        -------
+        IncidentFilter
+            The filter, with ``None`` for every field the widgets leave open.
+
+        Raises
+        ------
+        FilterError
+            A day name that is not one of :data:`DAY_NAMES`, or hours or dates out of order.
+
+        Examples
+        --------
+        >>> IncidentFilter.from_labels(days=["Fri", "Sat"], hours=(18, 2)).days
+        (4, 5)
+        >>> IncidentFilter.from_labels(days=list(DAY_NAMES), hours=(0, 24)).is_empty
+        True
+        """
+        unknown = [d for d in days or () if d not in DAY_NAMES]
+        if unknown:
+            raise FilterError(f"unknown day names {unknown}; use {list(DAY_NAMES)}")
+        start = end = None
+        if isinstance(dates, (tuple, list)) and len(dates) == 2:
+            start, end = dates
+        category_code = {label: code for code, label in (category_labels or {}).items()}
+        district_code = {label: code for code, label in (district_labels or {}).items()}
+        whole_day = tuple(hours) in ((0, 24), (0, 0), (24, 24)) or hours[0] == hours[1]
+        return cls(
+            start_date=start,
+            end_date=end,
+            days=None if not days or len(days) == 7 else tuple(DAY_NAMES.index(d) for d in days),
+            hours=None if whole_day else (int(hours[0]), int(hours[1])),
+            categories=None if not categories else tuple(category_code.get(c, c) for c in categories),
+            districts=None if not districts else tuple(district_code.get(d, d) for d in districts),
         )
 
 
@@ -125,12 +199,14 @@ class DataExtent:
 
 
 def _check(joined: pd.DataFrame) -> None:
-    missing = [c for c in _NEEDED if c not in joined.columns]
-    if missing:
-        raise JruGeoError(
-            f"incidents lack columns {missing} (they have {list(joined.columns)}); read them with "
-            "jru_geo.incidents.read_incidents and join them with jru_geo.join.assign_areas first"
-        )
+    require_columns(
+        joined,
+        _NEEDED,
+        what="incidents",
+        plural=True,
+        fix="read them with jru_geo.io.incidents.read_incidents and join them with "
+        "jru_geo.areas.join.assign_areas first",
+    )
 
 
 def _hour_mask(hour: np.ndarray, hours: tuple[int, int]) -> np.ndarray:
@@ -171,34 +247,55 @@ def _week_mask(time: pd.Series, precision: pd.Series, f: IncidentFilter) -> tupl
     known_hour = known_day & (prec != "day")
     keep = np.ones(n, dtype=bool)
     unknown = np.zeros(n, dtype=bool)
+    how = np.nan_to_num(hour_of_week(time), nan=-HOURS_PER_DAY).astype(np.int64)
     if f.days is not None and len(set(f.days)) < 7:
-        dow = time.dt.day_of_week.fillna(-1).to_numpy(dtype=np.int64)
+        dow = how // HOURS_PER_DAY
         keep &= known_day & np.isin(dow, list(f.days))
         unknown |= ~known_day
     if f.hours is not None and tuple(f.hours) != (0, 24):
-        hour = time.dt.hour.fillna(-1).to_numpy(dtype=np.int64)
+        hour = np.where(how < 0, -1, how % HOURS_PER_DAY)
         keep &= known_hour & _hour_mask(hour, f.hours)
         unknown |= ~known_hour
     return keep, unknown
 
 
-def apply_filter(joined: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:
-    """The incidents that pass the filter.
+@dataclass(frozen=True)
+class FilterResult:
+    """The incidents that pass a filter, and what the filter could not decide.
+
+    Attributes
+    ----------
+    incidents
+        The passing rows, same columns, original index labels.
+    month_precision_excluded
+        Otherwise-passing rows left out only because their day or hour is unknown (police.uk
+        months) while a day or hour filter is set.
+    """
+
+    incidents: gpd.GeoDataFrame
+    month_precision_excluded: int
+
+
+def filter_incidents(joined: gpd.GeoDataFrame, f: IncidentFilter) -> FilterResult:
+    """Keep the incidents that pass the filter, and count those left out for an unknown day or hour.
 
     Parameters
     ----------
     joined
         Incidents with ``time, time_precision, category, district_code`` (the output of
-        :func:`jru_geo.join.assign_areas`).
+        :func:`jru_geo.areas.join.assign_areas`).
     f
         The filter.
 
     Returns
     -------
-    GeoDataFrame
-        A new frame holding the passing rows, same columns, original index labels. Its
-        ``attrs["month_precision_excluded"]`` holds the number of otherwise-passing rows left out
-        only because their day or hour is unknown (police.uk months) while a day/hour filter is set.
+    FilterResult
+        A new frame of the passing rows and the number of month-precision rows left out.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` lacks one of those columns.
 
     Examples
     --------
@@ -207,8 +304,8 @@ def apply_filter(joined: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFram
     >>> g = gpd.GeoDataFrame({"time": pd.to_datetime(["2025-01-03 19:00", "2025-01-01 00:00"]),
     ...     "time_precision": ["minute", "month"], "category": ["violence", "rtc"],
     ...     "district_code": ["E06000035", "E06000035"]}, geometry=[Point(0, 0)] * 2, crs="EPSG:27700")
-    >>> out = apply_filter(g, IncidentFilter(days=(4,)))
-    >>> len(out), out.attrs["month_precision_excluded"]
+    >>> out = filter_incidents(g, IncidentFilter(days=(4,)))
+    >>> len(out.incidents), out.month_precision_excluded
     (1, 1)
     """
     _check(joined)
@@ -220,14 +317,47 @@ def apply_filter(joined: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFram
     if f.districts is not None:
         keep &= joined["district_code"].isin(list(f.districts)).fillna(False).to_numpy(dtype=bool)
     week, unknown = _week_mask(time, precision, f)
-    excluded = int((keep & unknown).sum())
-    out = joined[keep & week].copy()
-    out.attrs = {**joined.attrs, "month_precision_excluded": excluded}
-    return out
+    return FilterResult(
+        incidents=joined[keep & week].copy(), month_precision_excluded=int((keep & unknown).sum())
+    )
+
+
+def apply_filter(joined: gpd.GeoDataFrame, f: IncidentFilter) -> gpd.GeoDataFrame:
+    """Keep the incidents that pass the filter (:func:`filter_incidents` without the count).
+
+    Parameters
+    ----------
+    joined
+        Incidents with ``time, time_precision, category, district_code``.
+    f
+        The filter.
+
+    Returns
+    -------
+    GeoDataFrame
+        A new frame holding the passing rows, same columns, original index labels.
+    """
+    return filter_incidents(joined, f).incidents
 
 
 def data_extent(joined: pd.DataFrame) -> DataExtent:
-    """Date range, categories and month-precision count of the incidents (for filter widgets)."""
+    """Measure the date range, categories and month-precision count of the incidents.
+
+    Parameters
+    ----------
+    joined
+        Incidents with ``time, time_precision, category, district_code``.
+
+    Returns
+    -------
+    DataExtent
+        What the filter widgets offer; a police.uk month counts to its last day.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` lacks one of those columns.
+    """
     _check(joined)
     time = pd.to_datetime(joined["time"])
     precision = joined["time_precision"].astype(object)
@@ -245,7 +375,20 @@ def data_extent(joined: pd.DataFrame) -> DataExtent:
 
 
 def describe_filter(f: IncidentFilter, *, district_names: dict[str, str] | None = None) -> str:
-    """A one-line plain-English summary of the filter, e.g. ``"Fri, Sat; 18:00-02:00; violence"``."""
+    """Describe the filter in one plain-English line, e.g. ``"Fri, Sat; 18:00-02:00; violence"``.
+
+    Parameters
+    ----------
+    f
+        The filter.
+    district_names
+        District code -> name, to name districts rather than give their codes.
+
+    Returns
+    -------
+    str
+        The parts joined by ``"; "``, or ``"all incidents"`` when nothing is restricted.
+    """
     parts: list[str] = []
     if f.start_date is not None or f.end_date is not None:
         parts.append(f"{f.start_date or '...'} to {f.end_date or '...'}")

@@ -1,8 +1,9 @@
-"""Join incidents to Kent districts and LSOAs, and aggregate them.
+"""Join incidents to Kent districts and LSOAs.
 
 Rules
 -----
-* Everything happens in EPSG:27700; inputs in another CRS are reprojected first.
+* Everything happens in EPSG:27700; inputs in another CRS are reprojected first, and an input with
+  no CRS is an error (:func:`jru_geo._crs.to_bng`).
 * A point inside a district gets that district. A point exactly on a shared boundary touches two
   districts: it goes to the one with the **lowest district code** (a fixed, documented tie-break, so
   the same file always gives the same answer). Its LSOA is the lowest-coded LSOA touching the point
@@ -14,7 +15,8 @@ Rules
   district lies within ``snap_m`` metres (500 m by default: police.uk moves points to anonymised
   "snap points", a few of which land just over the border or offshore) its code, name and distance
   are reported in ``nearest_district_code``, ``nearest_district_name`` and ``nearest_district_m``.
-* Aggregations count in-Kent incidents only, so per-area counts always add up to the in-Kent total.
+
+Counting the joined incidents per area is in :mod:`jru_geo.areas.counts`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jru_geo.errors import JruGeoError
+from jru_geo._crs import to_bng
+from jru_geo._validate import require_columns
+from jru_geo.errors import AreasError
 from jru_geo.settings import BNG, DEFAULT_SETTINGS
 
 __all__ = ["AREA_COLUMNS", "assign_areas", "join_summary"]
@@ -39,12 +43,6 @@ AREA_COLUMNS = [
     "nearest_district_m",
 ]
 """Columns that :func:`assign_areas` adds."""
-
-
-def _to_bng(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    if gdf.crs is None:
-        raise JruGeoError(f"{what} has no CRS: set it (e.g. .set_crs('EPSG:27700')) before joining")
-    return gdf if gdf.crs.to_epsg() == 27700 else gdf.to_crs(BNG)
 
 
 def _lowest(left: np.ndarray, rank: np.ndarray, n: int, order: np.ndarray) -> np.ndarray:
@@ -93,9 +91,9 @@ def assign_areas(
     incidents
         Point GeoDataFrame in any projected or geographic CRS (reprojected to EPSG:27700).
     districts
-        ``district_code, district_name, geometry`` (e.g. :func:`jru_geo.boundaries.load_districts`).
+        ``district_code, district_name, geometry`` (e.g. :func:`jru_geo.io.boundaries.load_districts`).
     lsoas
-        ``lsoa_code, lsoa_name, district_code, geometry`` (e.g. :func:`jru_geo.boundaries.load_lsoas`).
+        ``lsoa_code, lsoa_name, district_code, geometry`` (e.g. :func:`jru_geo.io.boundaries.load_lsoas`).
     snap_m
         Search distance for the nearest district of points outside every district, in metres.
 
@@ -103,6 +101,15 @@ def assign_areas(
     -------
     GeoDataFrame
         A copy of ``incidents`` in EPSG:27700 with :data:`AREA_COLUMNS` added, same index.
+
+    Raises
+    ------
+    CrsError
+        One of the three frames has no CRS.
+    ColumnsError
+        ``districts`` or ``lsoas`` lacks a column named above.
+    AreasError
+        ``lsoas`` name district codes that are not in ``districts``.
 
     Examples
     --------
@@ -120,12 +127,10 @@ def assign_areas(
         ("districts", districts, ("district_code", "district_name")),
         ("lsoas", lsoas, ("lsoa_code", "lsoa_name", "district_code")),
     ):
-        missing = [c for c in cols if c not in frame.columns]
-        if missing:
-            raise JruGeoError(f"{name} lacks columns {missing}; it has {list(frame.columns)}")
-    pts = _to_bng(incidents, "incidents")
-    districts = _to_bng(districts, "districts")
-    lsoas = _to_bng(lsoas, "lsoas")
+        require_columns(frame, cols, what=name)
+    pts = to_bng(incidents, what="incidents")
+    districts = to_bng(districts, what="districts")
+    lsoas = to_bng(lsoas, what="lsoas")
     geoms = pts.geometry.reset_index(drop=True)
     n = len(geoms)
     d_order, d_rank = _code_order(districts["district_code"])
@@ -134,7 +139,7 @@ def assign_areas(
     l_district = d_pos_of_code.reindex(lsoas["district_code"].astype(str)).to_numpy()
     if np.isnan(l_district.astype(float)).any():
         bad = sorted(set(lsoas["district_code"].astype(str)) - set(d_pos_of_code.index))
-        raise JruGeoError(
+        raise AreasError(
             f"lsoas name district codes {bad[:5]} that are not in districts; pass matching tables"
         )
     l_district = l_district.astype(np.int64)
@@ -180,7 +185,22 @@ def assign_areas(
 
 
 def join_summary(n_read: int, joined: pd.DataFrame, n_rejected: int) -> dict[str, int]:
-    """Counts for the one-line summary: read, joined, in Kent, outside Kent, snapped, rejected."""
+    """Count rows for the one-line summary: read, joined, in Kent, outside Kent, snapped, rejected.
+
+    Parameters
+    ----------
+    n_read
+        Data rows read from the files.
+    joined
+        Output of :func:`assign_areas`.
+    n_rejected
+        Rows set apart by the reader.
+
+    Returns
+    -------
+    dict of str to int
+        ``read, joined, in_kent, outside_kent, outside_near_border, rejected``.
+    """
     in_kent = int(joined["in_kent"].sum())
     snapped = int(joined["nearest_district_code"].notna().sum())
     return {

@@ -1,6 +1,6 @@
 """Column plans for the incident file formats: header normalisation, aliases and detection.
 
-Private to :mod:`jru_geo.incidents`. A *plan* names, for one file, which original column holds each
+Private to :mod:`jru_geo.io.incidents`. A *plan* names, for one file, which original column holds each
 field the reader needs. Headers are matched after normalisation (case-insensitive, runs of
 non-alphanumeric characters become ``_``), so ``"Crime ID"``, ``"crime id"`` and ``"CRIME-ID"`` are
 all ``crime_id``.
@@ -170,7 +170,7 @@ def _describe(header: Sequence[str]) -> str:
 
 
 def guess_format(header: Sequence[str]) -> ConcreteFormat | None:
-    """The format a header looks like, or ``None`` when it matches none of them."""
+    """Guess the format a header looks like, or ``None`` when it matches none of them."""
     found = _lookup(header)
     if "crime_type" in found and "month" in found:
         return "policeuk"

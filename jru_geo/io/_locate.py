@@ -8,12 +8,11 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from pyproj import Transformer
 
+from jru_geo._crs import lonlat_to_bng
 from jru_geo.io._formats import ColumnPlan
 from jru_geo.io._values import _is_blank, _numeric, _quote, _Reasons
 from jru_geo.io.boundaries import normalise_postcode
-from jru_geo.settings import BNG, WGS84
 
 __all__ = ["LAT_RANGE", "LON_RANGE", "EASTING_RANGE_M", "NORTHING_RANGE_M"]
 
@@ -21,7 +20,6 @@ LAT_RANGE = (49.8, 60.9)
 LON_RANGE = (-8.7, 1.8)
 EASTING_RANGE_M = (0.0, 700_000.0)
 NORTHING_RANGE_M = (0.0, 1_300_000.0)
-_TO_BNG = Transformer.from_crs(WGS84, BNG, always_xy=True)
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ def _locate(
         first = a.value.to_numpy()[pos]
         second = b.value.to_numpy()[pos]
         if method == "latlon":
-            x[pos], y[pos] = _TO_BNG.transform(second, first)
+            x[pos], y[pos] = lonlat_to_bng(second, first)
         else:
             x[pos], y[pos] = first, second
     if plan.fmt == "generic" and plan.postcode_col is not None:

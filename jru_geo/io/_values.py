@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jru_geo.week import LOCAL_TZ
+
 __all__ = []
 
 _MISSING_TOKENS = ("", "NULL", "NA", "N/A", "NAN", "NONE", "-")
@@ -78,7 +80,7 @@ def _parse_datetimes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
         aware[aware] = sub.str.contains(r":\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)$", regex=True)
     if aware.any():
         utc = pd.to_datetime(text[aware], format="ISO8601", utc=True, errors="coerce")
-        times[aware] = utc.dt.tz_convert("Europe/London").dt.tz_localize(None)
+        times[aware] = utc.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
     naive = ~aware & (text != "")
     for fmt in _formats_by_fit(text[naive]):
         todo = times.isna() & naive

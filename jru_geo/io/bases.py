@@ -6,12 +6,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jru_geo._crs import _lonlat_to_bng
+from jru_geo._crs import lonlat_to_bng
 from jru_geo.errors import ScenarioError
 from jru_geo.io.boundaries import load_postcodes, normalise_postcode
 from jru_geo.io.scenario import Base, Scenario
-from jru_geo.model.shifts import weekly_hours
 from jru_geo.settings import BNG
+from jru_geo.week import weekly_hours_of
 
 __all__ = ["resolve_bases"]
 
@@ -44,7 +44,7 @@ def _base_point(base: Base, postcodes: pd.DataFrame | None, *, who: str) -> tupl
         return _postcode_point(base.postcode, table, who=who)
     if base.easting is not None and base.northing is not None:
         return float(base.easting), float(base.northing)
-    e, n = _lonlat_to_bng(np.array([base.lon]), np.array([base.lat]))
+    e, n = lonlat_to_bng(np.array([base.lon]), np.array([base.lat]))
     return float(e[0]), float(n[0])
 
 
@@ -57,7 +57,7 @@ def resolve_bases(scenario: Scenario, *, postcodes: pd.DataFrame | None = None) 
         The fleet.
     postcodes
         Postcode table indexed by normalised postcode with ``easting`` and ``northing`` columns
-        (as :func:`jru_geo.boundaries.load_postcodes` returns; loaded when needed if omitted).
+        (as :func:`jru_geo.io.boundaries.load_postcodes` returns; loaded when needed if omitted).
 
     Returns
     -------
@@ -83,7 +83,7 @@ def resolve_bases(scenario: Scenario, *, postcodes: pd.DataFrame | None = None) 
             "name": pd.Series([v.name for v in scenario.vehicles], dtype="string"),
             "target_min": np.array([v.target_min for v in scenario.vehicles], dtype=float),
             "job_min": np.array([v.job_min for v in scenario.vehicles], dtype=float),
-            "weekly_hours": np.array([weekly_hours(v) for v in scenario.vehicles], dtype=float),
+            "weekly_hours": np.array([weekly_hours_of(v.shifts) for v in scenario.vehicles], dtype=float),
             "base_label": pd.Series([v.base.label for v in scenario.vehicles], dtype="string"),
         },
         geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),

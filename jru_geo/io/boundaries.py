@@ -1,7 +1,9 @@
 """Load the embedded Kent geography (EPSG:27700) built by ``scripts/build_data.py``.
 
-Loaders read the committed files under ``data/`` and return fresh objects on every call, so callers
-may modify what they get. Cache them at the app edge if needed.
+Districts, LSOAs and the outline, the offline postcode table (:func:`load_postcodes`,
+:func:`normalise_postcode`) and the candidate-site table (:func:`load_candidate_sites`). Loaders
+read the committed files under ``data/`` and return fresh objects on every call, so callers may
+modify what they get. Cache them at the app edge if needed.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from jru_geo._crs import to_bng
 from jru_geo.errors import DataFileError
-from jru_geo.settings import BNG, DEFAULT_SETTINGS, Settings
+from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = [
     "DISTRICT_NAMES",
@@ -63,13 +66,11 @@ def _require(path: Path) -> Path:
 
 def _read_geo(path: Path) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(_require(path), engine="pyogrio")
-    if gdf.crs is None or gdf.crs.to_epsg() != 27700:
-        gdf = gdf.set_crs(BNG, allow_override=True) if gdf.crs is None else gdf.to_crs(BNG)
-    return gdf
+    return to_bng(gdf, what=str(path))
 
 
 def load_districts(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
-    """The 13 districts, dissolved from the 2011 LSOAs.
+    """Load the 13 districts, dissolved from the 2011 LSOAs.
 
     Returns
     -------
@@ -81,7 +82,7 @@ def load_districts(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame
 
 
 def load_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
-    """The 1,065 Kent and Medway LSOAs (Dec 2011) with Census 2011 population.
+    """Load the 1,065 Kent and Medway LSOAs (Dec 2011) with Census 2011 population.
 
     Returns
     -------
@@ -95,7 +96,7 @@ def load_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
 
 
 def load_outline(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
-    """The Kent and Medway outline as a one-row GeoDataFrame in EPSG:27700."""
+    """Load the Kent and Medway outline as a one-row GeoDataFrame in EPSG:27700."""
     return _read_geo(settings.boundaries_dir / "kent_outline.geojson")
 
 

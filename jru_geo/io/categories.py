@@ -1,4 +1,27 @@
-"""The JRU incident categories and the mapping of source labels (police.uk, STATS19, CAD) onto them."""
+"""The JRU incident categories and the mapping of source labels (police.uk, STATS19, CAD) onto them.
+
+=============================  ==================================================================
+JRU category                   mapped from
+=============================  ==================================================================
+``violence``                   police.uk "Violence and sexual offences", "Robbery", "Possession
+                               of weapons"; generic labels containing assault, violen(ce/t),
+                               fight, stab
+``rtc``                        every STATS19 row; generic labels with rtc, rta, collision,
+                               crash, road
+``alcohol``                    police.uk "Public order", "Drugs", "Anti-social behaviour";
+                               generic labels with alcohol, drunk, intox
+``welfare``                    generic labels with mental, welfare, concern, self-harm, suicid
+``sudden_death``               generic labels with death, deceased, sudden
+``injury_other``               every other police.uk crime type and generic label
+=============================  ==================================================================
+
+Mapping public order, drugs and anti-social behaviour to ``alcohol`` is an **assumption**: in
+police.uk data these are the nearest proxy for night-time-economy disorder, which is where most
+alcohol/intoxication calls for a joint response arise. police.uk has no welfare, collision or
+sudden-death categories. Generic labels equal to a :data:`CATEGORIES` code or label map to that code
+first (so the demo generator's labels round-trip); otherwise keywords are tried in the table's order
+and the first match wins.
+"""
 
 from __future__ import annotations
 

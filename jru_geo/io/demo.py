@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jru_geo._crs import to_bng, to_wgs84
 from jru_geo.demand_profile import NIGHT_CATEGORIES, _day_profile, _night_profile
+from jru_geo.errors import DemoError
 from jru_geo.io.categories import CATEGORIES
-from jru_geo.settings import BNG, WGS84
+from jru_geo.settings import BNG
 
 __all__ = ["DemoParameters", "demo_incidents", "to_generic_csv"]
 
@@ -41,7 +43,7 @@ class DemoParameters:
     incidents_per_year
         Expected county-wide total (the realised total is Poisson around it).
     category_shares
-        Share of each category code in :data:`jru_geo.incidents.CATEGORIES`; must sum to 1.
+        Share of each category code in :data:`jru_geo.io.categories.CATEGORIES`; must sum to 1.
     night_uplift
         Extra weight for dense (town-centre) LSOAs: ``1 + night_uplift * min(density / density_ref, cap)``.
     density_ref_per_km2
@@ -66,14 +68,15 @@ class DemoParameters:
     uplift_cap: float = 2.0
 
     def __post_init__(self) -> None:
+        """Check the shares and rates; raise :class:`~jru_geo.errors.DemoError` if one is invalid."""
         unknown = set(self.category_shares) - set(CATEGORIES)
         if unknown:
-            raise ValueError(f"unknown categories {sorted(unknown)}; use codes from {list(CATEGORIES)}")
+            raise DemoError(f"unknown categories {sorted(unknown)}; use codes from {list(CATEGORIES)}")
         total = sum(self.category_shares.values())
         if not np.isclose(total, 1.0):
-            raise ValueError(f"category_shares must sum to 1, got {total:.4f}")
+            raise DemoError(f"category_shares must sum to 1, got {total:.4f}")
         if self.incidents_per_year < 0 or self.night_uplift < 0 or self.density_ref_per_km2 <= 0:
-            raise ValueError("incidents_per_year and night_uplift must be >= 0 and density_ref_per_km2 > 0")
+            raise DemoError("incidents_per_year and night_uplift must be >= 0 and density_ref_per_km2 > 0")
 
 
 def lsoa_weights(lsoas: pd.DataFrame, params: DemoParameters) -> np.ndarray:
@@ -96,7 +99,8 @@ def demo_incidents(
     Parameters
     ----------
     lsoas
-        LSOAs with ``population``, ``density_per_km2`` and polygons (:func:`jru_geo.boundaries.load_lsoas`).
+        LSOAs with ``population``, ``density_per_km2`` and polygons
+        (:func:`jru_geo.io.boundaries.load_lsoas`).
     seed
         Random seed: the same seed, year and parameters always give the same incidents.
     year
@@ -107,13 +111,13 @@ def demo_incidents(
     Returns
     -------
     GeoDataFrame
-        The incident schema of :mod:`jru_geo.incidents` (``incident_id, time, time_precision,
+        The incident schema of :mod:`jru_geo.io.incidents` (``incident_id, time, time_precision,
         category, category_original, source, file, row, geometry``) in EPSG:27700, with
         ``source == "demo"``, sorted by time.
     """
     params = params or DemoParameters()
     rng = np.random.default_rng(seed)
-    lsoas = lsoas.to_crs(BNG)
+    lsoas = to_bng(lsoas, what="lsoas")
     n = int(rng.poisson(params.incidents_per_year))
 
     per_lsoa = rng.multinomial(n, lsoa_weights(lsoas, params))
@@ -166,15 +170,15 @@ def _sample_times(
 
 
 def to_generic_csv(incidents: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The demo incidents in JRU Geo's generic CAD CSV layout.
+    """Lay the demo incidents out as JRU Geo's generic CAD CSV.
 
     Returns
     -------
     DataFrame
         ``incident_id, datetime (YYYY-MM-DD HH:MM), category (label), latitude, longitude``
-        (WGS84, 6 decimals, about 0.1 m), which :func:`jru_geo.incidents.read_incidents` reads back.
+        (WGS84, 6 decimals, about 0.1 m), which :func:`jru_geo.io.incidents.read_incidents` reads back.
     """
-    wgs = incidents.geometry.to_crs(WGS84)
+    wgs = to_wgs84(incidents.geometry, what="incidents")
     return pd.DataFrame(
         {
             "incident_id": incidents["incident_id"].to_numpy(),

@@ -19,7 +19,7 @@ Three formats are read, detected from the header (override with ``fmt``):
     and a location: latitude/longitude, British National Grid easting/northing, or a postcode
     geocoded offline from the embedded Code-Point Open table. Headers are matched
     case-insensitively with common aliases (``lat``, ``lon``/``lng``, ``x``/``y``, ``type``...,
-    see :data:`jru_geo._incident_formats.GENERIC_ALIASES`). When a row's first location is blank
+    see :data:`jru_geo.io._formats.GENERIC_ALIASES`). When a row's first location is blank
     the next one present is used (latitude/longitude, then easting/northing, then postcode).
     Without an id column, ids are ``"<file>#<row>"``.
 
@@ -38,29 +38,13 @@ Completely empty lines are skipped and not counted. A file that is not an incide
 (missing, empty, binary, undecodable, wrong columns) raises one :class:`IncidentFileError` naming
 every such file and what is wrong.
 
-Category taxonomy
------------------
-=============================  ==================================================================
-JRU category                   mapped from
-=============================  ==================================================================
-``violence``                   police.uk "Violence and sexual offences", "Robbery", "Possession
-                               of weapons"; generic labels containing assault, violen(ce/t),
-                               fight, stab
-``rtc``                        every STATS19 row; generic labels with rtc, rta, collision,
-                               crash, road
-``alcohol``                    police.uk "Public order", "Drugs", "Anti-social behaviour";
-                               generic labels with alcohol, drunk, intox
-``welfare``                    generic labels with mental, welfare, concern, self-harm, suicid
-``sudden_death``               generic labels with death, deceased, sudden
-``injury_other``               every other police.uk crime type and generic label
-=============================  ==================================================================
-
-Mapping public order, drugs and anti-social behaviour to ``alcohol`` is an **assumption**: in
-police.uk data these are the nearest proxy for night-time-economy disorder, which is where most
-alcohol/intoxication calls for a joint response arise. police.uk has no welfare, collision or
-sudden-death categories. Generic labels equal to a :data:`CATEGORIES` code or label map to that code
-first (so the demo generator's labels round-trip); otherwise keywords are tried in the table's order
-and the first match wins.
+Where the work is done
+----------------------
+This module assembles the result; the steps live beside it: decoding and delimiters in
+``jru_geo.io._table``, format detection and column aliases in :mod:`jru_geo.io._formats`, ids,
+numbers and times in ``jru_geo.io._values``, coordinates and postcodes in ``jru_geo.io._locate``.
+Categories are mapped onto the JRU taxonomy by :func:`jru_geo.io.categories.categorise` (the table
+and its assumptions are in :mod:`jru_geo.io.categories`).
 """
 
 from __future__ import annotations
@@ -137,8 +121,11 @@ class ReadResult:
 
 
 def _ids(data: pd.DataFrame, plan: ColumnPlan, name: str, reasons: _Reasons) -> pd.Series:
-    """Incident ids; police.uk rows without one (ASB) and files without an id column get
-    ``"<file>#<row>"``, other formats reject rows with an empty id."""
+    """Give each row its incident id, or a reason to reject it.
+
+    police.uk rows without one (ASB) and files without an id column get ``"<file>#<row>"``; other
+    formats reject rows with an empty id.
+    """
 
     def made_up(index: pd.Index) -> pd.Series:
         return pd.Series(name + "#" + index.astype("str"), index=index, dtype="str")
@@ -291,7 +278,7 @@ def read_incidents(
     fmt: IncidentFormat = "auto",
     postcodes: pd.DataFrame | None = None,
 ) -> ReadResult:
-    """Read one or many incident files into one GeoDataFrame, with the unusable rows set apart.
+    r"""Read one or many incident files into one GeoDataFrame, with the unusable rows set apart.
 
     Parameters
     ----------
@@ -301,7 +288,7 @@ def read_incidents(
         ``"auto"`` detects each file's format from its header; ``"policeuk"``, ``"stats19"`` or
         ``"generic"`` forces it for every file.
     postcodes
-        The postcode table from :func:`jru_geo.boundaries.load_postcodes` (indexed by normalised
+        The postcode table from :func:`jru_geo.io.boundaries.load_postcodes` (indexed by normalised
         postcode, with ``easting`` and ``northing``). Loaded lazily when ``None`` and a generic
         file locates rows by postcode.
 
@@ -320,8 +307,8 @@ def read_incidents(
 
     Examples
     --------
-    >>> header = b"incident_id,datetime,category,latitude,longitude\\n"
-    >>> csv_bytes = header + b"1,2025-01-03 18:30,RTC,51.3964,0.5468\\n"
+    >>> header = b"incident_id,datetime,category,latitude,longitude\n"
+    >>> csv_bytes = header + b"1,2025-01-03 18:30,RTC,51.3964,0.5468\n"
     >>> result = read_incidents(("cad.csv", csv_bytes))
     >>> result.incidents[["incident_id", "category", "row"]].values.tolist()
     [['1', 'rtc', 2]]

@@ -1,20 +1,23 @@
-"""Fleet scenarios: vehicles, their bases and shifts, and candidate sites for new bases.
+"""The fleet scenario schema: vehicles, their bases and weekly shifts, validated by pydantic.
 
-A scenario is a small JSON or YAML file validated by pydantic. Every validation problem is turned into
-one :class:`~jru_geo.errors.ScenarioError` whose message names the file, the field path (for example
-``vehicles[1].shifts[0].start``), the value received and the fix.
+A :class:`Scenario` holds :class:`Vehicle` rows, each with a :class:`Base` (a postcode, lat/lon or
+easting/northing) and :class:`Shift` rows; :func:`add_vehicle` returns a scenario with one more.
+Reading and writing the JSON or YAML files, and turning pydantic's errors into one
+:class:`~jru_geo.errors.ScenarioError` naming the field, are in :mod:`jru_geo.io.scenario_files`;
+resolving each base to a point is :func:`jru_geo.io.bases.resolve_bases`; candidate sites for new
+bases are in :mod:`jru_geo.io.sites`.
 
-Shifts are weekly and in local wall-clock time. A shift belongs to the day it starts: ``Fri 18:00-02:00``
-runs from Friday 18:00 to Saturday 02:00, and ``Sun 18:00-02:00`` wraps round to Monday 02:00. A shift
-whose end equals its start lasts 24 hours. Overlapping shifts of one vehicle are merged (a vehicle is
-either on shift or not), so hours are never counted twice.
+Shifts are weekly and in local wall-clock time; a night belongs to the day its shift starts
+(:mod:`jru_geo.week`): ``Fri 18:00-02:00`` runs from Friday 18:00 to Saturday 02:00, and
+``Sun 18:00-02:00`` wraps round to Monday 02:00. A shift whose end equals its start lasts 24 hours.
+Overlapping shifts of one vehicle are merged when they are turned into minutes of the week
+(:func:`jru_geo.model.shifts.week_minute_mask`), so hours are never counted twice.
 
 Examples
 --------
->>> from jru_geo.scenario import load_default_scenario, weekly_hours
->>> scenario = load_default_scenario()
->>> [weekly_hours(v) for v in scenario.vehicles]
-[72.0, 72.0, 72.0]
+>>> shift = Shift(days=["Fri", "Sat"], start="18:00", end="02:00")
+>>> shift.duration_min
+480
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from jru_geo._crs import _in_gb_grid, _lonlat_to_bng
+from jru_geo._crs import in_gb_grid, lonlat_to_bng
 from jru_geo.errors import ScenarioError
 from jru_geo.week import _DAY_ALIASES, MINUTES_PER_DAY, Day, _minutes
 
@@ -105,8 +108,10 @@ class Shift(_Model):
 
 
 class Base(_Model):
-    """Where a vehicle waits between jobs: exactly one of ``lat``+``lon``, ``easting``+``northing``
-    (EPSG:27700 metres) or a ``postcode`` (looked up in the Kent postcode table).
+    """Where a vehicle waits between jobs.
+
+    Exactly one of ``lat``+``lon``, ``easting``+``northing`` (EPSG:27700 metres) or a ``postcode``
+    (looked up in the Kent postcode table).
 
     A base outside Kent is allowed; one outside the British National Grid is an error.
     ``label`` qualifies the base, e.g. ``"indicative"`` when the real base is not public.
@@ -146,8 +151,8 @@ class Base(_Model):
         if kinds[0] == "lat+lon":
             if self.lat is None or self.lon is None:
                 raise ValueError('give both lat and lon in decimal degrees, e.g. {"lat": 51.38, "lon": 0.55}')
-            e, n = _lonlat_to_bng(np.array([self.lon]), np.array([self.lat]))
-            if not _in_gb_grid(e, n)[0] or not -90 <= self.lat <= 90:
+            e, n = lonlat_to_bng(np.array([self.lon]), np.array([self.lat]))
+            if not in_gb_grid(e, n)[0] or not -90 <= self.lat <= 90:
                 raise ValueError(
                     f"lat={self.lat}, lon={self.lon} is outside Great Britain's National Grid; give "
                     "WGS84 decimal degrees in Great Britain (Kent is near lat 51.3, lon 0.9) and check "
@@ -159,7 +164,7 @@ class Base(_Model):
                     'give both easting and northing in metres (EPSG:27700), e.g. {"easting": 577349, '
                     '"northing": 169462}'
                 )
-            if not _in_gb_grid(np.array([self.easting]), np.array([self.northing]))[0]:
+            if not in_gb_grid(np.array([self.easting]), np.array([self.northing]))[0]:
                 raise ValueError(
                     f"easting={self.easting}, northing={self.northing} is outside Great Britain's "
                     "National Grid (easting 0-700000, northing 0-1300000 metres); give EPSG:27700 metres "
@@ -200,8 +205,11 @@ class Vehicle(_Model):
 
 
 class Scenario(_Model):
-    """A named fleet. Vehicle ids must be unique; an empty fleet is allowed (a planner may start
-    from nothing). ``indicative`` marks scenarios whose details (bases, hours) are assumptions."""
+    """A named fleet.
+
+    Vehicle ids must be unique; an empty fleet is allowed (a planner may start from nothing).
+    ``indicative`` marks scenarios whose details (bases, hours) are assumptions.
+    """
 
     name: str = Field(min_length=1)
     description: str = ""
@@ -219,7 +227,7 @@ class Scenario(_Model):
 
 
 def add_vehicle(scenario: Scenario, vehicle: Vehicle) -> Scenario:
-    """A new scenario with ``vehicle`` appended; ``scenario`` is left unchanged.
+    """Return a new scenario with ``vehicle`` appended; ``scenario`` is left unchanged.
 
     Raises
     ------

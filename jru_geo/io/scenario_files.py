@@ -1,4 +1,16 @@
-"""Reading and writing scenario files (JSON or YAML): parse, load, save."""
+"""Reading and writing scenario files (JSON or YAML): parse, load, save.
+
+:func:`parse_scenario` validates text against :class:`jru_geo.io.scenario.Scenario`; every problem
+becomes one :class:`~jru_geo.errors.ScenarioError` whose message names the file, the field path
+(for example ``vehicles[1].shifts[0].start``), the value received and the fix (worded by
+``jru_geo.io._scenario_errors``).
+
+Examples
+--------
+>>> scenario = load_default_scenario()
+>>> [v.id for v in scenario.vehicles]
+['JRU1', 'JRU2', 'JRU3']
+"""
 
 from __future__ import annotations
 
@@ -144,7 +156,7 @@ def load_scenario(source: str | os.PathLike[str] | tuple[str, bytes]) -> Scenari
 
 
 def load_default_scenario(*, settings: Settings = DEFAULT_SETTINGS) -> Scenario:
-    """The shipped scenario ``data/scenarios/kent_jru_2020.json`` (three Kent JRUs, bases indicative)."""
+    """Load the shipped scenario ``data/scenarios/kent_jru_2020.json`` (three Kent JRUs, bases indicative)."""
     return load_scenario(settings.scenarios_dir / DEFAULT_SCENARIO_FILE)
 
 
@@ -153,12 +165,12 @@ def _scenario_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def scenario_to_json(scenario: Scenario) -> str:
-    """The scenario as indented JSON that :func:`load_scenario` reads back unchanged."""
+    """Write the scenario as indented JSON that :func:`load_scenario` reads back unchanged."""
     return json.dumps(_scenario_dict(scenario), indent=2, ensure_ascii=False) + "\n"
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML (times quoted) that :func:`load_scenario` reads back unchanged."""
+    """Write the scenario as YAML (times quoted) that :func:`load_scenario` reads back unchanged."""
     return yaml.safe_dump(_scenario_dict(scenario), sort_keys=False, allow_unicode=True)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from jru_geo._crs import _bng_to_lonlat, _in_gb_grid, _lonlat_to_bng
+from jru_geo._crs import bng_to_lonlat, in_gb_grid, lonlat_to_bng
 from jru_geo.errors import CandidatesFileError
 from jru_geo.io.bases import _lookup_postcode
 from jru_geo.io.boundaries import load_candidate_sites, load_postcodes, normalise_postcode
@@ -65,8 +65,8 @@ def _candidate_point(
                 f"{where}, field lat: got {lat}, outside -90..90; give WGS84 degrees and check lat and lon "
                 "are not swapped"
             )
-        e_arr, n_arr = _lonlat_to_bng(np.array([lon]), np.array([lat]))
-        if not _in_gb_grid(e_arr, n_arr)[0]:
+        e_arr, n_arr = lonlat_to_bng(np.array([lon]), np.array([lat]))
+        if not in_gb_grid(e_arr, n_arr)[0]:
             raise CandidatesFileError(
                 f"{where}, fields lat/lon: got lat={lat}, lon={lon}, outside Great Britain; give WGS84 "
                 "degrees in Great Britain (Kent is near lat 51.3, lon 0.9)"
@@ -75,7 +75,7 @@ def _candidate_point(
     if mode == "grid":
         e = _number(record["easting"], name=name, row=row, field="easting", example="577349")
         n = _number(record["northing"], name=name, row=row, field="northing", example="169462")
-        if not _in_gb_grid(np.array([e]), np.array([n]))[0]:
+        if not in_gb_grid(np.array([e]), np.array([n]))[0]:
             raise CandidatesFileError(
                 f"{where}, fields easting/northing: got {e}, {n}, outside Great Britain's National Grid "
                 "(0-700000, 0-1300000 metres); give EPSG:27700 metres"
@@ -92,7 +92,7 @@ def _candidate_point(
 
 
 def _lat_lon(easting: float, northing: float) -> tuple[float, float]:
-    lon, lat = _bng_to_lonlat(np.array([easting]), np.array([northing]))
+    lon, lat = bng_to_lonlat(np.array([easting]), np.array([northing]))
     return round(float(lat[0]), 6), round(float(lon[0]), 6)
 
 
@@ -189,7 +189,7 @@ def _candidate_frame(
 
 
 def default_candidates(*, in_kent_only: bool = True, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """The shipped candidate bases: Kent police stations and acute hospitals.
+    """Load the shipped candidate bases: Kent police stations and acute hospitals.
 
     Parameters
     ----------

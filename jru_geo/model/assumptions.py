@@ -1,5 +1,4 @@
-"""The model's key assumptions a planner may change, and how the fleet's workload compares with the
-published JRU figures.
+"""The model's key assumptions a planner may change: travel model, blue-light factor, reach, demand.
 
 Three assumptions move the coverage figures most:
 
@@ -18,8 +17,11 @@ Three assumptions move the coverage figures most:
   year between the two services: roughly 0.08). It scales the calls the units take, so their
   workload and expected coverage; where the incidents are and which are in reach do not change.
 
-:func:`build_travel_model` turns the assumptions into a :class:`jru_geo.travel.TravelModel`;
-:func:`unit_workload` sets each unit's busy fraction and jobs per shift beside the published figure.
+:class:`ModelAssumptions` holds them; :func:`jru_geo.model.travel.factory.build_travel_model` turns
+them into a :class:`jru_geo.model.travel.base.TravelModel`, and
+:func:`jru_geo.model.coverage.workload.unit_workload` sets each unit's busy fraction and jobs per
+shift beside the published figures (:data:`PUBLISHED_JOBS_PER_SHIFT` in
+:data:`PUBLISHED_SHIFT_HOURS`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,10 +36,6 @@ from jru_geo.errors import TravelModelError
 from jru_geo.model.coverage.business import BusinessAssumptions
 from jru_geo.model.travel.base import BLUE_LIGHT_FACTOR, TRAVEL_MODES, TravelMode
 from jru_geo.model.travel.straight import StraightLineModel
-
-if TYPE_CHECKING:
-    pass
-
 
 __all__ = [
     "ModelAssumptions",
@@ -53,7 +50,7 @@ STRAIGHT_SPEED_KMH = StraightLineModel.speed_kmh
 """Default speed of the straight-line model (km/h)."""
 
 PUBLISHED_JOBS_PER_SHIFT = BusinessAssumptions.jobs_per_shift
-"""Published JRU workload: about 7 jobs in a shift (:class:`jru_geo.business.BusinessAssumptions`)."""
+"""Published JRU workload: about 7 jobs in a shift (:class:`BusinessAssumptions`)."""
 
 PUBLISHED_SHIFT_HOURS = BusinessAssumptions.shift_hours
 """Length of the shift the published figure refers to: 8 hours."""
@@ -82,7 +79,7 @@ class ModelAssumptions:
         Units are sent to calls up to this many minutes away; ``None`` = each unit's own target.
     demand_share
         Share (0-1] of the incidents that are joint-response calls
-        (:func:`jru_geo.coverage.compute_coverage`'s ``demand_scale``).
+        (:func:`jru_geo.model.coverage.engine.compute_coverage`'s ``demand_scale``).
 
     Examples
     --------
@@ -101,6 +98,13 @@ class ModelAssumptions:
     demand_share: float = 1.0
 
     def __post_init__(self) -> None:
+        """Check every assumption is in range.
+
+        Raises
+        ------
+        TravelModelError
+            An unknown travel mode, or a speed, factor, share or reach out of range.
+        """
         if self.travel_mode not in TRAVEL_MODES:
             raise TravelModelError(
                 f"unknown travel mode {self.travel_mode!r}; use one of {', '.join(TRAVEL_MODES)}"
@@ -125,8 +129,15 @@ class ModelAssumptions:
             )
 
     def normalised(self) -> ModelAssumptions:
-        """The same assumptions with the settings the travel mode ignores put back to their defaults
-        (so two choices that give the same figures compare and hash equal)."""
+        """Put the settings the travel mode ignores back to their defaults.
+
+        Two choices that give the same figures then compare and hash equal.
+
+        Returns
+        -------
+        ModelAssumptions
+            A copy with ``speed_kmh`` (not straight) or ``blue_light_factor`` (straight) reset.
+        """
         straight = self.travel_mode == "straight"
         return dataclasses.replace(
             self,
@@ -135,8 +146,15 @@ class ModelAssumptions:
         )
 
     def travel_only(self) -> ModelAssumptions:
-        """The travel assumptions alone (reach back to the default): the key of a travel model or
-        catchment that does not depend on dispatch."""
+        """Keep the travel assumptions alone, with reach and demand share back to their defaults.
+
+        The key of a travel model or catchment, which do not depend on dispatch.
+
+        Returns
+        -------
+        ModelAssumptions
+            The :meth:`normalised` copy with ``dispatch_reach_min=None`` and ``demand_share=1.0``.
+        """
         return dataclasses.replace(self.normalised(), dispatch_reach_min=None, demand_share=1.0)
 
     def describe(self, *, targets_min: Sequence[float] = ()) -> str:

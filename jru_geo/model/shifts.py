@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 
 from jru_geo.io.scenario import Vehicle
-from jru_geo.week import _LOCAL_TZ, DAYS, MINUTES_PER_DAY, MINUTES_PER_WEEK, _minutes
+from jru_geo.week import (
+    HOURS_PER_WEEK,
+    MINUTES_PER_HOUR,
+    minute_of_week,
+    week_mask,
+    weekly_hours_of,
+)
 
 __all__ = ["on_shift", "week_minute_mask", "hour_of_week_fraction", "weekly_hours"]
 
@@ -17,15 +23,10 @@ __all__ = ["on_shift", "week_minute_mask", "hour_of_week_fraction", "weekly_hour
 def week_minute_mask(vehicle: Vehicle) -> np.ndarray:
     """Boolean array of the 10,080 minutes of the week, True when the vehicle is on shift.
 
-    Index 0 is Monday 00:00-00:01 local time. Overlapping shifts are merged.
+    Index 0 is Monday 00:00-00:01 local time. Overlapping shifts are merged. A night belongs to
+    the day its shift starts (:func:`jru_geo.week.shift_minutes`).
     """
-    mask = np.zeros(MINUTES_PER_WEEK, dtype=bool)
-    for shift in vehicle.shifts:
-        offsets = np.arange(shift.duration_min)
-        for day in set(shift.days):
-            begin = DAYS.index(day) * MINUTES_PER_DAY + _minutes(shift.start)
-            mask[(begin + offsets) % MINUTES_PER_WEEK] = True
-    return mask
+    return week_mask(vehicle.shifts)
 
 
 def on_shift(vehicle: Vehicle, times: pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -52,17 +53,7 @@ def on_shift(vehicle: Vehicle, times: pd.Series | pd.DatetimeIndex) -> np.ndarra
     >>> on_shift(v, pd.Series(pd.to_datetime(["2020-11-06 23:59", "2020-11-07 02:00"]))).tolist()
     [True, False]
     """
-    series = times if isinstance(times, pd.Series) else pd.Series(times)
-    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        raise TypeError(
-            f"times must hold datetimes, got dtype {series.dtype}; convert with pandas.to_datetime first"
-        )
-    stamps = series.dt
-    if getattr(series.dtype, "tz", None) is not None:
-        stamps = series.dt.tz_convert(_LOCAL_TZ).dt
-    minute = (stamps.day_of_week * MINUTES_PER_DAY + stamps.hour * 60 + stamps.minute).to_numpy(
-        dtype=float, na_value=np.nan
-    )
+    minute = minute_of_week(times)
     valid = np.isfinite(minute)
     index = np.where(valid, minute, 0).astype(np.int64)
     return week_minute_mask(vehicle)[index] & valid
@@ -74,9 +65,9 @@ def hour_of_week_fraction(vehicle: Vehicle) -> np.ndarray:
     Index 0 is Monday 00:00-01:00, index 167 Sunday 23:00-24:00. The array sums to
     :func:`weekly_hours`.
     """
-    return week_minute_mask(vehicle).reshape(168, 60).mean(axis=1)
+    return week_minute_mask(vehicle).reshape(HOURS_PER_WEEK, MINUTES_PER_HOUR).mean(axis=1)
 
 
 def weekly_hours(vehicle: Vehicle) -> float:
     """Hours a week the vehicle is on shift (overlapping shifts counted once)."""
-    return float(week_minute_mask(vehicle).sum()) / 60.0
+    return weekly_hours_of(vehicle.shifts)

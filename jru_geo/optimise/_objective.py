@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from jru_geo.errors import JruGeoError
+from jru_geo.errors import PlacementError
 
 __all__ = ["PlacementError", "Objective"]
 
@@ -15,10 +15,6 @@ Objective = Literal["mclp", "mexclp"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-
-
-class PlacementError(ValueError, JruGeoError):
-    """The inputs to the next-unit optimiser are inconsistent (shapes, values, ``k``)."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ __all__ = ["PlanKpis", "kpi_table"]
 
 @dataclass(frozen=True)
 class PlanKpis:
-    """A fleet's headline figures, all from one :class:`jru_geo.coverage.CoverageResult`.
+    """A fleet's headline figures, all from one :class:`jru_geo.model.coverage.result.CoverageResult`.
 
     Shares are 0-1. Build with :meth:`from_coverage`.
 
@@ -73,11 +73,21 @@ class PlanKpis:
 
     @classmethod
     def from_coverage(cls, result: CoverageResult) -> PlanKpis:
-        """The KPIs of a coverage result (no computation beyond means and sums).
+        """Read the KPIs off a coverage result (no computation beyond means and sums).
+
+        Parameters
+        ----------
+        result
+            Coverage of the fleet, from :func:`jru_geo.model.coverage.engine.compute_coverage`.
+
+        Returns
+        -------
+        PlanKpis
+            The fleet's headline figures.
 
         Examples
         --------
-        See tests/test_planning.py for a hand-checked fleet on a line of three LSOAs.
+        See tests/optimise/test_planning.py for a hand-checked fleet on a line of three LSOAs.
         """
         vehicles = result.vehicles
         travel = result.incidents["travel_min"].to_numpy(dtype=np.float64) if len(result.incidents) else None
@@ -120,10 +130,24 @@ _KPI_ROWS: tuple[tuple[str, str, float, tuple[str, str]], ...] = (
 def kpi_table(
     before: PlanKpis, after: PlanKpis, *, labels: tuple[str, str] = ("Baseline", "With change")
 ) -> pd.DataFrame:
-    """The KPIs side by side with the change, display-ready: indexed by KPI name (with its unit).
+    """Put two sets of KPIs side by side with the change, display-ready, indexed by KPI name.
 
     Percentages are 0-100 with one decimal, as the Coverage page shows them. Incidents are a year
-    when both data spans allow it (:data:`MIN_WEEKS_FOR_YEARLY`), else the count in the data.
+    when both data spans allow it (:data:`~jru_geo.optimise.planning.MIN_WEEKS_FOR_YEARLY`), else
+    the count in the data.
+
+    Parameters
+    ----------
+    before, after
+        The KPIs of the baseline and of the changed fleet.
+    labels
+        Column names of the two (the second gets `` (2)`` when they are equal).
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI (name with its unit), columns ``labels`` and ``Change``, formatted strings
+        (``"n/a"`` where not finite).
     """
     yearly = before.incidents_per_year is not None and after.incidents_per_year is not None
     names: list[str] = []

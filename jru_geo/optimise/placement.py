@@ -1,8 +1,11 @@
 """Where should the next unit go: exact next-unit optimisation and what-if evaluation.
 
 Numbers apart from geography. :func:`recommend` and :func:`what_if` work on a travel-time matrix
-and demand weights only (they can be checked by hand on a 4x3 matrix); :func:`candidate_grid`,
-:func:`demand_points` and :func:`travel_matrix` build those arrays from the Kent geography.
+and demand weights only (they can be checked by hand on a 4x3 matrix), and this module and its
+helpers (``_objective``, ``_milp``) import neither geopandas nor shapely.
+:func:`jru_geo.optimise.candidates.candidate_grid`, :func:`jru_geo.optimise.candidates.demand_points`
+and :func:`jru_geo.model.travel.matrix.travel_matrix` build those arrays from the Kent geography;
+:func:`jru_geo.optimise.planning.plan_new_units` ties them together.
 
 Two objectives, both keeping the existing vehicles fixed:
 

@@ -1,23 +1,28 @@
-"""The planner's numbers: a fleet's KPIs, a unit placed by hand, the next units, their business case.
+"""The planner's numbers: a unit placed by hand, the next units and the business case of new units.
 
 One engine for every figure a planner shows:
 
-* **KPIs** (:class:`PlanKpis`) are read off a :class:`jru_geo.coverage.CoverageResult`, the same
-  incident-level engine the Coverage page shows (shifts, Larson's hypercube for busy units). The
-  baseline and a plan are each one :func:`jru_geo.coverage.compute_coverage` call; :func:`kpi_table`
-  puts them side by side.
-* **The next units** (:func:`plan_new_units`) are chosen by :func:`jru_geo.placement.recommend` on
-  LSOA demand points (incidents per LSOA at the LSOA centroid), maximising incidents within target
-  (MCLP) or Daskin's expected coverage (MEXCLP) with one busy fraction, which the Planner page takes
-  from the baseline's :attr:`~jru_geo.coverage.CoverageResult.system_busy_fraction`. The optimiser
-  needs a matrix, so it works on the 1,065 LSOA points; place a pick with :func:`place_unit` to see
-  its effect in the hypercube KPIs.
+* **KPIs** (:class:`jru_geo.optimise.kpis.PlanKpis`, :func:`jru_geo.optimise.kpis.kpi_table`) are
+  read off a :class:`jru_geo.model.coverage.result.CoverageResult`, the same incident-level engine
+  the Coverage page shows (shifts, Larson's hypercube for busy units): the baseline and a plan are
+  each one :func:`jru_geo.model.coverage.engine.compute_coverage` call.
+* **The next units** (:func:`plan_new_units`) are chosen by
+  :func:`jru_geo.optimise.placement.recommend` on LSOA demand points (incidents per LSOA at the
+  LSOA centroid), maximising incidents within target (MCLP) or Daskin's expected coverage (MEXCLP)
+  with one busy fraction, which the Planner page takes from the baseline's
+  :attr:`~jru_geo.model.coverage.result.CoverageResult.system_busy_fraction`. The optimiser needs a
+  matrix, so it works on the 1,065 LSOA points; place a pick with :func:`place_unit` to see its
+  effect in the hypercube KPIs.
 * **The business case** (:func:`new_unit_business_case`) of new units counts the calls the hypercube
   dispatches to them in the plan's coverage.
 
-The optimiser itself (:mod:`jru_geo.placement`) works on matrices only; this module builds them from
-incidents, a scenario, candidate sites and a travel model, and turns the picks back into named places
-(WGS84 only for the lat/lon columns of the output).
+The optimiser itself (:mod:`jru_geo.optimise.placement`) works on matrices only; this module builds
+them from incidents, a scenario, candidate sites (:func:`candidate_table`, with
+:mod:`jru_geo.optimise.candidates`) and a travel model
+(:func:`jru_geo.model.travel.matrix.travel_matrix`), and turns the picks back into named places
+(WGS84 only for the lat/lon columns of the output). Bases resolved once
+(:func:`jru_geo.io.bases.resolve_bases`) and matrices already computed can be passed in
+(``bases=``, ``travel_min=``, ``existing_min=``).
 """
 
 from __future__ import annotations
@@ -28,19 +33,23 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from jru_geo.errors import CandidatesFileError, JruGeoError, ScenarioError
+from jru_geo._crs import bng_to_lonlat
+from jru_geo._validate import require_columns
+from jru_geo.errors import CandidatesFileError, PlanningError, ScenarioError
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.scenario import Base, Scenario, Vehicle, add_vehicle
 from jru_geo.io.sites import default_candidates
 from jru_geo.model.coverage.business import WEEKS_PER_YEAR, BusinessAssumptions, BusinessCase, business_case
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.travel.base import TravelModel
+from jru_geo.model.travel.matrix import check_minutes, travel_matrix
 from jru_geo.optimise._objective import Objective
-from jru_geo.optimise.candidates import candidate_grid, demand_points, travel_matrix
+from jru_geo.optimise.candidates import candidate_grid, demand_points
 from jru_geo.optimise.placement import Recommendation, recommend
-from jru_geo.settings import BNG, WGS84
+from jru_geo.week import DAYS
 
 __all__ = [
     "CandidateKind",
@@ -72,25 +81,43 @@ def place_unit(
     name: str | None = None,
     like: str | None = None,
 ) -> Scenario:
-    """A new scenario with one more vehicle based at ``(easting, northing)`` or ``(lat, lon)``.
+    """Add one vehicle based at ``(easting, northing)`` or ``(lat, lon)``, in a new scenario.
 
     Give easting and northing (EPSG:27700 metres, e.g. a candidate site) or lat and lon (WGS84
-    degrees, e.g. a map click); :func:`jru_geo.scenario.resolve_bases` converts the latter. The new
+    degrees, e.g. a map click); :func:`jru_geo.io.bases.resolve_bases` converts the latter. The new
     vehicle copies the shifts, target and job time of vehicle ``like`` (default: the first vehicle;
     an every-evening 18:00-02:00 pattern when the fleet is empty). Its id is ``NEW1``, ``NEW2``...
     whichever is free.
+
+    Parameters
+    ----------
+    scenario
+        The fleet (not changed).
+    easting, northing
+        EPSG:27700 metres of the new base.
+    lat, lon
+        WGS84 degrees of the new base (instead of easting and northing).
+    name
+        The new vehicle's name (default ``"New unit <n>"``).
+    like
+        Id of the vehicle whose shifts, target and job time to copy.
+
+    Returns
+    -------
+    Scenario
+        A copy of ``scenario`` with the new vehicle last.
 
     Raises
     ------
     ScenarioError
         Not exactly one location pair, or a location outside Great Britain's National Grid.
-    JruGeoError
+    PlanningError
         ``like`` names no vehicle of the scenario.
     """
     ids = {v.id for v in scenario.vehicles}
     template = next((v for v in scenario.vehicles if v.id == like), None) if like else None
     if like and template is None:
-        raise JruGeoError(f"no vehicle {like!r} in scenario {scenario.name!r}; use one of {sorted(ids)}")
+        raise PlanningError(f"no vehicle {like!r} in scenario {scenario.name!r}; use one of {sorted(ids)}")
     base = _base_at(easting=easting, northing=northing, lat=lat, lon=lon)
     n = 1
     while f"NEW{n}" in ids:
@@ -100,7 +127,7 @@ def place_unit(
         vehicle = template.model_copy(update={"id": f"NEW{n}", "name": name or f"New unit {n}", "base": base})
     else:
         every_evening = {
-            "days": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            "days": list(DAYS),
             "start": "18:00",
             "end": "02:00",
         }
@@ -134,22 +161,36 @@ def new_unit_business_case(
     *,
     assumptions: BusinessAssumptions = BusinessAssumptions(),  # noqa: B008 - frozen
 ) -> BusinessCase:
-    """Business case of the vehicles in ``plan`` that are not in ``baseline``.
+    """Work out the business case of the vehicles in ``plan`` that are not in ``baseline``.
 
     Incidents the new units would attend a year are the calls the hypercube dispatches to them in
     the plan: each new vehicle's ``calls_per_hour`` times its ``weekly_hours`` times 52.18 weeks
-    (:data:`jru_geo.business.WEEKS_PER_YEAR`), so calls the existing units would have taken count
-    where the new unit is the one sent.
+    (:data:`jru_geo.model.coverage.business.WEEKS_PER_YEAR`), so calls the existing units would
+    have taken count where the new unit is the one sent.
+
+    Parameters
+    ----------
+    baseline
+        Coverage of the fleet before the change.
+    plan
+        Coverage of the fleet with the new units.
+    assumptions
+        Costs and savings of the business case.
+
+    Returns
+    -------
+    BusinessCase
+        The yearly case of the new units together.
 
     Raises
     ------
-    JruGeoError
+    PlanningError
         ``plan`` has no vehicle that ``baseline`` lacks.
     """
     old = set(baseline.vehicles["vehicle_id"].astype(str))
     new = plan.vehicles[~plan.vehicles["vehicle_id"].astype(str).isin(old)]
     if len(new) == 0:
-        raise JruGeoError("no new unit: place one on the map or pick a candidate site first")
+        raise PlanningError("no new unit: place one on the map or pick a candidate site first")
     weekly = new["weekly_hours"].to_numpy(dtype=np.float64)
     calls_per_week = float((new["calls_per_hour"].to_numpy(dtype=np.float64) * weekly).sum())
     return business_case(
@@ -160,7 +201,7 @@ def new_unit_business_case(
 
 
 # --------------------------------------------------------------------------------------------------
-# The next units: candidates, demand and travel matrices into jru_geo.placement
+# The next units: candidates, demand and travel matrices into jru_geo.optimise.placement
 
 
 def candidate_table(
@@ -170,7 +211,7 @@ def candidate_table(
     sites: pd.DataFrame | None = None,
     cell_m: float = 1000.0,
 ) -> pd.DataFrame:
-    """Candidate bases: listed sites, a free grid over Kent, or both.
+    """List candidate bases: listed sites, a free grid over Kent, or both.
 
     Parameters
     ----------
@@ -181,7 +222,7 @@ def candidate_table(
         Kent outline for the grid (EPSG:27700).
     sites
         A candidates table (``name, easting, northing``, e.g. from
-        :func:`jru_geo.scenario.read_candidates`); defaults to :func:`jru_geo.scenario.default_candidates`.
+        :func:`jru_geo.io.sites.read_candidates`); defaults to :func:`jru_geo.io.sites.default_candidates`.
     cell_m
         Grid cell side, metres.
 
@@ -189,6 +230,11 @@ def candidate_table(
     -------
     DataFrame
         ``name, kind, easting, northing, lat, lon`` with a fresh 0..n-1 index.
+
+    Raises
+    ------
+    CandidatesFileError
+        An empty sites table.
     """
     parts: list[pd.DataFrame] = []
     if kind in ("sites", "both"):
@@ -220,9 +266,9 @@ def candidate_table(
             )
         )
     out = pd.concat(parts, ignore_index=True)
-    wgs = gpd.GeoSeries(gpd.points_from_xy(out["easting"], out["northing"]), crs=BNG).to_crs(WGS84)
-    out["lat"] = np.round(wgs.y.to_numpy(), 6)
-    out["lon"] = np.round(wgs.x.to_numpy(), 6)
+    lon, lat = bng_to_lonlat(out["easting"], out["northing"])
+    out["lat"] = np.round(lat, 6)
+    out["lon"] = np.round(lon, 6)
     return out
 
 
@@ -238,7 +284,7 @@ class PlanResult:
         ``gain_fraction`` (share of all demand) and, when ``span_weeks`` is known,
         ``gain_per_year`` (``gain`` scaled to a year).
     recommendation
-        The :class:`jru_geo.placement.Recommendation` (objective, baseline, curve, exactness).
+        The :class:`jru_geo.optimise.placement.Recommendation` (objective, baseline, curve, exactness).
     target_min
         Response target used, minutes.
     n_demand_points, total_demand
@@ -285,8 +331,11 @@ def plan_new_units(
     span_weeks: float | None = None,
     demand_scale: float = 1.0,
     postcodes: pd.DataFrame | None = None,
+    bases: gpd.GeoDataFrame | None = None,
+    travel_min: NDArray[np.float64] | None = None,
+    existing_min: NDArray[np.float64] | None = None,
 ) -> PlanResult:
-    """Where ``k`` new units would cover the most joint-response demand.
+    """Find where ``k`` new units would cover the most joint-response demand.
 
     Demand is the incidents counted per LSOA and placed at the LSOA centroid (1,065 points for
     Kent); existing vehicles stay where the scenario puts them.
@@ -294,7 +343,7 @@ def plan_new_units(
     Parameters
     ----------
     incidents
-        Incidents joined to areas (:func:`jru_geo.join.assign_areas`; needs ``lsoa_code``).
+        Incidents joined to areas (:func:`jru_geo.areas.join.assign_areas`; needs ``lsoa_code``).
     scenario
         The current fleet.
     model
@@ -302,7 +351,7 @@ def plan_new_units(
     candidates
         From :func:`candidate_table` (``name, kind, lat, lon, easting, northing``).
     lsoas
-        :func:`jru_geo.boundaries.load_lsoas`.
+        :func:`jru_geo.io.boundaries.load_lsoas`.
     k
         Number of new units (0 gives the baseline only).
     objective
@@ -312,42 +361,70 @@ def plan_new_units(
         Response target; defaults to the scenario's strictest vehicle target, or 15 minutes.
     busy_fraction
         MEXCLP's ``q`` in ``[0, 1)``; the Planner page passes the baseline coverage's
-        :attr:`~jru_geo.coverage.CoverageResult.system_busy_fraction` (capped at 0.99).
+        :attr:`~jru_geo.model.coverage.result.CoverageResult.system_busy_fraction` (capped at 0.99).
     span_weeks
         Weeks the incidents span (e.g. :attr:`CoverageResult.span_weeks`); when given, picks carry
         ``gain_per_year``.
     demand_scale
-        Share of the incidents that are JRU calls (as in :func:`jru_geo.coverage.compute_coverage`):
-        it scales the demand, so the gains are in JRU calls; the picks do not change for MCLP.
+        Share of the incidents that are JRU calls (as in
+        :func:`jru_geo.model.coverage.engine.compute_coverage`): it scales the demand, so the gains
+        are in JRU calls; the picks do not change for MCLP.
     postcodes
         Postcode table for postcode bases (loaded when needed).
+    bases
+        The scenario's resolved bases (:func:`jru_geo.io.bases.resolve_bases`, one row per vehicle
+        in the scenario's order), e.g. the ones its coverage was computed with; resolved here, with
+        ``postcodes``, when omitted.
+    travel_min
+        A precomputed ``(n_demand_points, n_candidates)`` matrix of minutes from each candidate to
+        each LSOA demand point (:func:`jru_geo.model.travel.matrix.travel_matrix` with
+        ``points=`` the LSOA centroids in the order of ``lsoas``, ``bases=`` the candidates'
+        ``easting, northing``); computed with ``model`` when omitted.
+    existing_min
+        The same for the scenario's vehicles: ``(n_demand_points, n_vehicles)`` minutes from each
+        base to each demand point; computed with ``model`` when omitted.
+
+    Returns
+    -------
+    PlanResult
+        The picks in order with their gains, and the optimiser's answer.
 
     Raises
     ------
-    JruGeoError
-        ``candidates`` lack columns, or ``span_weeks`` is not positive; the optimiser's
-        :class:`jru_geo.placement.PlacementError` for a bad ``k`` or ``busy_fraction``.
+    PlanningError
+        ``candidates`` lack columns, ``span_weeks`` is not positive, ``bases`` do not match the
+        scenario's vehicles or an injected matrix has the wrong shape; the optimiser's
+        :class:`jru_geo.errors.PlacementError` for a bad ``k`` or ``busy_fraction``.
     """
-    missing = [
-        c for c in ("name", "kind", "lat", "lon", "easting", "northing") if c not in candidates.columns
-    ]
-    if missing:
-        raise JruGeoError(
-            f"candidates lack columns {missing} (have {list(candidates.columns)}); build them with "
-            "jru_geo.planning.candidate_table"
-        )
+    require_columns(
+        candidates,
+        ("name", "kind", "lat", "lon", "easting", "northing"),
+        what="candidates",
+        plural=True,
+        fix="build them with jru_geo.optimise.planning.candidate_table",
+        error=PlanningError,
+    )
     if span_weeks is not None and not (np.isfinite(span_weeks) and span_weeks > 0):
-        raise JruGeoError(f"span_weeks must be a positive number of weeks, got {span_weeks!r}")
+        raise PlanningError(f"span_weeks must be a positive number of weeks, got {span_weeks!r}")
     target = float(target_min if target_min is not None else _default_target(scenario))
     if not (np.isfinite(demand_scale) and demand_scale > 0):
-        raise JruGeoError(f"demand_scale must be a positive share of the incidents, got {demand_scale!r}")
+        raise PlanningError(f"demand_scale must be a positive share of the incidents, got {demand_scale!r}")
     xy, counts = demand_points(lsoas, incidents=incidents)
     weights = counts * demand_scale
     sites_xy = candidates[["easting", "northing"]].to_numpy(dtype=float)
-    bases = resolve_bases(scenario, postcodes=postcodes)
-    existing_xy = np.column_stack([bases.geometry.x, bases.geometry.y]) if len(bases) else np.empty((0, 2))
-    travel = travel_matrix(model, xy, sites_xy)
-    existing = travel_matrix(model, xy, existing_xy) if len(existing_xy) else np.empty((len(xy), 0))
+    n_vehicles = len(scenario.vehicles)
+    travel = (
+        travel_matrix(model, points=xy, bases=sites_xy)
+        if travel_min is None
+        else _check_matrix("travel_min", travel_min, (len(xy), len(sites_xy)), "candidates")
+    )
+    if existing_min is None:
+        fleet = _check_bases(
+            scenario, resolve_bases(scenario, postcodes=postcodes) if bases is None else bases
+        )
+        existing = travel_matrix(model, points=xy, bases=fleet)
+    else:
+        existing = _check_matrix("existing_min", existing_min, (len(xy), n_vehicles), "vehicles")
     rec = recommend(
         travel,
         weights,
@@ -374,6 +451,28 @@ def plan_new_units(
         busy_fraction=float(busy_fraction),
         span_weeks=None if span_weeks is None else float(span_weeks),
     )
+
+
+def _check_bases(scenario: Scenario, bases: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``bases`` when they hold one row per vehicle of ``scenario``, in its order."""
+    ids = [v.id for v in scenario.vehicles]
+    have = bases["vehicle_id"].astype(str).tolist() if "vehicle_id" in bases.columns else None
+    if have != ids:
+        raise PlanningError(
+            f"bases must hold scenario {scenario.name!r}'s vehicles {ids} in order (vehicle_id), got "
+            f"{have}; pass jru_geo.io.bases.resolve_bases(scenario) or leave bases=None"
+        )
+    return bases
+
+
+def _check_matrix(
+    name: str, matrix: NDArray[np.float64], shape: tuple[int, int], columns: str
+) -> NDArray[np.float64]:
+    """Return an injected matrix as C-ordered float64 minutes when it has ``shape``."""
+    arr = check_minutes(
+        matrix, name=name, rows="n_demand_points", columns=f"n_{columns}", shape=shape, error=PlanningError
+    )
+    return np.ascontiguousarray(arr)
 
 
 def _default_target(scenario: Scenario) -> float:

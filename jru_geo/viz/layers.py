@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from folium.plugins import HeatMap
 
-from jru_geo.errors import JruGeoError
+from jru_geo.errors import MapError
 from jru_geo.settings import BNG
 from jru_geo.viz.leaflet import Legend, _bng, _esc, _geojson, _latlon, _require, _to_wgs84
 from jru_geo.viz.style import _HEAT_GRADIENT, _LAND, _LINE, OKABE_ITO, _class_of, class_breaks, viridis_hex
@@ -33,7 +33,7 @@ __all__ = [
 def outline_layer(
     outline: gpd.GeoDataFrame, *, filled: bool = True, name: str = "Kent outline"
 ) -> folium.GeoJson:
-    """The Kent and Medway outline; ``filled`` paints land colour (use it when there are no tiles)."""
+    """Draw the Kent and Medway outline; ``filled`` paints land colour (use it when there are no tiles)."""
     geoms = _to_wgs84(outline, simplify_m=50, what="outline")
     style = {
         "color": _LINE,
@@ -95,7 +95,7 @@ def units_layer(
     Parameters
     ----------
     bases
-        ``vehicle_id, name, geometry`` (:func:`jru_geo.scenario.resolve_bases`); ``weekly_hours``,
+        ``vehicle_id, name, geometry`` (:func:`jru_geo.io.bases.resolve_bases`); ``weekly_hours``,
         ``target_min`` and ``base_label`` are shown when present.
     labels
         Show the vehicle id beside each base permanently.
@@ -151,7 +151,7 @@ def candidates_layer(
     ----------
     candidates
         ``name`` plus ``lat, lon`` (degrees) or ``easting, northing`` (metres), as
-        :func:`jru_geo.scenario.default_candidates` returns; ``kind`` and ``gain`` shown if present.
+        :func:`jru_geo.io.sites.default_candidates` returns; ``kind`` and ``gain`` shown if present.
     """
     _require(candidates, ("name",), "candidates")
     if {"lat", "lon"} <= set(candidates.columns):
@@ -159,9 +159,7 @@ def candidates_layer(
     elif {"easting", "northing"} <= set(candidates.columns):
         lat, lon = _latlon(candidates["easting"].to_numpy(float), candidates["northing"].to_numpy(float))
     else:
-        raise JruGeoError(
-            f"candidates need lat+lon or easting+northing; they have {list(candidates.columns)}"
-        )
+        raise MapError(f"candidates need lat+lon or easting+northing; they have {list(candidates.columns)}")
     group = folium.FeatureGroup(name=name, show=show)
     for i, (_, row) in enumerate(candidates.iterrows()):
         tip = f"<b>{_esc(row['name'])}</b>"
@@ -187,7 +185,7 @@ def _bin_points(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Square bins: (cell keys ix, iy, counts, inverse index of each incident)."""
     if cell_m <= 0:
-        raise JruGeoError(f"cell_m must be > 0 metres, got {cell_m}")
+        raise MapError(f"cell_m must be > 0 metres, got {cell_m}")
     geoms = _bng(incidents, "incidents").geometry.to_numpy()
     x = np.full(len(geoms), np.nan)
     y = np.full(len(geoms), np.nan)
@@ -214,7 +212,7 @@ def heatmap_layer(
     assets_url: str | None = None,
     radius: int = 10,
 ) -> HeatMap:
-    """A heat map of incidents binned to ``cell_m`` squares (one weighted point per busy square).
+    """Draw a heat map of incidents binned to ``cell_m`` squares (one weighted point per busy square).
 
     Weights are the square's count over the 99.9th-centile count, capped at 1, so one hotspot does not
     wash out the rest. At 250 m, Kent has at most a few thousand busy squares, whatever the
@@ -315,7 +313,7 @@ def choropleth_layer(
         ``district_code, district_name, geometry``.
     counts
         ``district_code``, ``value_col`` and optionally ``incidents`` and ``population``
-        (:func:`jru_geo.join.counts_by_area`).
+        (:func:`jru_geo.areas.counts.counts_by_area`).
     """
     _require(districts, ("district_code", "district_name"), "districts")
     _require(counts, ("district_code", value_col), "counts")
@@ -411,7 +409,7 @@ def gaps_layer(
     top_n: int = 50,
     name: str = "Coverage gaps",
 ) -> tuple[folium.GeoJson, Legend]:
-    """The ``top_n`` largest gaps (polygons or points) coloured by ``value_col``, ranked in the tooltip."""
+    """Draw the ``top_n`` largest gaps (polygons or points) by ``value_col``, ranked in the tooltip."""
     _require(gaps, (value_col,), "gaps")
     ranked = gaps.sort_values(value_col, ascending=False, kind="stable").head(top_n)
     values = ranked[value_col].to_numpy(dtype=float)

@@ -14,8 +14,9 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from jru_geo.errors import JruGeoError
-from jru_geo.settings import BNG, WGS84
+from jru_geo._crs import bng_to_lonlat, to_bng, to_wgs84
+from jru_geo._validate import require_columns
+from jru_geo.settings import WGS84
 from jru_geo.viz.style import _SEA
 
 __all__ = ["KENT_BOUNDS", "town_labels", "Legend", "base_map"]
@@ -29,15 +30,11 @@ def _esc(value: object) -> str:
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise JruGeoError(f"{what} lacks columns {missing}; it has {list(frame.columns)}")
+    require_columns(frame, columns, what=what)
 
 
 def _bng(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    if gdf.crs is None:
-        raise JruGeoError(f"{what} has no CRS: set it (EPSG:27700 inside jru_geo) before mapping")
-    return gdf if gdf.crs.to_epsg() == 27700 else gdf.to_crs(BNG)
+    return to_bng(gdf, what=what)
 
 
 def _to_wgs84(gdf: gpd.GeoDataFrame, *, simplify_m: float, what: str) -> gpd.GeoSeries:
@@ -45,17 +42,17 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, *, simplify_m: float, what: str) -> gpd.Geo
     geoms = _bng(gdf, what).geometry
     if simplify_m > 0:
         geoms = geoms.simplify(simplify_m, preserve_topology=True)
-    wgs = geoms.to_crs(WGS84)
+    wgs = to_wgs84(geoms, what=what)
     return gpd.GeoSeries(shapely.set_precision(wgs.to_numpy(), 1e-5), index=wgs.index, crs=WGS84)
 
 
 def _latlon(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    pts = gpd.GeoSeries(gpd.points_from_xy(easting, northing), crs=BNG).to_crs(WGS84)
-    return np.round(pts.y.to_numpy(), 6), np.round(pts.x.to_numpy(), 6)
+    lon, lat = bng_to_lonlat(easting, northing)
+    return np.round(lat, 6), np.round(lon, 6)
 
 
 def _geojson(geoms: gpd.GeoSeries, props: dict[str, Sequence[object]]) -> dict[str, object]:
-    """A FeatureCollection dict; property values must already be JSON-safe (str/float/int)."""
+    """Build a FeatureCollection dict; property values must already be JSON-safe (str/float/int)."""
     features = []
     for i, geom in enumerate(geoms.to_numpy()):
         if geom is None or geom.is_empty:
@@ -151,7 +148,7 @@ def town_labels(sites: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     sites
-        ``name, kind, easting, northing`` (:func:`jru_geo.boundaries.load_candidate_sites`).
+        ``name, kind, easting, northing`` (:func:`jru_geo.io.boundaries.load_candidate_sites`).
 
     Returns
     -------
@@ -184,7 +181,7 @@ def base_map(
     assets_url: str | None = None,
     bounds: tuple[tuple[float, float], tuple[float, float]] = KENT_BOUNDS,
 ) -> folium.Map:
-    """An empty map fitted to Kent.
+    """Make an empty map fitted to Kent.
 
     Parameters
     ----------

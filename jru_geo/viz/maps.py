@@ -1,9 +1,11 @@
-"""Folium map builders for the dashboard: pure functions that return new folium objects.
+"""The dashboard's page maps (Overview, Heatmap, Coverage, Planner): pure functions returning folium maps.
 
-Everything in :mod:`jru_geo` is EPSG:27700; this module is the map edge, where geometries are
-simplified, reprojected to WGS84 and rounded to about a metre.
+Each builder stacks the layers of :mod:`jru_geo.viz.layers` on a base map of
+:mod:`jru_geo.viz.leaflet`, coloured with :mod:`jru_geo.viz.style`. Everything in :mod:`jru_geo` is
+EPSG:27700; the viz package is the map edge, where geometries are simplified, reprojected to WGS84
+and rounded to about a metre.
 
-Rules the builders keep:
+Rules the builders and layers keep:
 
 * **Aggregate, never one marker per incident.** Incidents reach a map as a heat map or as square
   bins of ``cell_m`` metres, so 100,000 incidents make a page well under 5 MB of HTML.
@@ -42,7 +44,7 @@ __all__ = ["overview_map", "heatmap_map", "coverage_map", "planner_map", "map_ht
 
 
 def _backdrop(outline: gpd.GeoDataFrame | None, *, tiles: bool, assets_url: str | None) -> folium.Map:
-    """A base map with the Kent outline (painted as land when there are no web tiles)."""
+    """Make a base map with the Kent outline (painted as land when there are no web tiles)."""
     m = base_map(tiles=tiles, assets_url=assets_url)
     if outline is not None:
         outline_layer(outline, filled=not tiles).add_to(m)
@@ -132,7 +134,7 @@ def coverage_map(
     tiles: bool = True,
     assets_url: str | None = None,
 ) -> folium.Map:
-    """Unit bases, their catchments at each cut-off and the ranked gaps, with a layer switcher."""
+    """Map unit bases, their catchments at each cut-off and the ranked gaps, with a layer switcher."""
     m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     districts_layer(districts, name="District boundaries").add_to(m)
     if isochrones is not None and len(isochrones):

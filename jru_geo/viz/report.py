@@ -19,8 +19,8 @@ import pandas as pd
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
+from jru_geo._validate import require_columns
 from jru_geo.areas.counts import counts_by_area
-from jru_geo.errors import JruGeoError
 from jru_geo.io.boundaries import ATTRIBUTION
 from jru_geo.viz.style import OKABE_ITO, class_breaks, viridis_hex
 
@@ -36,16 +36,22 @@ __all__ = [
 
 
 class CoverageFigures(Protocol):
-    """The three coverage shares (0-1) a coverage result provides (:mod:`jru_geo.coverage`)."""
+    """The three coverage shares (0-1) a coverage result provides (:mod:`jru_geo.model.coverage`)."""
 
     @property
-    def coverage_geographic(self) -> float: ...
+    def coverage_geographic(self) -> float:
+        """Share of incidents within target of some base."""
+        ...
 
     @property
-    def coverage_in_hours(self) -> float: ...
+    def coverage_in_hours(self) -> float:
+        """Share of incidents reached within target by a unit on shift."""
+        ...
 
     @property
-    def coverage_expected(self) -> float: ...
+    def coverage_expected(self) -> float:
+        """Share of incidents reached within target by a unit on shift and free."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -132,18 +138,19 @@ def summarise(
     Parameters
     ----------
     joined
-        Filtered incidents with areas (:func:`jru_geo.join.assign_areas`).
+        Filtered incidents with areas (:func:`jru_geo.areas.join.assign_areas`).
     districts
         ``district_code, district_name, population``.
     bases
-        Vehicle bases (:func:`jru_geo.scenario.resolve_bases`), with ``weekly_hours``.
+        Vehicle bases (:func:`jru_geo.io.bases.resolve_bases`), with ``weekly_hours``.
     coverage
         Coverage result for the same incidents and scenario, if computed.
     as_of, synthetic, source_note, filter_note
         Provenance shown with the figures.
     """
-    if "in_kent" not in joined.columns:
-        raise JruGeoError("incidents have no 'in_kent' column: run jru_geo.join.assign_areas first")
+    require_columns(
+        joined, ["in_kent"], what="incidents", plural=True, fix="run jru_geo.areas.join.assign_areas first"
+    )
     counts = counts_by_area(joined, districts, level="district")
     inside = joined[joined["in_kent"].astype(bool)]
     top = counts.sort_values(["incidents", "district_code"], ascending=[False, True]).head(1)
@@ -176,7 +183,7 @@ def district_table(
     *,
     covered_share: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """The small per-district table of the public summary, busiest first, display-ready.
+    """Build the small per-district table of the public summary, busiest first, display-ready.
 
     Parameters
     ----------
@@ -210,7 +217,7 @@ def district_table(
 
 
 def summary_csv(summary: Summary, table: pd.DataFrame) -> bytes:
-    """The summary as CSV (UTF-8 with BOM, for Excel): headline rows, a blank line, the table."""
+    """Write the summary as CSV (UTF-8 with BOM, for Excel): headline rows, a blank line, the table."""
     head = pd.DataFrame(
         {
             "figure": [
@@ -276,7 +283,7 @@ def summary_png(
     rates: pd.DataFrame | None = None,
     dpi: int = 100,
 ) -> bytes:
-    """The public summary as a 1280x720 PNG (at ``dpi=100``): map, headline figures, table.
+    """Draw the public summary as a 1280x720 PNG (at ``dpi=100``): map, headline figures, table.
 
     Parameters
     ----------

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib import colormaps
 
-from jru_geo.errors import JruGeoError
+from jru_geo.errors import MapError
 
 __all__ = ["OKABE_ITO", "viridis_hex", "class_breaks"]
 
@@ -32,7 +32,7 @@ _HEAT_GRADIENT = {0.2: "#3b528b", 0.4: "#21918c", 0.6: "#5ec962", 0.8: "#c8e020"
 def viridis_hex(n: int) -> list[str]:
     """``n`` evenly spaced viridis colours as hex strings, dark (low) to yellow (high)."""
     if n < 1:
-        raise JruGeoError(f"need at least one colour, got n={n}")
+        raise MapError(f"need at least one colour, got n={n}")
     cmap = colormaps["viridis"]
     stops = [0.5] if n == 1 else np.linspace(0.05, 0.95, n)
     return ["#{:02x}{:02x}{:02x}".format(*(int(round(255 * c)) for c in cmap(float(s))[:3])) for s in stops]

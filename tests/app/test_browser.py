@@ -1,6 +1,8 @@
-"""A real browser against ``streamlit run app.py``: every page renders (screenshots into
-docs/screenshots/, which the README shows), a click on the planner map changes the KPIs, and a bad
-upload shows a message.
+"""A real browser against ``streamlit run app.py``: every page renders and is screenshotted, a click
+on the planner map changes the KPIs, and a bad upload shows a message.
+
+The screenshots go to pytest's tmp_path, so running the tests changes no tracked file. Set
+JRU_UPDATE_SCREENSHOTS=1 to write them into docs/screenshots/ instead (the README shows them).
 
 Needs Debian's chromium at /usr/bin/chromium (scripts/test.sh installs it). Without it the test is
 skipped, unless JRU_REQUIRE_BROWSER=1, when it fails. Maps are drawn without web tiles and Leaflet is
@@ -24,7 +26,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots"
+DOC_SHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -122,6 +124,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: docs/screenshots/ with JRU_UPDATE_SCREENSHOTS=1, else a temporary folder."""
+    if os.environ.get("JRU_UPDATE_SCREENSHOTS") == "1":
+        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+        return DOC_SHOTS
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
 def page(server: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
@@ -162,8 +173,7 @@ def _kpi(pg: object, name: str) -> tuple[str, str]:
     return cells[0].strip(), cells[1].strip()
 
 
-def test_every_page_renders_and_is_screenshotted(page: object, server: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_every_page_renders_and_is_screenshotted(page: object, server: str, shots: Path) -> None:
     for name, path in PAGES:
         _open(page, server, path)
         assert page.locator('[data-testid="stException"]').count() == 0, name  # type: ignore[attr-defined]
@@ -173,8 +183,8 @@ def test_every_page_renders_and_is_screenshotted(page: object, server: str) -> N
             frame = page.locator('iframe[title*="st_folium"]').first.content_frame  # type: ignore[attr-defined]
             assert frame.locator(".leaflet-container canvas").count() > 0
             assert frame.locator(".leaflet-marker-icon").count() >= 14
-        page.screenshot(path=str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
-        assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+        page.screenshot(path=str(shots / f"{name}.png"))  # type: ignore[attr-defined]
+        assert (shots / f"{name}.png").stat().st_size > 10_000
 
 
 def test_overview_shows_figures_and_attribution(page: object, server: str) -> None:
@@ -192,7 +202,7 @@ def test_overview_shows_figures_and_attribution(page: object, server: str) -> No
         assert text in body, text
 
 
-def test_clicking_the_planner_map_changes_the_kpis(page: object, server: str) -> None:
+def test_clicking_the_planner_map_changes_the_kpis(page: object, server: str, shots: Path) -> None:
     _open(page, server, "planner")
     assert _kpi(page, "Units") == ("3", "3")
     before = _kpi(page, "Incidents within target (%)")
@@ -210,7 +220,7 @@ def test_clicking_the_planner_map_changes_the_kpis(page: object, server: str) ->
     after = _kpi(page, "Incidents within target (%)")
     assert after[0] == before[0]
     assert float(after[1]) > float(after[0])
-    page.screenshot(path=str(SHOTS / "planner.png"))  # type: ignore[attr-defined]
+    page.screenshot(path=str(shots / "planner.png"))  # type: ignore[attr-defined]
 
 
 def test_bad_upload_shows_a_message(page: object, server: str) -> None:
@@ -239,7 +249,7 @@ def test_heatmap_rate_legend_follows_its_layer(page: object, server: str) -> Non
 
 def test_a_deep_link_to_a_fresh_server_gets_the_whole_app(page: object, tmp_path: Path) -> None:
     """The first request a server ever gets is a page's URL: the page still opens inside app.py
-    (top navigation, no Streamlit pages-folder sidebar list); see jru_cache._route_through_app."""
+    (top navigation, no Streamlit pages-folder sidebar list); see jru_app.page._route_through_app."""
     with _running_app(tmp_path) as fresh:
         page.goto(f"{fresh}/coverage")  # type: ignore[attr-defined]
         page.get_by_text("Coverage: Kent JRU 2020").first.wait_for()  # type: ignore[attr-defined]

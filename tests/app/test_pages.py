@@ -46,7 +46,7 @@ def test_overview_kpis_equal_jru_geo() -> None:
     shown = metrics(at)
     assert shown["Joint incidents"] == f"{summary.incidents:,}"
     assert shown["Busiest district"] == summary.busiest_district
-    coverage = pytest.importorskip("jru_geo.coverage")
+    from jru_geo.model.coverage import engine as coverage
     from jru_geo.model.travel.factory import make_model
 
     result = coverage.compute_coverage(joined, load_default_scenario(), make_model("calibrated"))
@@ -64,7 +64,7 @@ def test_heatmap_and_coverage_kpis_equal_jru_geo() -> None:
     shown = metrics(at)
     assert shown["Incidents shown"] == f"{int(rates['incidents'].sum()):,}"
     assert shown["Highest rate"] == f"{rates['rate_per_1000'].max():.2f} per 1,000"
-    coverage = pytest.importorskip("jru_geo.coverage")
+    from jru_geo.model.coverage import engine as coverage
     from jru_geo.model.travel.factory import make_model
 
     result = coverage.compute_coverage(joined, load_default_scenario(), make_model("calibrated"))
@@ -201,7 +201,7 @@ def test_planner_recommend_shows_picks_from_plan_new_units() -> None:
 def test_pages_import_only_streamlit_jru_geo_and_chart_libraries() -> None:
     import ast
 
-    allowed = {"streamlit", "streamlit_folium", "jru_geo", "jru_cache", "altair", "__future__"}
+    allowed = {"streamlit", "streamlit_folium", "jru_geo", "jru_app", "altair", "__future__"}
     for page in PAGES:
         tree = ast.parse((ROOT / page).read_text(encoding="utf-8"))
         for node in ast.walk(tree):

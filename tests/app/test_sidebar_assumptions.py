@@ -15,7 +15,7 @@ from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.engine import compute_coverage
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.travel import network as roadnet
-from jru_geo.model.travel.from_assumptions import build_travel_model
+from jru_geo.model.travel.factory import build_travel_model
 from jru_geo.optimise import kpis as planning
 from jru_geo.viz import report
 

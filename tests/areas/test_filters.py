@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
-from jru_geo.areas.filters import IncidentFilter, apply_filter, data_extent, describe_filter
+from jru_geo.areas.filters import IncidentFilter, apply_filter, data_extent, describe_filter, filter_incidents
 from jru_geo.errors import JruGeoError
 
 MEDWAY, SWALE = "E06000035", "E07000113"
@@ -53,10 +53,11 @@ def _ids(out: gpd.GeoDataFrame) -> list[str]:
 
 
 def test_empty_filter_keeps_everything_and_copies(incidents: gpd.GeoDataFrame) -> None:
-    out = apply_filter(incidents, IncidentFilter())
+    result = filter_incidents(incidents, IncidentFilter())
+    out = result.incidents
     assert _ids(out) == ["I0", "I1", "I2", "I3", "I4"]
     assert out.index.tolist() == [0, 10, 20, 30, 40]
-    assert out.attrs["month_precision_excluded"] == 0
+    assert result.month_precision_excluded == 0
     out.loc[0, "category"] = "changed"
     assert incidents.loc[0, "category"] == "violence"
 
@@ -80,9 +81,10 @@ def test_empty_filter_keeps_everything_and_copies(incidents: gpd.GeoDataFrame) -
 def test_time_category_district_filters(
     incidents: gpd.GeoDataFrame, f: IncidentFilter, expected: list[str], excluded: int
 ) -> None:
-    out = apply_filter(incidents, f)
-    assert _ids(out) == expected
-    assert out.attrs["month_precision_excluded"] == excluded
+    result = filter_incidents(incidents, f)
+    assert _ids(result.incidents) == expected
+    assert _ids(apply_filter(incidents, f)) == expected
+    assert result.month_precision_excluded == excluded
 
 
 @pytest.mark.parametrize(
@@ -168,6 +170,6 @@ def test_filter_properties(rows: list[tuple[dt.datetime, str, str, str | None]],
     assert _ids(apply_filter(out, f)) == _ids(out)
     # Kept + excluded-for-unknown-time never exceeds what passes without the time-of-week restriction.
     loose = apply_filter(frame, IncidentFilter(categories=f.categories))
-    assert len(out) + out.attrs["month_precision_excluded"] <= len(loose)
+    assert len(out) + filter_incidents(frame, f).month_precision_excluded <= len(loose)
     if not f.restricts_time_of_week:
         assert len(out) == len(loose)

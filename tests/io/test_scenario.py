@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from factories import make_vehicle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jru_geo.errors import CandidatesFileError, JruGeoError, ScenarioError
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.boundaries import load_districts
-from jru_geo.io.scenario import Base, Shift, Vehicle, add_vehicle
+from jru_geo.io.scenario import Shift, Vehicle, add_vehicle
 from jru_geo.io.scenario_files import (
     load_default_scenario,
     load_scenario,
@@ -51,7 +52,7 @@ def postcodes() -> pd.DataFrame:
 
 
 def vehicle(*shifts: Shift, vid: str = "J1") -> Vehicle:
-    return Vehicle(id=vid, name=f"Unit {vid}", base=Base(postcode="ME7 1NE"), shifts=list(shifts))
+    return make_vehicle(vid, name=f"Unit {vid}", postcode="ME7 1NE", shifts=shifts)
 
 
 def times(*stamps: str) -> pd.Series:

@@ -18,7 +18,7 @@ from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
 from jru_geo.model.coverage.workload import unit_workload
 from jru_geo.model.travel.base import BLUE_LIGHT_FACTOR, TURNOUT_MIN
 from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
-from jru_geo.model.travel.from_assumptions import build_travel_model
+from jru_geo.model.travel.factory import build_travel_model
 from jru_geo.model.travel.network import DEFAULT_SPEED_KMH, NetworkModel
 from jru_geo.model.travel.straight import StraightLineModel
 from jru_geo.settings import BNG

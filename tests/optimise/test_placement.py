@@ -14,15 +14,18 @@ from numpy.typing import NDArray
 from spopt.locate import MCLP
 
 from jru_geo.errors import JruGeoError, TravelModelError
+from jru_geo.model.travel.matrix import travel_matrix
 from jru_geo.optimise._objective import PlacementError
-from jru_geo.optimise.candidates import candidate_grid, demand_points, travel_matrix
+from jru_geo.optimise.candidates import candidate_grid, demand_points
 from jru_geo.optimise.placement import Recommendation, objective_value, recommend, what_if
 
 FloatArray = NDArray[np.float64]
 
 
 class StraightLine:
-    """Stand-in travel model until jru_geo.travel lands: 1.5 min turn-out plus 48 km/h."""
+    """Stand-in travel model: 1.5 min turn-out plus 48 km/h."""
+
+    name = "straight"
 
     def minutes(self, origins_xy: FloatArray, destinations_xy: FloatArray) -> FloatArray:
         d_m = np.hypot(*(origins_xy[:, None, :] - destinations_xy[None, :, :]).transpose(2, 0, 1))
@@ -359,8 +362,8 @@ def test_larger_instance_solved_by_highs_matches_spopt() -> None:
     pts = rng.uniform(0, 40_000, (120, 2))
     sites = rng.uniform(0, 40_000, (40, 2))
     model = StraightLine()
-    t = travel_matrix(model, pts, sites)
-    ex = travel_matrix(model, pts, sites[:1] + 500)
+    t = travel_matrix(model, points=pts, bases=sites)
+    ex = travel_matrix(model, points=pts, bases=sites[:1] + 500)
     w = rng.integers(0, 20, 120).astype(float)
     for k in (2, 3):
         r = recommend(t, w, existing_min=ex, target_min=15, k=k)
@@ -412,7 +415,7 @@ def test_demand_points_by_incidents_and_population(tiny_lsoas: pd.DataFrame) -> 
 def test_travel_matrix_orientation_and_checks() -> None:
     demand = np.array([[0.0, 0.0], [48_000.0, 0.0], [0.0, 24_000.0]])
     sites = np.array([[0.0, 0.0], [48_000.0, 0.0]])
-    t = travel_matrix(StraightLine(), demand, sites)
+    t = travel_matrix(StraightLine(), points=demand, bases=sites)
     assert t.shape == (3, 2)
     assert t[:, 0].tolist() == pytest.approx([1.5, 61.5, 31.5])
     assert t[1, 1] == pytest.approx(1.5)
@@ -422,7 +425,7 @@ def test_travel_matrix_orientation_and_checks() -> None:
             return np.zeros((destinations_xy.shape[0], origins_xy.shape[0]))
 
     with pytest.raises(TravelModelError, match=r"returned shape \(3, 2\) for 2 origins and 3 destinations"):
-        travel_matrix(Wrong(), demand, sites)
+        travel_matrix(Wrong(), points=demand, bases=sites)
 
 
 def test_geodata_to_recommendation_end_to_end(tiny_lsoas: pd.DataFrame, tiny_districts: pd.DataFrame) -> None:
@@ -432,8 +435,8 @@ def test_geodata_to_recommendation_end_to_end(tiny_lsoas: pd.DataFrame, tiny_dis
     xy, w = demand_points(lsoas)
     grid = candidate_grid(tiny_districts, cell_m=500)
     model = StraightLine()
-    t = travel_matrix(model, xy, grid[["easting", "northing"]].to_numpy())
-    ex = travel_matrix(model, xy, np.empty((0, 2)))
+    t = travel_matrix(model, points=xy, bases=grid[["easting", "northing"]].to_numpy())
+    ex = travel_matrix(model, points=xy, bases=np.empty((0, 2)))
     r = recommend(t, w, existing_min=ex, target_min=3.0, k=1)
     # 3 min = 1.5 min turn-out + 1.2 km at 48 km/h
     assert r.objective == objective_value(t[:, list(r.picks)], w, target_min=3.0)

@@ -31,6 +31,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from jru_geo.errors import BusinessCaseError
+from jru_geo.week import HOURS_PER_WEEK
+
 __all__ = [
     "WEEKS_PER_YEAR",
     "PUBLISHED_CALLS",
@@ -52,11 +55,11 @@ PUBLISHED_SAVING_GBP = 112_495.0
 
 def _check_number(name: str, value: float, *, positive: bool = False) -> None:
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+        raise BusinessCaseError(f"{name} must be a finite number, got {value!r}")
     if positive and value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}; give a positive number")
+        raise BusinessCaseError(f"{name} must be > 0, got {value!r}; give a positive number")
     if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value!r}; give zero or a positive number")
+        raise BusinessCaseError(f"{name} must be >= 0, got {value!r}; give zero or a positive number")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,13 @@ class BusinessAssumptions:
     services_saving_time: int = 1
 
     def __post_init__(self) -> None:
+        """Check every assumption is a finite number in range.
+
+        Raises
+        ------
+        BusinessCaseError
+            A value that is not finite, negative, or out of range.
+        """
         _check_number("minutes_saved_per_incident", self.minutes_saved_per_incident)
         _check_number("saving_per_incident_gbp", self.saving_per_incident_gbp)
         _check_number("jobs_per_shift", self.jobs_per_shift)
@@ -95,9 +105,9 @@ class BusinessAssumptions:
         for name in ("crew_size", "services_saving_time"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{name} must be a whole number >= 0, got {value!r}")
+                raise BusinessCaseError(f"{name} must be a whole number >= 0, got {value!r}")
         if self.services_saving_time > 2:
-            raise ValueError(
+            raise BusinessCaseError(
                 f"services_saving_time must be 0, 1 (ambulance) or 2 (ambulance and police), "
                 f"got {self.services_saving_time!r}"
             )
@@ -147,7 +157,7 @@ def business_case(
     weekly_hours: float,
     assumptions: BusinessAssumptions = BusinessAssumptions(),  # noqa: B008 - frozen, immutable
 ) -> BusinessCase:
-    """The yearly business case for a unit that would attend ``incidents_attended_per_year``.
+    """Work out the yearly business case for a unit that would attend ``incidents_attended_per_year``.
 
     Parameters
     ----------
@@ -155,7 +165,7 @@ def business_case(
         Expected incidents the unit would attend a year (e.g. its dispatch share of demand from the
         coverage model), before the capacity cap.
     weekly_hours
-        Hours a week the unit is on shift (0-168), e.g. :func:`jru_geo.scenario.weekly_hours`.
+        Hours a week the unit is on shift (0-168), e.g. :func:`jru_geo.model.shifts.weekly_hours`.
     assumptions
         The published figures, editable.
 
@@ -171,8 +181,8 @@ def business_case(
     """
     _check_number("incidents_attended_per_year", incidents_attended_per_year)
     _check_number("weekly_hours", weekly_hours)
-    if weekly_hours > 168:
-        raise ValueError(f"weekly_hours must be at most 168 (a whole week), got {weekly_hours!r}")
+    if weekly_hours > HOURS_PER_WEEK:
+        raise BusinessCaseError(f"weekly_hours must be at most 168 (a whole week), got {weekly_hours!r}")
 
     a = assumptions
     shift_hours_per_year = weekly_hours * WEEKS_PER_YEAR

@@ -8,6 +8,7 @@ from jru_geo.model.coverage._fleet import _Fleet
 from jru_geo.model.coverage.result import BoolArray, FloatArray, IntArray
 from jru_geo.model.coverage.timing import _Timing, _to_hours
 from jru_geo.model.queueing.schedule import ScheduleResult
+from jru_geo.week import HOURS_PER_WEEK
 
 __all__ = []
 
@@ -48,14 +49,17 @@ def _incident_cover(
     schedule: ScheduleResult | None,
     q: float,
 ) -> dict[str, FloatArray]:
-    """Per-incident ``geo``, ``in_hours``, ``expected``, ``mexclp``; and ``(4, 168)`` ``by_hour``
-    sums of incidents, in-hours and expected covered, and geographic covered, per hour of week."""
+    """Compute each incident's cover, and the sums of cover per hour of the week.
+
+    Per-incident ``geo``, ``in_hours``, ``expected``, ``mexclp``; and ``(4, 168)`` ``by_hour`` sums of
+    incidents, in-hours and expected covered, and geographic covered, per hour of week.
+    """
     n_inc, n = covering.shape
     geo = covering.any(axis=1).astype(float) if n else np.zeros(n_inc)
     in_hours = np.zeros(n_inc)
     expected = np.zeros(n_inc)
     mexclp = np.zeros(n_inc)
-    by_hour = np.zeros((4, 168))
+    by_hour = np.zeros((4, HOURS_PER_WEEK))
     per_hour = 60 // timing.slot_min
     usable = covering & in_reach
     ex = np.flatnonzero(timing.exact)
@@ -90,10 +94,10 @@ def _incident_cover(
         by_hour[0] += spread
     if ex.size:
         hours = timing.hour[ex]
-        by_hour[0] += np.bincount(hours, minlength=168)
-        by_hour[1] += np.bincount(hours, weights=geo[ex], minlength=168)
-        by_hour[2] += np.bincount(hours, weights=in_hours[ex], minlength=168)
-        by_hour[3] += np.bincount(hours, weights=expected[ex], minlength=168)
+        by_hour[0] += np.bincount(hours, minlength=HOURS_PER_WEEK)
+        by_hour[1] += np.bincount(hours, weights=geo[ex], minlength=HOURS_PER_WEEK)
+        by_hour[2] += np.bincount(hours, weights=in_hours[ex], minlength=HOURS_PER_WEEK)
+        by_hour[3] += np.bincount(hours, weights=expected[ex], minlength=HOURS_PER_WEEK)
     return {
         "geo": geo,
         "in_hours": np.clip(in_hours, 0.0, 1.0),

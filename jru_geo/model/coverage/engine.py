@@ -1,4 +1,14 @@
-"""How much demand the JRU fleet reaches: geographic, in-hours and availability-aware coverage, and gaps.
+"""The coverage engine: how much demand the JRU fleet reaches, geographic, in hours and when free.
+
+:func:`compute_coverage` is the one entry point; it returns a
+:class:`~jru_geo.model.coverage.result.CoverageResult`. Its parts live beside it: the fleet as
+arrays (``_fleet``), time slots and hour profiles (:mod:`~jru_geo.model.coverage.timing`), who
+responds (:mod:`~jru_geo.model.coverage.dispatch`) and the tables
+(:mod:`~jru_geo.model.coverage.tables`); gaps, workload and the business case build on a result
+(:mod:`~jru_geo.model.coverage.gaps`, :mod:`~jru_geo.model.coverage.workload`,
+:mod:`~jru_geo.model.coverage.business`). The travel
+matrix is :func:`jru_geo.model.travel.matrix.travel_matrix`; pass ``bases=`` and ``travel_min=`` to
+reuse ones already computed.
 
 Three figures, each a share of incidents (0-1), each at most the one before:
 
@@ -6,14 +16,16 @@ Three figures, each a share of incidents (0-1), each at most the one before:
    (``travel_min <= target_min``), whatever the time.
 2. **In hours** (``covered_in_hours``): and such a vehicle was on shift when it happened.
 3. **Expected** (``p_covered_expected``): and such a vehicle was free, not on another job. From Larson's
-   hypercube loss model (:mod:`jru_geo.queueing`) over the scenario's week.
+   hypercube loss model (:mod:`jru_geo.model.queueing.hypercube`, over the scenario's week with
+   :func:`jru_geo.model.queueing.schedule.hypercube_schedule`).
 
 Time precision. An incident timed to the minute is in hours or not (0 or 1). police.uk gives only the
 month: for such an incident ``covered_in_hours`` is a *probability*, the share of the week in which a
 covering vehicle is on shift, weighted by an hour-of-week demand profile (``demand_profile``: by
-default the profile of :func:`jru_geo.demo.hour_of_week_profile` for its category, a night-time
-economy profile for violence and alcohol and a daytime one otherwise; or ``"uniform"``; or your own
-168 weights). An incident known to the day uses the same profile within its day of the week.
+default the profile of :func:`jru_geo.demand_profile.hour_of_week_profile` for its category, a
+night-time economy profile for violence and alcohol and a daytime one otherwise; or ``"uniform"``;
+or your own 168 weights). An incident known to the day uses the same profile within its day of the
+week.
 
 The availability model, in plain words
 --------------------------------------
@@ -29,11 +41,11 @@ The availability model, in plain words
 
 Why adding a vehicle never lowers expected coverage: a vehicle's reach, job time and mean travel do
 not depend on the other vehicles, so adding one only inserts it into dispatch lists; by the coupling
-argument in :mod:`jru_geo.queueing` every old vehicle is then busy no more often, and every call is at
-least as likely to find a free vehicle that meets the target. Raising the target (``target_min``)
-does not change who responds (the reach is fixed), only what counts as in time, so no figure falls
-either. Both hold exactly for the exact hypercube (up to 10 vehicles); beyond, Larson's approximation
-is used and they hold only approximately.
+argument in :mod:`jru_geo.model.queueing.hypercube` every old vehicle is then busy no more often,
+and every call is at least as likely to find a free vehicle that meets the target. Raising the
+target (``target_min``) does not change who responds (the reach is fixed), only what counts as in
+time, so no figure falls either. Both hold exactly for the exact hypercube (up to 10 vehicles);
+beyond, Larson's approximation is used and they hold only approximately.
 """
 
 from __future__ import annotations
@@ -42,7 +54,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jru_geo.errors import JruGeoError
+from jru_geo._crs import to_bng
+from jru_geo._validate import require_columns
+from jru_geo.errors import CoverageError
 from jru_geo.io.boundaries import load_lsoas
 from jru_geo.io.scenario import Scenario
 from jru_geo.model.coverage._fleet import _Fleet, _fleet
@@ -53,7 +67,7 @@ from jru_geo.model.coverage.timing import _profile_rows, _span_weeks, _Timing
 from jru_geo.model.queueing._checks import Method
 from jru_geo.model.queueing.schedule import ScheduleResult, hypercube_schedule
 from jru_geo.model.travel.base import TravelModel
-from jru_geo.model.travel.matrix import nearest_vehicle, travel_matrix
+from jru_geo.model.travel.matrix import check_minutes, nearest_vehicle, travel_matrix
 from jru_geo.settings import BNG
 
 __all__ = ["compute_coverage"]
@@ -61,32 +75,29 @@ __all__ = ["compute_coverage"]
 
 def _check_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not isinstance(incidents, gpd.GeoDataFrame):
-        raise JruGeoError(
-            f"incidents must be a GeoDataFrame (from jru_geo.incidents.read_incidents), got "
+        raise CoverageError(
+            f"incidents must be a GeoDataFrame (from jru_geo.io.incidents.read_incidents), got "
             f"{type(incidents).__name__}"
         )
-    missing = [c for c in ("time", "time_precision", "category") if c not in incidents.columns]
-    if missing:
-        raise JruGeoError(
-            f"incidents lack columns {missing} (have {list(incidents.columns)}); read them with "
-            "jru_geo.incidents.read_incidents"
-        )
-    out = (
-        incidents.to_crs(BNG) if incidents.crs is not None and incidents.crs.to_epsg() != 27700 else incidents
+    require_columns(
+        incidents,
+        ("time", "time_precision", "category"),
+        what="incidents",
+        plural=True,
+        fix="read them with jru_geo.io.incidents.read_incidents",
+        error=CoverageError,
     )
-    if out.crs is None:
-        out = out.set_crs(BNG)
-    return out.copy()
+    return to_bng(incidents, what="incidents", error=CoverageError).copy()
 
 
 def _check_options(target_min: float | None, reach: float | None, demand_scale: float, slot_min: int) -> None:
     for name, value in (("target_min", target_min), ("dispatch_reach_min", reach)):
         if value is not None and not (np.isfinite(value) and value > 0):
-            raise JruGeoError(f"{name} must be a positive number of minutes, got {value!r}")
+            raise CoverageError(f"{name} must be a positive number of minutes, got {value!r}")
     if not (np.isfinite(demand_scale) and demand_scale >= 0):
-        raise JruGeoError(f"demand_scale must be a number >= 0 (1 = every incident), got {demand_scale!r}")
+        raise CoverageError(f"demand_scale must be a number >= 0 (1 = every incident), got {demand_scale!r}")
     if slot_min <= 0 or 60 % slot_min != 0:
-        raise JruGeoError(f"slot_min must divide 60 (e.g. 15), got {slot_min!r}")
+        raise CoverageError(f"slot_min must divide 60 (e.g. 15), got {slot_min!r}")
 
 
 def compute_coverage(
@@ -103,15 +114,17 @@ def compute_coverage(
     lsoas: gpd.GeoDataFrame | None = None,
     method: Method = "auto",
     slot_min: int = 15,
+    bases: gpd.GeoDataFrame | None = None,
+    travel_min: FloatArray | None = None,
 ) -> CoverageResult:
     """Geographic, in-hours and expected (availability-aware) coverage of incidents by a fleet.
 
     Parameters
     ----------
     incidents
-        Incidents as read by :func:`jru_geo.incidents.read_incidents` (``time``, ``time_precision``,
+        Incidents as read by :func:`jru_geo.io.incidents.read_incidents` (``time``, ``time_precision``,
         ``category``, point geometry), optionally with ``district_code``/``district_name`` from
-        :func:`jru_geo.join.assign_areas`. A missing time is treated like month precision.
+        :func:`jru_geo.areas.join.assign_areas`. A missing time is treated like month precision.
     scenario
         The fleet.
     model
@@ -127,7 +140,8 @@ def compute_coverage(
         Calls for the JRU per incident in the data (e.g. 0.2 if one in five incidents needs a JRU).
         Scales workload only, not the coverage shares of the incidents.
     demand_profile
-        Hour-of-week profile for incidents without a clock time (see the module docstring).
+        Hour-of-week profile for incidents without a clock time (see "Time precision" in the
+        module docstring).
     span_weeks
         Weeks of data (default: from the first incident's day or month to the last one's).
     lsoas
@@ -137,16 +151,43 @@ def compute_coverage(
     slot_min
         Length of the time slots of the week in minutes (a divisor of 60). A vehicle counts as on
         shift in a slot if it is on for at least half of it.
+    bases
+        The scenario's resolved bases, as :func:`jru_geo.io.bases.resolve_bases` returns them (one
+        row per vehicle, in the scenario's order); resolved here, with ``postcodes``, when omitted.
+    travel_min
+        A precomputed ``(n_incidents, n_vehicles)`` matrix of minutes from each vehicle's base to
+        each incident, as :func:`jru_geo.model.travel.matrix.travel_matrix` builds it for these
+        incidents (after reprojection, in their order) and these bases; computed with ``model``
+        when omitted. ``model`` is still used for the population figures (LSOA centroids).
 
     Returns
     -------
     CoverageResult
+        The incidents with their cover, the headline shares, and the tables by vehicle, district,
+        hour of the week and category.
+
+    Raises
+    ------
+    CoverageError
+        An option out of range, incidents that are not a GeoDataFrame with the needed columns,
+        ``bases`` that do not match the scenario's vehicles, or a ``travel_min`` of the wrong shape.
     """
     _check_options(target_min, dispatch_reach_min, demand_scale, slot_min)
     frame = _check_incidents(incidents)
-    fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min)
+    fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min, bases)
     n = len(fleet.target)
-    travel = travel_matrix(frame, fleet.bases, model)
+    travel = _column_major(
+        travel_matrix(model, points=frame, bases=fleet.bases)
+        if travel_min is None
+        else check_minutes(
+            travel_min,
+            name="travel_min",
+            rows="n_incidents",
+            columns="n_vehicles",
+            shape=(len(frame), n),
+            error=CoverageError,
+        )
+    )
     covering = travel <= fleet.target[None, :]
     in_reach = travel <= fleet.reach[None, :]
     near = nearest_vehicle(travel, fleet.bases["vehicle_id"].tolist())
@@ -155,7 +196,7 @@ def compute_coverage(
     precision = frame["time_precision"].astype(str).where(time.notna(), "month")
     weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
     if not weeks > 0:
-        raise JruGeoError(f"span_weeks must be > 0, got {span_weeks!r}")
+        raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
     timing = _Timing.build(time, precision, frame["category"].astype(str), profiles, slot_min)
 
     pref = _dispatch_lists(travel, covering, in_reach)
@@ -213,6 +254,15 @@ def compute_coverage(
     )
 
 
+def _column_major(travel: FloatArray) -> FloatArray:
+    """Lay the matrix out in column-major (Fortran) order, each vehicle's minutes contiguous.
+
+    The engine sums over incidents vehicle by vehicle; fixing the layout fixes the order of those
+    floating-point sums, so the figures do not depend on how a caller built an injected matrix.
+    """
+    return np.asfortranarray(travel, dtype=np.float64)
+
+
 def _service_min(scenario: Scenario, travel: FloatArray, in_reach: BoolArray) -> FloatArray:
     """Job minutes plus mean travel minutes to the incidents within each vehicle's reach."""
     job = np.array([v.job_min for v in scenario.vehicles], dtype=np.float64)
@@ -223,11 +273,10 @@ def _service_min(scenario: Scenario, travel: FloatArray, in_reach: BoolArray) ->
 
 
 def _population(fleet: _Fleet, model: TravelModel, lsoas: gpd.GeoDataFrame | None) -> tuple[float, float]:
-    """Population of LSOAs whose centroid is within target of some vehicle, and its share."""
+    """Sum the population of LSOAs whose centroid is within target of some vehicle, and its share."""
     areas = load_lsoas() if lsoas is None else lsoas
-    if "population" not in areas.columns:
-        raise JruGeoError(f"lsoas lack a population column (have {list(areas.columns)})")
-    areas = areas.to_crs(BNG) if areas.crs is not None and areas.crs.to_epsg() != 27700 else areas
+    require_columns(areas, ["population"], what="lsoas", plural=True, error=CoverageError)
+    areas = to_bng(areas, what="lsoas", error=CoverageError)
     population = areas["population"].to_numpy(dtype=np.float64)
     total = float(population.sum())
     if len(fleet.target) == 0 or len(areas) == 0 or total <= 0:
@@ -238,7 +287,7 @@ def _population(fleet: _Fleet, model: TravelModel, lsoas: gpd.GeoDataFrame | Non
         )
     else:
         centres = areas.geometry.centroid
-    travel = travel_matrix(centres, fleet.bases, model)
+    travel = travel_matrix(model, points=centres, bases=fleet.bases)
     reached = (travel <= fleet.target[None, :]).any(axis=1)
     covered = float(population[reached].sum())
     return covered, covered / total

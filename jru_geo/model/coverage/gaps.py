@@ -7,12 +7,22 @@ import numpy as np
 import pandas as pd
 from shapely import box
 
-from jru_geo.errors import JruGeoError
+from jru_geo._crs import to_bng
+from jru_geo._validate import require_columns
+from jru_geo.errors import CoverageError
+from jru_geo.model.coverage.business import WEEKS_PER_YEAR
 from jru_geo.model.coverage.result import GAP_KINDS, CoverageResult
 from jru_geo.model.travel.matrix import _xy
 from jru_geo.settings import BNG
 
-__all__ = ["coverage_gaps"]
+__all__ = ["coverage_gaps", "gaps_per_year", "GAP_LABELS"]
+
+GAP_LABELS: dict[str, str] = {
+    "not_reached": "not reached",
+    "out_of_hours": "out of hours",
+    "lost_to_busy": "units busy",
+}
+"""Plain-English label of each ``main_gap`` kind, as the pages show it."""
 
 # --------------------------------------------------------------------------------------------------
 # Gaps
@@ -80,8 +90,8 @@ def coverage_gaps(
     result
         From :func:`compute_coverage`.
     lsoas
-        LSOA polygons with ``lsoa_code`` (e.g. :func:`jru_geo.boundaries.load_lsoas`). If the
-        incidents already carry ``lsoa_code`` (from :func:`jru_geo.join.assign_areas`) it is used;
+        LSOA polygons with ``lsoa_code`` (e.g. :func:`jru_geo.io.boundaries.load_lsoas`). If the
+        incidents already carry ``lsoa_code`` (from :func:`jru_geo.areas.join.assign_areas`) it is used;
         otherwise each incident is placed in the lowest-coded LSOA it touches.
     cell_m
         Grid cell side in metres (EPSG:27700), 1 km by default.
@@ -97,9 +107,8 @@ def coverage_gaps(
         incidents), ranked the same way. Both in EPSG:27700.
     """
     if not (np.isfinite(cell_m) and cell_m > 0):
-        raise JruGeoError(f"cell_m must be a positive number of metres, got {cell_m!r}")
-    if "lsoa_code" not in lsoas.columns:
-        raise JruGeoError(f"lsoas lack an lsoa_code column (have {list(lsoas.columns)})")
+        raise CoverageError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    require_columns(lsoas, ["lsoa_code"], what="lsoas", plural=True, error=CoverageError)
     incidents = result.incidents
     parts = _gap_parts(incidents)
     xy = _xy(incidents, "incidents")
@@ -122,7 +131,7 @@ def coverage_gaps(
         ),
         crs=BNG,
     )
-    areas = lsoas.to_crs(BNG) if lsoas.crs is not None and lsoas.crs.to_epsg() != 27700 else lsoas
+    areas = to_bng(lsoas, what="lsoas", error=CoverageError)
     code = _incident_lsoa(incidents, areas)
     per_lsoa = parts.assign(lsoa_code=code.to_numpy()).dropna(subset=["lsoa_code"])
     sums = per_lsoa.groupby("lsoa_code").sum()
@@ -139,6 +148,28 @@ def coverage_gaps(
         ranked[[*keep, *_GAP_COLUMNS, "geometry"]].reset_index(drop=True), geometry="geometry", crs=BNG
     )
     return grid_gdf, lsoa_gdf
+
+
+def gaps_per_year(lsoa_gaps: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Keep the areas with demand not covered, counted a year and with their main gap in words.
+
+    Parameters
+    ----------
+    lsoa_gaps
+        The LSOA layer of :func:`coverage_gaps` (``uncovered``, ``uncovered_per_week``, ``main_gap``).
+
+    Returns
+    -------
+    GeoDataFrame
+        A new frame of the rows with ``uncovered > 0``, in their order, with ``uncovered_per_year``
+        (``uncovered_per_week`` times :data:`~jru_geo.model.coverage.business.WEEKS_PER_YEAR`) added
+        and ``main_gap`` relabelled through :data:`GAP_LABELS` (a kind without a label is kept as is).
+    """
+    ranked = lsoa_gaps[lsoa_gaps["uncovered"] > 0]
+    return ranked.assign(
+        uncovered_per_year=ranked["uncovered_per_week"] * WEEKS_PER_YEAR,
+        main_gap=ranked["main_gap"].map(GAP_LABELS).fillna(ranked["main_gap"]),
+    )
 
 
 def _incident_lsoa(incidents: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Series:

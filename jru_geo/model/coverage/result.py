@@ -53,7 +53,7 @@ _VEHICLE_COLUMNS = [
 
 @dataclass(frozen=True)
 class QueueInputs:
-    """The arrays handed to :func:`jru_geo.queueing.hypercube_schedule`, kept for checking and reuse.
+    """The arrays handed to :func:`~jru_geo.model.queueing.schedule.hypercube_schedule`, kept for reuse.
 
     Attributes
     ----------
@@ -111,7 +111,7 @@ class CoverageResult:
         ``expected_jobs_per_shift`` (calls_per_hour times the mean shift length).
     by_district, by_category
         Counts and coverage per ``district_code``/``district_name`` (when the incidents carry them,
-        e.g. from :func:`jru_geo.join.assign_areas`) and per ``category``.
+        e.g. from :func:`jru_geo.areas.join.assign_areas`) and per ``category``.
     by_hour_of_week
         168 rows (Monday 00:00 first): expected incidents in that hour (month-precision incidents are
         spread by the demand profile), covered counts and shares, ``vehicles_on_shift`` and

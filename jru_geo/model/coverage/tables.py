@@ -6,13 +6,36 @@ import numpy as np
 import pandas as pd
 
 from jru_geo.model.coverage._fleet import _Fleet
-from jru_geo.model.coverage.result import _FIGURE_COLUMNS, _VEHICLE_COLUMNS, BoolArray, FloatArray, IntArray
+from jru_geo.model.coverage.result import (
+    _FIGURE_COLUMNS,
+    _VEHICLE_COLUMNS,
+    BoolArray,
+    CoverageResult,
+    FloatArray,
+    IntArray,
+)
 from jru_geo.model.coverage.timing import _shifts_per_week
 from jru_geo.model.queueing.mexclp import mexclp_busy_fraction
 from jru_geo.model.queueing.schedule import ScheduleResult
-from jru_geo.week import DAYS
+from jru_geo.week import DAYS, HOURS_PER_WEEK
 
-__all__ = []
+__all__ = ["covered_share_by_district"]
+
+
+def covered_share_by_district(result: CoverageResult) -> pd.Series:
+    """Give each district's share of incidents reached within target by a unit on shift.
+
+    Parameters
+    ----------
+    result
+        From :func:`jru_geo.model.coverage.engine.compute_coverage`.
+
+    Returns
+    -------
+    Series
+        ``coverage_in_hours`` (0-1) of ``result.by_district``, indexed by ``district_code``.
+    """
+    return result.by_district.set_index("district_code")["coverage_in_hours"]
 
 
 def _system_busy(
@@ -119,19 +142,19 @@ def _by_group(incidents: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _by_hour(fleet: _Fleet, cover: dict[str, FloatArray], schedule: ScheduleResult | None) -> pd.DataFrame:
-    hours = np.arange(168)
+    hours = np.arange(HOURS_PER_WEEK)
     sums = cover["by_hour"]
     n_slots = fleet.slot_on.shape[0]
-    per_hour = n_slots // 168
-    on = fleet.slot_on.reshape(168, per_hour, -1)
-    on_count = on.sum(axis=2).mean(axis=1) if on.shape[2] else np.zeros(168)
+    per_hour = n_slots // HOURS_PER_WEEK
+    on = fleet.slot_on.reshape(HOURS_PER_WEEK, per_hour, -1)
+    on_count = on.sum(axis=2).mean(axis=1) if on.shape[2] else np.zeros(HOURS_PER_WEEK)
     if schedule is not None:
-        busy = schedule.busy_probability.reshape(168, per_hour, -1)
+        busy = schedule.busy_probability.reshape(HOURS_PER_WEEK, per_hour, -1)
         busy_on = (busy * on).sum(axis=(1, 2))
         slots_on = on.sum(axis=(1, 2))
-        mean_busy = np.divide(busy_on, slots_on, out=np.zeros(168), where=slots_on > 0)
+        mean_busy = np.divide(busy_on, slots_on, out=np.zeros(HOURS_PER_WEEK), where=slots_on > 0)
     else:
-        mean_busy = np.zeros(168)
+        mean_busy = np.zeros(HOURS_PER_WEEK)
     frame = pd.DataFrame(
         {
             "hour_of_week": hours,

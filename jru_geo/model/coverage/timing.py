@@ -8,14 +8,15 @@ import numpy as np
 import pandas as pd
 
 from jru_geo.demand_profile import hour_of_week_profile
-from jru_geo.errors import JruGeoError
+from jru_geo.errors import CoverageError
 from jru_geo.io.scenario import Scenario
 from jru_geo.model.coverage.result import BoolArray, DemandProfile, FloatArray, IntArray
 from jru_geo.model.shifts import week_minute_mask
+from jru_geo.week import HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_WEEK, minute_of_week
 
 __all__ = []
 
-_MIN_PER_WEEK = 10080
+_MIN_PER_WEEK = MINUTES_PER_WEEK
 
 
 # --------------------------------------------------------------------------------------------------
@@ -26,14 +27,21 @@ def _profile_rows(demand_profile: DemandProfile, categories: pd.Series) -> tuple
     """Hour-of-week weights (168, summing to 1) per category, and a description."""
     if isinstance(demand_profile, str):
         if demand_profile == "uniform":
-            flat = np.full(168, 1 / 168)
+            flat = np.full(HOURS_PER_WEEK, 1 / HOURS_PER_WEEK)
             return {c: flat for c in categories.unique()}, "uniform"
         if demand_profile == "demo":
             return {c: hour_of_week_profile(str(c)) for c in categories.unique()}, "demo"
-        raise JruGeoError(f"demand_profile must be 'demo', 'uniform' or 168 weights, got {demand_profile!r}")
+        raise CoverageError(
+            f"demand_profile must be 'demo', 'uniform' or 168 weights, got {demand_profile!r}"
+        )
     weights = np.asarray(demand_profile, dtype=np.float64)
-    if weights.shape != (168,) or not np.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
-        raise JruGeoError(
+    if (
+        weights.shape != (HOURS_PER_WEEK,)
+        or not np.isfinite(weights).all()
+        or (weights < 0).any()
+        or weights.sum() <= 0
+    ):
+        raise CoverageError(
             f"demand_profile must be 168 finite weights >= 0 with a positive sum (Monday 00:00 first), "
             f"got shape {weights.shape}"
         )
@@ -93,8 +101,8 @@ class _Timing:
         prec = precision.to_numpy()
         exact = prec == "minute"
         filled = time.fillna(pd.Timestamp("2000-01-03"))
-        minute = (filled.dt.day_of_week * 1440 + filled.dt.hour * 60 + filled.dt.minute).to_numpy(np.int64)
-        dow = filled.dt.day_of_week.to_numpy(np.int64)
+        minute = minute_of_week(filled).astype(np.int64)
+        dow = minute // MINUTES_PER_DAY
         keys = pd.Series(
             np.where(
                 prec == "day",
@@ -105,14 +113,14 @@ class _Timing:
         )
         keys = keys.where(~exact, "")
         codes, uniques = pd.factorize(keys)
-        weights = np.zeros((len(uniques), 168))
+        weights = np.zeros((len(uniques), HOURS_PER_WEEK))
         for k, key in enumerate(uniques):
             if key == "":
                 continue
             cat, _, day = str(key).partition("|")
             row = profiles[cat].copy()
             if day:
-                keep = np.zeros(168, dtype=bool)
+                keep = np.zeros(HOURS_PER_WEEK, dtype=bool)
                 keep[int(day) * 24 : int(day) * 24 + 24] = True
                 row = np.where(keep, row, 0.0)
                 row = row if row.sum() > 0 else keep.astype(float)
@@ -125,13 +133,13 @@ class _Timing:
             hour=minute // 60,
             profile_id=codes.astype(np.int64),
             weights=weights,
-            hour_of_slot=np.arange(168 * per_hour) // per_hour,
+            hour_of_slot=np.arange(HOURS_PER_WEEK * per_hour) // per_hour,
             slot_min=slot_min,
         )
 
     def hourly_counts(self, atom: IntArray, n_atoms: int) -> FloatArray:
         """``(n_atoms, 168)`` incidents per hour of the week (profile-spread when not exact)."""
-        counts = np.zeros((n_atoms, 168))
+        counts = np.zeros((n_atoms, HOURS_PER_WEEK))
         np.add.at(counts, (atom[self.exact], self.hour[self.exact]), 1.0)
         spread = np.zeros((n_atoms, self.weights.shape[0]))
         np.add.at(spread, (atom[~self.exact], self.profile_id[~self.exact]), 1.0)
@@ -139,11 +147,11 @@ class _Timing:
 
 
 def _to_hours(table: FloatArray, per_hour: int) -> FloatArray:
-    return table.reshape(table.shape[0], 168, per_hour).sum(axis=2)
+    return table.reshape(table.shape[0], HOURS_PER_WEEK, per_hour).sum(axis=2)
 
 
 def _shifts_per_week(minute_on: BoolArray) -> FloatArray:
-    """Number of separate on-shift blocks in the (circular) week of each vehicle."""
+    """Count the separate on-shift blocks in the (circular) week of each vehicle."""
     starts = minute_on & ~np.roll(minute_on, 1, axis=1)
     count = starts.sum(axis=1).astype(float)
     return np.where(minute_on.all(axis=1), 1.0, count)

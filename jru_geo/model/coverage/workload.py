@@ -10,6 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from jru_geo.model.coverage.result import CoverageResult
 
+from jru_geo.errors import BusinessCaseError
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 
 __all__ = ["unit_workload"]
@@ -38,7 +39,7 @@ def unit_workload(
     Parameters
     ----------
     result
-        Coverage of a fleet (:func:`jru_geo.coverage.compute_coverage`).
+        Coverage of a fleet (:func:`jru_geo.model.coverage.engine.compute_coverage`).
     published_jobs_per_shift, published_shift_hours
         The published figure: about 7 jobs in an 8-hour shift.
 
@@ -56,9 +57,9 @@ def unit_workload(
     A unit taking 0.5 calls an on-shift hour does 4 jobs in 8 hours, 4/7 of the published 7.
     """
     if not (np.isfinite(published_jobs_per_shift) and published_jobs_per_shift > 0):
-        raise ValueError(f"published_jobs_per_shift must be > 0, got {published_jobs_per_shift!r}")
+        raise BusinessCaseError(f"published_jobs_per_shift must be > 0, got {published_jobs_per_shift!r}")
     if not (np.isfinite(published_shift_hours) and published_shift_hours > 0):
-        raise ValueError(f"published_shift_hours must be > 0 hours, got {published_shift_hours!r}")
+        raise BusinessCaseError(f"published_shift_hours must be > 0 hours, got {published_shift_hours!r}")
     v = result.vehicles
     weekly = v["weekly_hours"].to_numpy(dtype=np.float64)
     shifts = v["shifts_per_week"].to_numpy(dtype=np.float64)

@@ -7,6 +7,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from jru_geo.errors import QueueingError
+
 __all__ = ["EXACT_MAX_VEHICLES", "Method", "check_preference"]
 
 EXACT_MAX_VEHICLES = 10
@@ -33,41 +35,43 @@ def check_preference(preference: object, n_vehicles: int) -> IntArray:
     """
     pref = np.asarray(preference)
     if pref.ndim != 2 or (pref.size and pref.shape[1] > n_vehicles):
-        raise ValueError(
+        raise QueueingError(
             f"preference must be an (m, k) integer array with k <= n_vehicles={n_vehicles} (vehicle "
             f"indices padded with -1), got shape {pref.shape}"
         )
     if pref.size and not np.issubdtype(pref.dtype, np.integer):
-        raise ValueError(f"preference must hold integer vehicle indices, got dtype {pref.dtype}")
+        raise QueueingError(f"preference must hold integer vehicle indices, got dtype {pref.dtype}")
     pref = pref.astype(np.int64).reshape(pref.shape[0], -1)
     if pref.size and ((pref < -1).any() or (pref >= n_vehicles).any()):
-        raise ValueError(
+        raise QueueingError(
             f"preference holds vehicle indices outside -1..{n_vehicles - 1}: "
             f"{sorted(set(pref[(pref < -1) | (pref >= n_vehicles)].tolist()))}; use -1 for padding"
         )
     padded = pref < 0
     if (padded[:, :-1] & ~padded[:, 1:]).any():
-        raise ValueError("preference has a vehicle after a -1 pad in some row; put the -1 padding last")
+        raise QueueingError("preference has a vehicle after a -1 pad in some row; put the -1 padding last")
     for row in pref:
         listed = row[row >= 0]
         if len(np.unique(listed)) != len(listed):
-            raise ValueError(f"preference row {row.tolist()} lists a vehicle twice; list each vehicle once")
+            raise QueueingError(
+                f"preference row {row.tolist()} lists a vehicle twice; list each vehicle once"
+            )
     return pref
 
 
 def _check_rates(name: str, values: object, shape: tuple[int, ...]) -> FloatArray:
     arr = np.asarray(values, dtype=np.float64)
     if arr.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
+        raise QueueingError(f"{name} must have shape {shape}, got {arr.shape}")
     if not np.isfinite(arr).all() or (arr < 0).any():
-        raise ValueError(f"{name} must be finite and >= 0 (per hour), got {arr.ravel()[:8].tolist()}...")
+        raise QueueingError(f"{name} must be finite and >= 0 (per hour), got {arr.ravel()[:8].tolist()}...")
     return arr
 
 
 def _check_service(service_rate_per_hour: object, n: int) -> FloatArray:
     mu = _check_rates("service_rate_per_hour", service_rate_per_hour, (n,))
     if (mu <= 0).any():
-        raise ValueError(
+        raise QueueingError(
             f"service_rate_per_hour must be > 0 for every vehicle, got {mu.tolist()}; "
             "a rate is 1 / (mean job + travel hours)"
         )
@@ -76,9 +80,9 @@ def _check_service(service_rate_per_hour: object, n: int) -> FloatArray:
 
 def _resolve_method(method: Method, n: int) -> Literal["exact", "approx"]:
     if method not in ("auto", "exact", "approx"):
-        raise ValueError(f"method must be 'auto', 'exact' or 'approx', got {method!r}")
+        raise QueueingError(f"method must be 'auto', 'exact' or 'approx', got {method!r}")
     if method == "exact" and n > EXACT_MAX_VEHICLES:
-        raise ValueError(
+        raise QueueingError(
             f"method='exact' supports at most {EXACT_MAX_VEHICLES} vehicles (2**n states), got {n}; "
             "use method='approx' or 'auto'"
         )

@@ -1,7 +1,10 @@
-"""Availability of response units: Larson's hypercube queueing model, MEXCLP and a simulation.
+"""Larson's hypercube queueing model of response units that may be busy, in steady state.
 
 Pure numbers, no geography: every function takes arrays and can be checked by hand on a 4x3 case.
-:mod:`jru_geo.coverage` builds the arrays from incidents and a scenario.
+:mod:`jru_geo.model.coverage.engine` builds the arrays from incidents and a scenario; the weekly
+schedule of shifts is :mod:`jru_geo.model.queueing.schedule`, Daskin's MEXCLP
+:mod:`jru_geo.model.queueing.mexclp` and the simulation that checks both
+:mod:`jru_geo.model.queueing.simulation`.
 
 The model
 ---------
@@ -11,37 +14,26 @@ The model
   calls as a Poisson stream of ``arrival_rate_per_hour[j]`` calls an hour.
 * **Dispatch**: a call goes to the first *free* vehicle in its atom's preference list
   (``preference[j]``, vehicle indices padded with ``-1``). Lists hold only the vehicles that may
-  respond to the atom (in :mod:`jru_geo.coverage`: those within reach), so a list may be short
-  or empty.
+  respond to the atom (in :mod:`jru_geo.model.coverage.dispatch`: those within reach), so a list
+  may be short or empty.
 * **Loss system, no queue.** A JRU is an extra resource on top of the normal police and ambulance
   response: a call that finds every vehicle on its list busy is not held for the JRU, it is lost to
   the normal response. This is Larson's hypercube with zero line capacity.
 
 Larson's hypercube (Larson 1974, *Computers & OR* 1:67-95) tracks which vehicles are busy: ``2**n``
-states. :func:`hypercube` solves it exactly for up to :data:`EXACT_MAX_VEHICLES` vehicles and uses
-Larson's approximate procedure beyond (Larson 1975, *Operations Research* 23:845-868), in the
-zero-line-capacity form of Jarvis (1985, *Management Science* 31:235-239): vehicles are treated as
-independent apart from a correction factor computed from the Erlang loss distribution of the number
-of busy vehicles.
-
-Shifts. :func:`hypercube_schedule` runs the same model over a repeating week of time slots in which
-arrival rates and which vehicles are on shift change. An off-shift vehicle takes no new calls but
-finishes the job in hand. The exact method follows the time-dependent state probabilities through
-the week (uniformisation) until the week repeats, so it includes the start-of-shift effect (every
-vehicle starts its shift free); the approximate method treats each slot as stationary.
+states. :func:`hypercube` solves it exactly for up to
+:data:`~jru_geo.model.queueing._checks.EXACT_MAX_VEHICLES` vehicles and uses Larson's approximate
+procedure beyond (Larson 1975, *Operations Research* 23:845-868), in the zero-line-capacity form of
+Jarvis (1985, *Management Science* 31:235-239): vehicles are treated as independent apart from a
+correction factor computed from the Erlang loss distribution of the number of busy vehicles
+(:func:`erlang_loss_distribution`).
 
 Pathwise monotonicity. With exponential service and first-free dispatch, adding a vehicle whose
 insertion keeps the relative order of every list never lowers the chance that a call finds some
 vehicle of its (old) list free: couple both systems on the same arrivals and per-vehicle service
 clocks; the busy set of the old vehicles in the new system stays inside the busy set of the old
 system, because the new system only ever dispatches a vehicle at or ahead of the one the old
-system dispatches. :mod:`jru_geo.coverage` relies on this, and its tests check it.
-
-MEXCLP (Daskin 1983, *Transportation Science* 17:48-70): with one system-wide busy fraction ``q``, a
-demand point covered by ``k`` vehicles is covered by a free one with probability ``1 - q**k``.
-
-:func:`simulate_schedule` is a discrete-event simulation of the same system, used to check the
-hypercube.
+system dispatches. :mod:`jru_geo.model.coverage.engine` relies on this, and its tests check it.
 """
 
 from __future__ import annotations
@@ -54,6 +46,7 @@ from scipy import sparse
 from scipy.sparse.linalg import spsolve
 from scipy.special import gammaln
 
+from jru_geo.errors import QueueingError
 from jru_geo.model.queueing._checks import (
     BoolArray,
     FloatArray,
@@ -234,7 +227,7 @@ def erlang_loss_distribution(offered_load: float, n_servers: int) -> FloatArray:
     [0.5, 0.5]
     """
     if n_servers < 0 or not math.isfinite(offered_load) or offered_load < 0:
-        raise ValueError(
+        raise QueueingError(
             f"need n_servers >= 0 and a finite offered_load >= 0, got {n_servers} and {offered_load}"
         )
     j = np.arange(n_servers + 1)

@@ -1,9 +1,14 @@
-"""Daskin's MEXCLP: one fleet-wide busy fraction and the expected coverage it implies."""
+"""Daskin's MEXCLP: one fleet-wide busy fraction and the expected coverage it implies.
+
+MEXCLP (Daskin 1983, *Transportation Science* 17:48-70): with one system-wide busy fraction ``q``, a
+demand point covered by ``k`` vehicles is covered by a free one with probability ``1 - q**k``.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from jru_geo.errors import QueueingError
 from jru_geo.model.queueing._checks import FloatArray
 
 __all__ = ["mexclp_busy_fraction", "mexclp_coverage", "hypercube_adjusted_coverage"]
@@ -24,7 +29,7 @@ def mexclp_busy_fraction(calls_per_hour: float, service_hours: float, n_vehicles
     0.5
     """
     if calls_per_hour < 0 or service_hours < 0:
-        raise ValueError(
+        raise QueueingError(
             f"calls_per_hour and service_hours must be >= 0, got {calls_per_hour} and {service_hours}"
         )
     if n_vehicles <= 0:
@@ -42,14 +47,14 @@ def mexclp_coverage(n_covering: object, busy_fraction: float) -> FloatArray:
     """
     k = np.asarray(n_covering, dtype=np.float64)
     if (k < 0).any():
-        raise ValueError(f"n_covering must be >= 0, got {k[k < 0][:5].tolist()}")
+        raise QueueingError(f"n_covering must be >= 0, got {k[k < 0][:5].tolist()}")
     if not 0 <= busy_fraction <= 1:
-        raise ValueError(f"busy_fraction must be in [0, 1], got {busy_fraction!r}")
+        raise QueueingError(f"busy_fraction must be in [0, 1], got {busy_fraction!r}")
     return np.asarray(1.0 - busy_fraction**k, dtype=np.float64)
 
 
 def hypercube_adjusted_coverage(covering: object, busy_probability: object) -> FloatArray:
-    """Expected coverage with each vehicle's own busy probability: ``1 - prod(rho_i)`` over covers.
+    """Compute expected coverage with each vehicle's own busy probability: ``1 - prod(rho_i)``.
 
     Treats vehicles as independent (the MEXCLP assumption) but uses the hypercube's per-vehicle
     workloads instead of one system-wide ``q``.
@@ -69,7 +74,7 @@ def hypercube_adjusted_coverage(covering: object, busy_probability: object) -> F
     cover = np.asarray(covering, dtype=bool)
     rho = np.asarray(busy_probability, dtype=np.float64)
     if cover.ndim != 2 or cover.shape[1] != rho.size:
-        raise ValueError(f"covering must be (m, n={rho.size}), got shape {cover.shape}")
+        raise QueueingError(f"covering must be (m, n={rho.size}), got shape {cover.shape}")
     if ((rho < 0) | (rho > 1)).any():
-        raise ValueError(f"busy_probability must be in [0, 1], got {rho.tolist()}")
+        raise QueueingError(f"busy_probability must be in [0, 1], got {rho.tolist()}")
     return np.asarray(1.0 - np.prod(np.where(cover, rho[None, :], 1.0), axis=1), dtype=np.float64)

@@ -1,4 +1,12 @@
-"""The hypercube over a weekly schedule of shifts: hour-by-hour busy probabilities and dispatch shares."""
+"""The hypercube over a weekly schedule of shifts: hour-by-hour busy probabilities and dispatch shares.
+
+:func:`hypercube_schedule` runs the model of :mod:`jru_geo.model.queueing.hypercube` over a
+repeating week of time slots in which arrival rates and which vehicles are on shift change. An
+off-shift vehicle takes no new calls but finishes the job in hand. The exact method follows the
+time-dependent state probabilities through the week (uniformisation) until the week repeats, so it
+includes the start-of-shift effect (every vehicle starts its shift free); the approximate method
+treats each slot as stationary.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ import numpy as np
 from scipy import sparse
 from scipy.stats import poisson
 
+from jru_geo.errors import QueueingError
 from jru_geo.model.queueing._checks import (
     BoolArray,
     FloatArray,
@@ -138,10 +147,10 @@ def _check_schedule(
     pref = check_preference(preference, n)
     on = np.asarray(on_shift, dtype=bool)
     if on.ndim != 2 or on.shape[1] != n:
-        raise ValueError(f"on_shift must be an (S, n={n}) boolean array, got shape {on.shape}")
+        raise QueueingError(f"on_shift must be an (S, n={n}) boolean array, got shape {on.shape}")
     arrival = _check_rates("arrival_rate_per_hour", arrival_rate_per_hour, (on.shape[0], pref.shape[0]))
     if not (math.isfinite(slot_hours) and slot_hours > 0):
-        raise ValueError(f"slot_hours must be a positive number of hours, got {slot_hours!r}")
+        raise QueueingError(f"slot_hours must be a positive number of hours, got {slot_hours!r}")
     return arrival, pref, mu, on
 
 
@@ -219,7 +228,7 @@ def hypercube_schedule(
     slot_hours: float,
     method: Method = "auto",
 ) -> ScheduleResult:
-    """The hypercube loss model over a repeating week of ``S`` equal time slots.
+    """Solve the hypercube loss model over a repeating week of ``S`` equal time slots.
 
     Parameters
     ----------

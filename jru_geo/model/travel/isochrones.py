@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from jru_geo._crs import to_bng
 from jru_geo.errors import TravelModelError
 from jru_geo.settings import BNG
 
@@ -30,10 +31,7 @@ def _bases_xy(bases: gpd.GeoDataFrame, id_column: str) -> tuple[gpd.GeoDataFrame
         raise TravelModelError(
             f"bases lack the id column {id_column!r} (columns: {list(bases.columns)}); pass id_column=..."
         )
-    if bases.crs is None:
-        raise TravelModelError("bases have no CRS; set it (EPSG:27700 metres or EPSG:4326 lon/lat) first")
-    if bases.crs.to_epsg() != 27700:
-        bases = bases.to_crs(BNG)
+    bases = to_bng(bases, what="bases", error=TravelModelError)
     geom = bases.geometry
     if len(bases) and (geom.is_empty.any() or geom.isna().any() or (geom.geom_type != "Point").any()):
         raise TravelModelError("every base must have a Point geometry; found an empty or non-point geometry")
@@ -97,9 +95,7 @@ def isochrones(
     cutoffs = np.unique(cutoffs)
     clip_geom = None
     if clip is not None:
-        if clip.crs is None:
-            raise TravelModelError("clip has no CRS; set it (EPSG:27700) first")
-        clip_geom = clip.to_crs(BNG).union_all()
+        clip_geom = to_bng(clip, what="clip", error=TravelModelError).union_all()
     if len(bases) == 0:
         return gpd.GeoDataFrame({"vehicle_id": [], "cutoff_min": [], "area_km2": []}, geometry=[], crs=BNG)
 

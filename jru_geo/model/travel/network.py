@@ -1,7 +1,7 @@
 """Road-network travel model on an OpenStreetMap drive graph.
 
 ``download_kent_graph`` fetches Kent's drive network once with osmnx (needs internet) and saves it
-as GraphML; ``NetworkModel.from_graph`` turns any graph into a :class:`jru_geo.travel.TravelModel`:
+as GraphML; ``NetworkModel.from_graph`` turns any graph into a :class:`jru_geo.model.travel.base.TravelModel`:
 edge minutes are length / highway-class speed (:data:`SPEEDS_KMH`) times the blue-light factor,
 points snap to the nearest graph node, and one Dijkstra runs per distinct origin node (origins
 are vehicles, so few), or backwards per destination node when there are fewer destinations.
@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-from pyproj import CRS, Transformer
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from jru_geo._crs import to_bng, to_wgs84, xy_to_bng
 from jru_geo.errors import TravelModelError
 from jru_geo.io.boundaries import load_outline
 from jru_geo.model.travel.base import BLUE_LIGHT_FACTOR, TURNOUT_MIN, check_points
-from jru_geo.settings import BNG, DEFAULT_SETTINGS, WGS84, Settings
+from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -95,10 +95,8 @@ def _node_xy_bng(graph: nx.MultiDiGraph | nx.DiGraph | nx.Graph, nodes: list[obj
         y = np.array([graph.nodes[n]["y"] for n in nodes], dtype=np.float64)
     except KeyError as err:
         raise TravelModelError(f"every graph node needs 'x' and 'y' coordinates; one lacks {err}") from err
-    if CRS.from_user_input(crs).equals(CRS.from_user_input(BNG)):
-        return np.column_stack([x, y])
-    east, north = Transformer.from_crs(crs, BNG, always_xy=True).transform(x, y)
-    return np.column_stack([np.asarray(east), np.asarray(north)])
+    east, north = xy_to_bng(x, y, crs=crs)
+    return np.column_stack([east, north])
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +119,13 @@ class NetworkModel:
     _tree: cKDTree = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Check the graph has nodes and build the nearest-node tree.
+
+        Raises
+        ------
+        TravelModelError
+            A graph without nodes, or an access speed not above 0.
+        """
         if len(self.node_xy) == 0:
             raise TravelModelError(
                 "the road graph has no nodes; download it again with `python -m jru_geo roads download`"
@@ -261,7 +266,7 @@ def download_kent_graph(
     path
         GraphML file to write (parent folders are created).
     outline
-        Area to fetch; default the Kent and Medway outline (:func:`jru_geo.boundaries.load_outline`).
+        Area to fetch; default the Kent and Medway outline (:func:`jru_geo.io.boundaries.load_outline`).
     buffer_m
         The outline is grown by this much first, so routes that leave Kent briefly (M25, A21
         through Sussex) stay in the graph.
@@ -274,9 +279,8 @@ def download_kent_graph(
     if buffer_m < 0:
         raise TravelModelError(f"buffer_m must be >= 0 metres, got {buffer_m!r}")
     area = load_outline(settings=settings) if outline is None else outline
-    if area.crs is None:
-        raise TravelModelError("outline has no CRS; set it (EPSG:27700) first")
-    polygon = area.to_crs(BNG).buffer(buffer_m).to_crs(WGS84).union_all()
+    buffered = to_bng(area, what="outline", error=TravelModelError).buffer(buffer_m)
+    polygon = to_wgs84(buffered, what="outline").union_all()
     import osmnx as ox
 
     try:

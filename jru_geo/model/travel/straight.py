@@ -39,6 +39,13 @@ class StraightLineModel:
     name: str = field(default="straight", init=False)
 
     def __post_init__(self) -> None:
+        """Check the speed and turn-out time.
+
+        Raises
+        ------
+        TravelModelError
+            ``speed_kmh`` outside ``(0, 300]`` or ``turnout_min`` outside ``[0, 60)``.
+        """
         if not (np.isfinite(self.speed_kmh) and 0 < self.speed_kmh <= 300):
             raise TravelModelError(f"speed_kmh must be in (0, 300] km/h, got {self.speed_kmh!r}")
         _check_factor(1.0, self.turnout_min)

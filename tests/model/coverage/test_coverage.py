@@ -9,19 +9,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from factories import ALL_DAYS, make_incidents, make_scenario, make_vehicle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jru_geo.demand_profile import hour_of_week_profile
 from jru_geo.errors import JruGeoError
-from jru_geo.io.scenario import Base, Scenario, Shift, Vehicle
+from jru_geo.io.scenario import Scenario, Shift, Vehicle
 from jru_geo.model.coverage.engine import compute_coverage
 from jru_geo.model.coverage.gaps import coverage_gaps
 from jru_geo.model.queueing.simulation import simulate_schedule
 from jru_geo.model.travel.matrix import nearest_vehicle, travel_matrix
 from jru_geo.settings import BNG
 
-ALL_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 MONDAY = pd.Timestamp("2024-01-01")  # a Monday
 
 
@@ -48,11 +48,11 @@ def vehicle(
     target_min: float = 5.0,
     job_min: float = 60.0,
 ) -> Vehicle:
-    return Vehicle(
-        id=vid,
-        name=f"Vehicle {vid}",
-        base=Base(easting=500_000 + x, northing=100_000 + y),
-        shifts=[Shift(days=ALL_DAYS, start="00:00", end="00:00")] if shifts is None else shifts,
+    return make_vehicle(
+        vid,
+        easting=500_000 + x,
+        northing=100_000 + y,
+        shifts=shifts,
         target_min=target_min,
         job_min=job_min,
     )
@@ -66,25 +66,16 @@ def incidents(
     category: str | list[str] = "violence",
     district: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    n = len(xy)
-    data: dict[str, object] = {
-        "incident_id": [f"i{k}" for k in range(n)],
-        "time": pd.to_datetime(pd.Series(times, dtype="datetime64[ns]")),
-        "time_precision": [precision] * n if isinstance(precision, str) else precision,
-        "category": [category] * n if isinstance(category, str) else category,
-    }
-    if district is not None:
-        data["district_code"] = district
-        data["district_name"] = [f"District {d}" for d in district]
-    return gpd.GeoDataFrame(
-        data,
-        geometry=gpd.points_from_xy([500_000 + x for x, _ in xy], [100_000 + y for _, y in xy]),
-        crs=BNG,
+    return make_incidents(
+        [(500_000 + x, 100_000 + y) for x, y in xy],
+        times,
+        precision=precision,
+        category=category,
+        district=district,
     )
 
 
-def scenario(*vehicles: Vehicle) -> Scenario:
-    return Scenario(name="test", vehicles=list(vehicles))
+scenario = make_scenario
 
 
 @pytest.fixture
@@ -106,7 +97,7 @@ def test_travel_matrix_and_nearest_vehicle() -> None:
     sc = scenario(vehicle("A", 0), vehicle("B", 10_000))
     from jru_geo.io.bases import resolve_bases
 
-    travel = travel_matrix(inc, resolve_bases(sc), MODEL)
+    travel = travel_matrix(MODEL, points=inc, bases=resolve_bases(sc))
     assert travel.shape == (3, 2)
     assert travel[0].tolist() == pytest.approx([1.0, 9.0])
     near = nearest_vehicle(travel, ["A", "B"])

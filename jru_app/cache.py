@@ -1,0 +1,481 @@
+"""The ``st.cache_data`` / ``st.cache_resource`` wrappers around jru_geo calls, and nothing else.
+
+jru_geo stays free of streamlit; everything cached lives here, keyed on file bytes and parameters.
+A :class:`~jru_geo.io.scenario.Scenario` is hashed by its JSON (``hash_funcs``), so a scenario is
+passed as itself, never as a string to parse again. An argument whose name starts with ``_`` is not
+hashed: the ``key`` argument before it stands for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from jru_app import state
+from jru_geo.areas import join
+from jru_geo.areas.filters import IncidentFilter, filter_incidents
+from jru_geo.io import boundaries, demo
+from jru_geo.io.bases import resolve_bases
+from jru_geo.io.incidents import IncidentFormat, ReadResult, read_incidents
+from jru_geo.io.scenario import Scenario
+from jru_geo.io.scenario_files import load_scenario, scenario_to_json
+from jru_geo.io.sites import default_candidates
+from jru_geo.model.assumptions import ModelAssumptions
+from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.gaps import coverage_gaps, gaps_per_year
+from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.travel import network as roadnet
+from jru_geo.model.travel.base import TravelModel
+from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
+from jru_geo.model.travel.factory import build_travel_model
+from jru_geo.model.travel.isochrones import isochrones as _isochrones
+from jru_geo.optimise._objective import Objective
+from jru_geo.optimise.planning import PlanResult, candidate_table, plan_new_units
+from jru_geo.settings import DEFAULT_SETTINGS
+from jru_geo.viz import leaflet, report
+
+__all__ = [
+    "districts",
+    "lsoas",
+    "outline",
+    "postcodes",
+    "towns",
+    "candidates",
+    "demo_joined",
+    "uploaded",
+    "travel_model",
+    "shipped_scenario",
+    "uploaded_scenario",
+    "bases",
+    "filtered",
+    "coverage",
+    "coverage_gaps_per_year",
+    "summary_png",
+    "isochrones",
+    "recommend",
+]
+
+_BY_JSON: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: scenario_to_json}
+"""hash_funcs: a scenario is cached on its JSON."""
+
+_BOUNDARIES = "Loading Kent boundaries..."
+
+# --------------------------------------------------------------------------------------------------
+# The embedded geography (read-only, shared by every session)
+
+
+@st.cache_resource(show_spinner=_BOUNDARIES)
+def districts() -> gpd.GeoDataFrame:
+    """Load the Kent districts (:func:`jru_geo.io.boundaries.load_districts`), once per server.
+
+    Returns
+    -------
+    GeoDataFrame
+        District polygons, EPSG:27700.
+    """
+    return boundaries.load_districts()
+
+
+@st.cache_resource(show_spinner=_BOUNDARIES)
+def lsoas() -> gpd.GeoDataFrame:
+    """Load the Kent LSOAs (:func:`jru_geo.io.boundaries.load_lsoas`), once per server.
+
+    Returns
+    -------
+    GeoDataFrame
+        LSOA polygons with population, EPSG:27700.
+    """
+    return boundaries.load_lsoas()
+
+
+@st.cache_resource(show_spinner=_BOUNDARIES)
+def outline() -> gpd.GeoDataFrame:
+    """Load the Kent outline (:func:`jru_geo.io.boundaries.load_outline`), once per server.
+
+    Returns
+    -------
+    GeoDataFrame
+        The force area's outline, EPSG:27700.
+    """
+    return boundaries.load_outline()
+
+
+@st.cache_resource(show_spinner=_BOUNDARIES)
+def postcodes() -> pd.DataFrame:
+    """Load the postcode table (:func:`jru_geo.io.boundaries.load_postcodes`), once per server.
+
+    Returns
+    -------
+    DataFrame
+        Postcode centroids for offline geocoding.
+    """
+    return boundaries.load_postcodes()
+
+
+@st.cache_resource(show_spinner=_BOUNDARIES)
+def towns() -> pd.DataFrame:
+    """Build the town labels of the maps from the candidate sites, once per server.
+
+    Returns
+    -------
+    DataFrame
+        :func:`jru_geo.viz.leaflet.town_labels` of the shipped sites.
+    """
+    return leaflet.town_labels(boundaries.load_candidate_sites())
+
+
+@st.cache_resource(show_spinner=_BOUNDARIES)
+def candidates() -> pd.DataFrame:
+    """Load the planner's candidate sites (:func:`jru_geo.io.sites.default_candidates`), once per server.
+
+    Returns
+    -------
+    DataFrame
+        One row per site.
+    """
+    return default_candidates()
+
+
+# --------------------------------------------------------------------------------------------------
+# Incidents
+
+
+@st.cache_resource(show_spinner="Generating the synthetic demo year...")
+def demo_joined(seed: int, year: int) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    """Generate the synthetic demo incidents and join them to districts and LSOAs.
+
+    Parameters
+    ----------
+    seed, year
+        Of :func:`jru_geo.io.demo.demo_incidents`.
+
+    Returns
+    -------
+    (GeoDataFrame, dict)
+        The joined incidents and their :func:`jru_geo.areas.join.join_summary`.
+    """
+    incidents = demo.demo_incidents(lsoas(), seed=seed, year=year)
+    joined = join.assign_areas(incidents, districts(), lsoas())
+    return joined, join.join_summary(len(incidents), joined, 0)
+
+
+@st.cache_resource(show_spinner="Reading and joining the uploaded files...", max_entries=4)
+def uploaded(
+    files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat = "auto"
+) -> tuple[ReadResult, gpd.GeoDataFrame, dict[str, int]]:
+    """Read uploaded incident files and join them (cached on the bytes and the format).
+
+    Parameters
+    ----------
+    files
+        ``(file name, content)`` pairs.
+    fmt
+        Their format, or ``"auto"`` to detect it.
+
+    Returns
+    -------
+    (ReadResult, GeoDataFrame, dict)
+        What was read, the joined incidents and their :func:`jru_geo.areas.join.join_summary`.
+
+    Raises
+    ------
+    IncidentFileError
+        A file is not an incident file at all.
+    """
+    result = read_incidents(list(files), fmt=fmt, postcodes=postcodes())
+    joined = join.assign_areas(result.incidents, districts(), lsoas())
+    return result, joined, join.join_summary(result.n_read, joined, len(result.rejects))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def filtered(source_key: str, _joined: gpd.GeoDataFrame, flt: IncidentFilter) -> tuple[gpd.GeoDataFrame, int]:
+    """Apply the sidebar's filter (:func:`jru_geo.areas.filters.filter_incidents`).
+
+    Parameters
+    ----------
+    source_key
+        Stands for ``_joined``: the data source and its bytes.
+    _joined
+        The joined incidents.
+    flt
+        The filter.
+
+    Returns
+    -------
+    (GeoDataFrame, int)
+        The incidents that pass, and how many were left out only because their day or hour is unknown.
+    """
+    result = filter_incidents(_joined, flt)
+    return result.incidents, result.month_precision_excluded
+
+
+# --------------------------------------------------------------------------------------------------
+# Scenarios and travel
+
+
+@st.cache_resource(show_spinner=False)
+def shipped_scenario(file_name: str) -> Scenario:
+    """Load a scenario shipped in the scenarios folder.
+
+    Parameters
+    ----------
+    file_name
+        Its file name in :attr:`jru_geo.settings.Settings.scenarios_dir`.
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+    """
+    return load_scenario(DEFAULT_SETTINGS.scenarios_dir / file_name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def uploaded_scenario(name: str, data: bytes) -> Scenario:
+    """Parse an uploaded scenario file.
+
+    Parameters
+    ----------
+    name, data
+        Its file name (which tells JSON from YAML) and content.
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+
+    Raises
+    ------
+    ScenarioError
+        The file is not a valid scenario.
+    """
+    return load_scenario((name, data))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=_BY_JSON)
+def bases(sc: Scenario) -> gpd.GeoDataFrame:
+    """Resolve the vehicle bases of a scenario (:func:`jru_geo.io.bases.resolve_bases`).
+
+    Parameters
+    ----------
+    sc
+        The scenario (cached on its JSON).
+
+    Returns
+    -------
+    GeoDataFrame
+        One point per vehicle, EPSG:27700.
+    """
+    return resolve_bases(sc, postcodes=postcodes())
+
+
+@st.cache_resource(show_spinner="Fitting the travel-time model...")
+def _calibrated_fit() -> CalibratedModel:
+    return load_calibrated()
+
+
+@st.cache_resource(show_spinner="Loading the road network (first time only)...", max_entries=1)
+def _road_graph(path: str, mtime: float) -> nx.MultiDiGraph:
+    return roadnet.load_graph(Path(path))
+
+
+@st.cache_resource(show_spinner="Building the travel-time model...", max_entries=8)
+def _travel_model(assumptions: ModelAssumptions, graph_file: tuple[str, float] | None) -> TravelModel:
+    if assumptions.travel_mode == "network":
+        graph = _road_graph(*graph_file) if graph_file is not None else None
+        return build_travel_model(assumptions, graph=graph)
+    return build_travel_model(assumptions, calibrated=_calibrated_fit())
+
+
+def travel_model(assumptions: ModelAssumptions) -> TravelModel:
+    """Build the travel model the assumptions describe (cached).
+
+    :func:`jru_geo.model.travel.factory.build_travel_model`, cached on the travel assumptions alone
+    and, for the road network, on the graph file and its modification time.
+
+    Parameters
+    ----------
+    assumptions
+        The model's assumptions.
+
+    Returns
+    -------
+    TravelModel
+        The model, shared by every session that uses the same assumptions.
+    """
+    graph_file = None
+    if assumptions.travel_mode == "network" and state.network_available():
+        path = Path(roadnet.DEFAULT_GRAPH_PATH)
+        graph_file = (str(path), path.stat().st_mtime)
+    return _travel_model(assumptions.travel_only(), graph_file)
+
+
+# --------------------------------------------------------------------------------------------------
+# The model's answers
+
+
+@st.cache_resource(
+    show_spinner="Computing coverage (shifts and busy units)...", max_entries=32, hash_funcs=_BY_JSON
+)
+def coverage(
+    key: str, _incidents: gpd.GeoDataFrame, sc: Scenario, assumptions: ModelAssumptions
+) -> CoverageResult:
+    """Compute coverage (:func:`jru_geo.model.coverage.engine.compute_coverage`).
+
+    Parameters
+    ----------
+    key
+        Stands for ``_incidents``: the data source and the filter.
+    _incidents
+        The filtered incidents.
+    sc
+        The fleet scenario (cached on its JSON).
+    assumptions
+        Travel model, dispatch reach and JRU share of the incidents.
+
+    Returns
+    -------
+    CoverageResult
+        The engine's answer.
+    """
+    return compute_coverage(
+        _incidents,
+        sc,
+        travel_model(assumptions),
+        postcodes=postcodes(),
+        lsoas=lsoas(),
+        dispatch_reach_min=assumptions.dispatch_reach_min,
+        demand_scale=assumptions.demand_share,
+        bases=bases(sc),
+    )
+
+
+@st.cache_resource(show_spinner="Ranking the gaps...", max_entries=16, hash_funcs=_BY_JSON)
+def coverage_gaps_per_year(
+    key: str, sc: Scenario, assumptions: ModelAssumptions, _result: CoverageResult
+) -> gpd.GeoDataFrame:
+    """Rank the LSOAs by demand not covered (:func:`jru_geo.model.coverage.gaps.gaps_per_year`).
+
+    Parameters
+    ----------
+    key, sc, assumptions
+        Stand for ``_result``: the data, the scenario (cached on its JSON) and the assumptions.
+    _result
+        The coverage to find the gaps of.
+
+    Returns
+    -------
+    GeoDataFrame
+        LSOAs with uncovered demand, a year, and the main reason in words.
+    """
+    _grid, lsoa_gaps = coverage_gaps(_result, lsoas=lsoas())
+    return gaps_per_year(lsoa_gaps)
+
+
+@st.cache_data(show_spinner="Drawing the summary...", max_entries=16, hash_funcs=_BY_JSON)
+def summary_png(summary: report.Summary, table: pd.DataFrame, rates: pd.DataFrame, sc: Scenario) -> bytes:
+    """Draw the Overview's PNG export (:func:`jru_geo.viz.report.summary_png`).
+
+    Parameters
+    ----------
+    summary, table, rates
+        The figures the Overview shows.
+    sc
+        The fleet scenario whose bases are drawn (cached on its JSON).
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
+    return report.summary_png(
+        summary, table, districts(), bases(sc), outline=outline(), towns=towns(), rates=rates
+    )
+
+
+@st.cache_resource(show_spinner="Drawing catchments...", max_entries=16, hash_funcs=_BY_JSON)
+def isochrones(
+    sc: Scenario, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions
+) -> gpd.GeoDataFrame:
+    """Draw catchments of a scenario's bases (:func:`jru_geo.model.travel.isochrones.isochrones`).
+
+    Parameters
+    ----------
+    sc
+        The fleet scenario (cached on its JSON).
+    cutoffs_min
+        Travel-time cut-offs, minutes.
+    assumptions
+        The travel assumptions (pass ``travel_only()``: the reach does not move a catchment).
+
+    Returns
+    -------
+    GeoDataFrame
+        One polygon per base and cut-off, clipped to Kent.
+    """
+    return _isochrones(travel_model(assumptions), bases(sc), list(cutoffs_min), clip=outline())
+
+
+@st.cache_resource(
+    show_spinner="Finding the best sites (exact optimiser)...", max_entries=16, hash_funcs=_BY_JSON
+)
+def recommend(
+    key: str,
+    _incidents: gpd.GeoDataFrame,
+    sc: Scenario,
+    assumptions: ModelAssumptions,
+    k: int,
+    objective: Objective,
+    grid: bool,
+    busy_fraction: float,
+    span_weeks: float,
+) -> PlanResult:
+    """Recommend the next ``k`` units (:func:`jru_geo.optimise.planning.plan_new_units`).
+
+    Parameters
+    ----------
+    key
+        Stands for ``_incidents``: the data source and the filter.
+    _incidents
+        The filtered incidents.
+    sc
+        The fleet scenario to add to (cached on its JSON).
+    assumptions
+        Travel model and JRU share of the incidents.
+    k
+        New units to place.
+    objective
+        ``"mclp"`` (within target) or ``"mexclp"`` (expected, busy-aware).
+    grid
+        Add a 2 km grid of sites to the candidate sites.
+    busy_fraction
+        MEXCLP's busy fraction.
+    span_weeks
+        Weeks of data the gains are counted over.
+
+    Returns
+    -------
+    PlanResult
+        The picks and the optimiser's answer.
+    """
+    cands = candidate_table("both" if grid else "sites", outline=outline(), sites=candidates(), cell_m=2000.0)
+    return plan_new_units(
+        _incidents,
+        sc,
+        travel_model(assumptions),
+        cands,
+        lsoas=lsoas(),
+        k=k,
+        objective=objective,
+        busy_fraction=busy_fraction,
+        span_weeks=span_weeks,
+        demand_scale=assumptions.demand_share,
+        postcodes=postcodes(),
+        bases=bases(sc),
+    )

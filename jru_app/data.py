@@ -1,0 +1,383 @@
+"""Assemble what a page works on: the geography, the incidents and one :class:`AppData` for a run.
+
+The model's answers for a run (coverage, gaps, catchments, recommendations) are in
+:mod:`jru_app.results`.
+
+Pages get one :class:`AppData` from :func:`app_data` and never touch geopandas themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from jru_app import cache, state
+from jru_geo.areas.filters import IncidentFilter, describe_filter
+from jru_geo.io import boundaries
+from jru_geo.io.incidents import IncidentFormat, ReadResult
+from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
+from jru_geo.model.assumptions import ModelAssumptions
+from jru_geo.model.travel.base import TravelMode
+from jru_geo.settings import DEFAULT_SETTINGS
+
+__all__ = [
+    "ASSETS_URL",
+    "DEMO_SEED",
+    "DEMO_YEAR",
+    "Geography",
+    "Loaded",
+    "AppData",
+    "geography",
+    "demo_data",
+    "uploaded_data",
+    "current_loaded",
+    "scenario_choices",
+    "scenario_by_label",
+    "current_scenario",
+    "bases_for",
+    "app_data",
+    "assumptions_note",
+    "today",
+]
+
+ASSETS_URL = "/app/static/leaflet"
+"""Where Streamlit serves the vendored Leaflet (server.enableStaticServing, folder ./static)."""
+
+DEMO_SEED = 2025
+DEMO_YEAR = 2025
+
+
+@dataclass(frozen=True)
+class Geography:
+    """The embedded Kent geography, loaded once per server.
+
+    Parameters
+    ----------
+    districts, lsoas, outline
+        Boundaries, EPSG:27700.
+    postcodes
+        Postcode centroids for offline geocoding.
+    towns
+        Town labels of the maps.
+    candidates
+        The planner's candidate sites.
+    """
+
+    districts: gpd.GeoDataFrame
+    lsoas: gpd.GeoDataFrame
+    outline: gpd.GeoDataFrame
+    postcodes: pd.DataFrame
+    towns: pd.DataFrame
+    candidates: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Incidents read and joined, with what the validation report needs.
+
+    Parameters
+    ----------
+    joined
+        The incidents joined to districts and LSOAs.
+    read
+        What was read from uploaded files (None for the demo data).
+    summary
+        :func:`jru_geo.areas.join.join_summary` of the join.
+    synthetic
+        True for the synthetic demo data.
+    source_note
+        Where the incidents come from, in words.
+    """
+
+    joined: gpd.GeoDataFrame
+    read: ReadResult | None
+    summary: dict[str, int]
+    synthetic: bool
+    source_note: str
+
+
+@dataclass(frozen=True)
+class AppData:
+    """Everything a page needs for one run.
+
+    Parameters
+    ----------
+    geo
+        The embedded geography.
+    loaded
+        The incidents the data source selects.
+    filtered
+        Those that pass the sidebar's filter.
+    month_precision_excluded
+        Incidents left out of ``filtered`` only because their day or hour is unknown (police.uk
+        months) while a day or hour filter is set.
+    flt
+        The sidebar's filter.
+    filter_note
+        The filter in words.
+    data_key
+        Stands for ``filtered`` in cache keys: the data source, its bytes and the filter.
+    scenario
+        The sidebar's fleet scenario.
+    bases
+        Its resolved bases.
+    tiles
+        Web tiles on the maps.
+    assets_url
+        Where the vendored Leaflet is served.
+    assumptions
+        The model's assumptions in force.
+    """
+
+    geo: Geography
+    loaded: Loaded
+    filtered: gpd.GeoDataFrame
+    month_precision_excluded: int
+    flt: IncidentFilter
+    filter_note: str
+    data_key: str
+    scenario: Scenario
+    bases: gpd.GeoDataFrame
+    tiles: bool
+    assets_url: str
+    assumptions: ModelAssumptions
+
+    @property
+    def travel_mode(self) -> TravelMode:
+        """The travel mode in force (``assumptions.travel_mode``)."""
+        return self.assumptions.travel_mode
+
+
+def geography() -> Geography:
+    """Gather the embedded geography (each part cached once per server).
+
+    Returns
+    -------
+    Geography
+        Districts, LSOAs, outline, postcodes, town labels and candidate sites (read-only, shared).
+    """
+    return Geography(
+        districts=cache.districts(),
+        lsoas=cache.lsoas(),
+        outline=cache.outline(),
+        postcodes=cache.postcodes(),
+        towns=cache.towns(),
+        candidates=cache.candidates(),
+    )
+
+
+def demo_data(seed: int = DEMO_SEED, year: int = DEMO_YEAR) -> Loaded:
+    """Load the synthetic demo incidents, joined to districts and LSOAs.
+
+    Parameters
+    ----------
+    seed, year
+        Of the synthetic year.
+
+    Returns
+    -------
+    Loaded
+        The demo incidents.
+    """
+    joined, summary = cache.demo_joined(seed, year)
+    return Loaded(
+        joined=joined,
+        read=None,
+        summary=summary,
+        synthetic=True,
+        source_note=f"synthetic demo data (seed {seed}, year {year})",
+    )
+
+
+def uploaded_data(files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat = "auto") -> Loaded:
+    """Load uploaded incident files, joined (cached on the bytes and the format).
+
+    Parameters
+    ----------
+    files
+        ``(file name, content)`` pairs.
+    fmt
+        Their format, or ``"auto"``.
+
+    Returns
+    -------
+    Loaded
+        The uploaded incidents.
+
+    Raises
+    ------
+    IncidentFileError
+        A file is not an incident file at all.
+    """
+    result, joined, summary = cache.uploaded(files, fmt)
+    return Loaded(
+        joined=joined,
+        read=result,
+        summary=summary,
+        synthetic=False,
+        source_note=f"uploaded: {', '.join(name for name, _ in files)}",
+    )
+
+
+def current_loaded() -> Loaded:
+    """Load the incidents the sidebar's data source selects (demo data when there are no uploads).
+
+    Returns
+    -------
+    Loaded
+        The incidents.
+    """
+    if state.uses_uploads():
+        return uploaded_data(state.uploads(), state.upload_format())
+    return demo_data()
+
+
+def scenario_choices() -> dict[str, str]:
+    """List the scenarios the sidebar offers.
+
+    Returns
+    -------
+    dict
+        Label -> shipped scenario file name, plus the uploaded scenario (value
+        :data:`jru_app.state.UPLOADED_SCENARIO`) when there is one.
+    """
+    shipped = sorted(
+        DEFAULT_SETTINGS.scenarios_dir.glob("*.json"), key=lambda p: p.name != DEFAULT_SCENARIO_FILE
+    )
+    choices = {f"{cache.shipped_scenario(p.name).name} (shipped)": p.name for p in shipped}
+    upload = state.scenario_upload()
+    if upload is not None:
+        choices[f"uploaded: {upload[0]}"] = state.UPLOADED_SCENARIO
+    return choices
+
+
+def _scenario(target: str) -> Scenario:
+    upload = state.scenario_upload()
+    if target == state.UPLOADED_SCENARIO and upload is not None:
+        return cache.uploaded_scenario(*upload)
+    return cache.shipped_scenario(target)
+
+
+def scenario_by_label(label: str) -> Scenario:
+    """Load a scenario from the sidebar's list by its label (shipped or uploaded).
+
+    Parameters
+    ----------
+    label
+        A key of :func:`scenario_choices`.
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+    """
+    return _scenario(scenario_choices()[label])
+
+
+def current_scenario() -> Scenario:
+    """Load the sidebar's fleet scenario (the default shipped one until it is chosen).
+
+    Returns
+    -------
+    Scenario
+        The scenario.
+    """
+    return _scenario(scenario_choices().get(state.scenario_choice() or "", DEFAULT_SCENARIO_FILE))
+
+
+def bases_for(sc: Scenario) -> gpd.GeoDataFrame:
+    """Resolve the vehicle bases of a scenario (cached on its JSON).
+
+    Parameters
+    ----------
+    sc
+        The scenario.
+
+    Returns
+    -------
+    GeoDataFrame
+        One point per vehicle, EPSG:27700.
+
+    Raises
+    ------
+    ScenarioError
+        A base cannot be placed (unknown postcode, outside Great Britain).
+    """
+    return cache.bases(sc)
+
+
+def _source_key(loaded: Loaded) -> str:
+    if loaded.synthetic:
+        return "demo"
+    digest = hashlib.sha256(str(state.upload_format()).encode("utf-8"))
+    for name, content in state.uploads():
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def app_data() -> AppData:
+    """Load (cached) everything for this run from the session state.
+
+    Returns
+    -------
+    AppData
+        The data, filter, scenario and assumptions in force.
+    """
+    loaded = current_loaded()
+    flt = state.current_filter()
+    source = _source_key(loaded)
+    filtered, excluded = cache.filtered(source, loaded.joined, flt)
+    sc = current_scenario()
+    return AppData(
+        geo=geography(),
+        loaded=loaded,
+        filtered=filtered,
+        month_precision_excluded=excluded,
+        flt=flt,
+        filter_note=describe_filter(flt, district_names=boundaries.DISTRICT_NAMES),
+        data_key=f"{source}|{flt!r}",
+        scenario=sc,
+        bases=bases_for(sc),
+        tiles=state.tiles_enabled(),
+        assets_url=ASSETS_URL,
+        assumptions=state.current_assumptions(),
+    )
+
+
+def assumptions_note(data: AppData, *, clause: bool = False) -> str:
+    """Say the assumptions in force in one sentence, naming the scenario's targets.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    clause
+        Give ``"model: calibrated road model, ..."`` (no full stop) to append to another line.
+
+    Returns
+    -------
+    str
+        The sentence or clause.
+    """
+    sentence = data.assumptions.describe(targets_min=[v.target_min for v in data.scenario.vehicles])
+    if not clause:
+        return sentence
+    return f"model: {sentence[:1].lower()}{sentence[1:].rstrip('.')}"
+
+
+def today() -> dt.date:
+    """Give the "as of" date (JRU_AS_OF=YYYY-MM-DD pins it, for reproducible screenshots).
+
+    Returns
+    -------
+    date
+        Today, or the pinned date.
+    """
+    pinned = os.environ.get("JRU_AS_OF")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()

@@ -1,0 +1,127 @@
+"""Run a page: routing through app.py, compact layout, shared sidebar, errors as messages, footer.
+
+Every page file ends with ``run_page(body)``; app.py calls :func:`after_navigation` right after
+``st.navigation``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from jru_app import sidebar, state
+from jru_geo.errors import JruGeoError
+
+__all__ = ["after_navigation", "run_page", "compact_layout", "footer"]
+
+LOG = logging.getLogger("jru_geo.app")
+
+APP_DIR = Path(__file__).resolve().parent.parent
+"""The folder of app.py and pages/."""
+
+UNEXPECTED = (
+    ArithmeticError,
+    AssertionError,
+    AttributeError,
+    ImportError,
+    LookupError,
+    MemoryError,
+    OSError,
+    RuntimeError,
+    TypeError,
+    ValueError,
+    StreamlitAPIException,
+)
+"""The errors a page may raise by mistake (built-in and Streamlit's own): shown as a friendly
+message, logged in full. ``st.rerun`` and ``st.switch_page`` pass through: they are no errors."""
+
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top: 3.4rem; padding-bottom: 1rem;}
+.jru-footer {font-size: 11px; line-height: 1.35; color: #555; margin-top: -0.4rem;}
+.jru-footer b {color: #222;}
+[data-testid="stMetricValue"] {font-size: 1.9rem;}
+[data-testid="stMetric"] {padding: 0;}
+h3 {padding-top: 0.2rem !important;}
+</style>
+"""
+
+
+def _route_through_app(body: Callable[[], None]) -> None:
+    """Send a page that was opened bare through app.py, then back to it.
+
+    While a ``pages/`` folder sits beside the entry point, Streamlit runs a deep-linked page file
+    directly (without app.py's page config, navigation and sidebar) until app.py has called
+    ``st.navigation`` once in the server process (streamlit/streamlit#9624). Such a run comes here:
+    it remembers the page and switches to app.py, which routes back to it (:func:`after_navigation`).
+    """
+    page = Path(body.__code__.co_filename).resolve()
+    st.session_state[state.PENDING_PAGE] = page.relative_to(APP_DIR).as_posix()
+    st.switch_page(str(APP_DIR / "app.py"))
+
+
+def after_navigation() -> None:
+    """Mark the session routed and return to a page that was opened bare.
+
+    Called by app.py right after ``st.navigation`` (see :func:`_route_through_app`).
+    """
+    st.session_state[state.ROUTED] = True
+    pending = st.session_state.pop(state.PENDING_PAGE, None)
+    if pending:
+        st.switch_page(str(APP_DIR / pending))
+
+
+def compact_layout() -> None:
+    """Tighten the spacing so each page reads at a glance on a 1280x720 laptop screen."""
+    st.html(_CSS)
+
+
+def footer(as_of_line: str, attribution: str) -> None:
+    """Draw a small-print footer: the "as of" line in bold, then the attribution (both HTML-escaped).
+
+    Parameters
+    ----------
+    as_of_line
+        The line in bold.
+    attribution
+        The data sources' attribution.
+    """
+    st.html(f'<div class="jru-footer"><b>{html.escape(as_of_line)}</b><br>{html.escape(attribution)}</div>')
+
+
+def run_page(body: Callable[[], None], *, with_sidebar: bool = True) -> None:
+    """Run a page: shared layout and sidebar, then the body.
+
+    A :class:`~jru_geo.errors.JruGeoError` shows as an error message, a built-in error raised by
+    mistake (:data:`UNEXPECTED`) as a friendly one, so a user never sees a traceback; the details go
+    to the server log.
+
+    Parameters
+    ----------
+    body
+        The page's content.
+    with_sidebar
+        Draw the shared sidebar; False (the Overview) keeps the filters in the session state
+        without drawing them.
+    """
+    if not st.session_state.get(state.ROUTED):
+        _route_through_app(body)
+    compact_layout()
+    sidebar.keep_state()
+    try:
+        if with_sidebar:
+            sidebar.render_sidebar()
+        body()
+    except JruGeoError as exc:
+        st.error(str(exc))
+    except UNEXPECTED:
+        LOG.exception("page failed")
+        st.error(
+            "Something went wrong on this page. The data you loaded is unchanged; try another filter or "
+            "page, or reload. The details are in the server log."
+        )

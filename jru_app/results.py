@@ -1,0 +1,243 @@
+"""Give the model's answers for one run: coverage, gaps, catchments, KPIs and recommendations.
+
+Each is read from :mod:`jru_app.cache` for the :class:`~jru_app.data.AppData` of the run.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from jru_app import cache, state
+from jru_app.data import AppData
+from jru_geo.areas.counts import count_without_hour, counts_by_hour_of_week
+from jru_geo.io.scenario import Scenario
+from jru_geo.io.scenario_files import scenario_to_json
+from jru_geo.model.assumptions import ModelAssumptions
+from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.optimise._objective import Objective
+from jru_geo.optimise.kpis import PlanKpis
+from jru_geo.optimise.planning import PlanResult, place_unit
+from jru_geo.viz import report
+
+__all__ = [
+    "coverage_result",
+    "coverage_for",
+    "coverage_gaps_for",
+    "plan_kpis",
+    "planned_scenario",
+    "isochrones_for",
+    "recommend_for",
+    "recommendation_key",
+    "summary_png",
+    "hour_of_week",
+]
+
+
+def coverage_for(data: AppData, sc: Scenario) -> CoverageResult:
+    """Compute coverage of the filtered incidents by any scenario (cached).
+
+    Parameters
+    ----------
+    data
+        The run's data (incidents, filter, assumptions).
+    sc
+        The fleet scenario.
+
+    Returns
+    -------
+    CoverageResult
+        Cached on the data key, the scenario's JSON and the assumptions.
+    """
+    return cache.coverage(data.data_key, data.filtered, sc, data.assumptions)
+
+
+def coverage_result(data: AppData) -> CoverageResult:
+    """Compute coverage of the filtered incidents by the sidebar's scenario (the Coverage page's figures).
+
+    Parameters
+    ----------
+    data
+        The run's data.
+
+    Returns
+    -------
+    CoverageResult
+        :func:`coverage_for` the sidebar's scenario.
+    """
+    return coverage_for(data, data.scenario)
+
+
+def coverage_gaps_for(data: AppData, result: CoverageResult) -> gpd.GeoDataFrame:
+    """Rank LSOAs by demand not covered (not reached, out of hours, lost to busy units).
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    result
+        The sidebar scenario's coverage (:func:`coverage_result`).
+
+    Returns
+    -------
+    GeoDataFrame
+        :func:`jru_geo.model.coverage.gaps.gaps_per_year`: ``uncovered_per_year`` for the map.
+    """
+    return cache.coverage_gaps_per_year(data.data_key, data.scenario, data.assumptions, result)
+
+
+def plan_kpis(data: AppData, sc: Scenario) -> PlanKpis:
+    """Read the planner KPIs of a scenario off its (cached) coverage, the Coverage page's engine.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    sc
+        The fleet scenario.
+
+    Returns
+    -------
+    PlanKpis
+        The KPIs.
+    """
+    return PlanKpis.from_coverage(coverage_for(data, sc))
+
+
+def planned_scenario(base: Scenario) -> Scenario:
+    """Add the units placed on the planner to a scenario.
+
+    Parameters
+    ----------
+    base
+        The scenario to add to.
+
+    Returns
+    -------
+    Scenario
+        A new scenario with one more vehicle per placed unit.
+
+    Raises
+    ------
+    ScenarioError
+        A placed unit lies outside Great Britain's National Grid.
+    """
+    plan = base
+    for unit in state.planned_units():
+        plan = place_unit(
+            plan, easting=unit.easting, northing=unit.northing, lat=unit.lat, lon=unit.lon, name=unit.name
+        )
+    return plan
+
+
+def isochrones_for(
+    sc: Scenario, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions
+) -> gpd.GeoDataFrame:
+    """Draw catchments of a scenario's bases at the cut-offs under the travel assumptions.
+
+    Cached; the dispatch reach does not move a catchment.
+
+    Parameters
+    ----------
+    sc
+        The fleet scenario.
+    cutoffs_min
+        Travel-time cut-offs, minutes.
+    assumptions
+        The assumptions in force.
+
+    Returns
+    -------
+    GeoDataFrame
+        One polygon per base and cut-off.
+    """
+    return cache.isochrones(sc, cutoffs_min, assumptions.travel_only())
+
+
+def recommend_for(data: AppData, sc: Scenario, *, k: int, objective: Objective, grid: bool) -> PlanResult:
+    """Recommend the next ``k`` units for a scenario.
+
+    MEXCLP's busy fraction is the scenario's coverage
+    :attr:`~jru_geo.model.coverage.result.CoverageResult.system_busy_fraction` (capped at 0.99).
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    sc
+        The fleet scenario to add to.
+    k
+        New units to place.
+    objective
+        ``"mclp"`` or ``"mexclp"``.
+    grid
+        Add a 2 km grid of sites to the candidate sites.
+
+    Returns
+    -------
+    PlanResult
+        The picks and the optimiser's answer.
+    """
+    base = coverage_for(data, sc)
+    return cache.recommend(
+        data.data_key,
+        data.filtered,
+        sc,
+        data.assumptions,
+        k,
+        objective,
+        grid,
+        min(base.system_busy_fraction, 0.99),
+        base.span_weeks,
+    )
+
+
+def recommendation_key(data: AppData) -> tuple[object, ...]:
+    """Give what a recommendation depends on: the assumptions, the scenario and the filter.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+
+    Returns
+    -------
+    tuple
+        Equal for two runs exactly when a recommendation made in one holds for the other.
+    """
+    return (data.assumptions, scenario_to_json(data.scenario), data.flt)
+
+
+def summary_png(data: AppData, summary: report.Summary, table: pd.DataFrame, rates: pd.DataFrame) -> bytes:
+    """Draw the Overview's PNG export (cached on the figures it shows and the scenario).
+
+    Parameters
+    ----------
+    data
+        The run's data (its scenario's bases are drawn).
+    summary, table, rates
+        The figures the Overview shows.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
+    return cache.summary_png(summary, table, rates, data.scenario)
+
+
+def hour_of_week(data: AppData) -> tuple[pd.DataFrame, int]:
+    """Count the filtered incidents per hour of the week.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+
+    Returns
+    -------
+    (DataFrame, int)
+        :func:`jru_geo.areas.counts.counts_by_hour_of_week`, and the number of incidents left out
+        of it because their time is known only to the month.
+    """
+    return counts_by_hour_of_week(data.filtered), count_without_hour(data.filtered)

@@ -1,0 +1,81 @@
+"""Factories for hand-made scenarios, vehicles and incidents, shared by the tests (import them with
+``from factories import make_vehicle``: pytest puts tests/ on the path, see pyproject.toml).
+
+Every factory builds through the real schema (:class:`jru_geo.io.scenario.Vehicle` etc.), so a test
+built from them is checked by the same validation as a user's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from jru_geo.io.scenario import Base, Scenario, Shift, Vehicle
+from jru_geo.settings import BNG
+from jru_geo.week import DAYS, Day
+
+ALL_DAYS: list[Day] = list(DAYS)
+
+
+def all_week() -> list[Shift]:
+    """One shift covering the whole week (midnight to midnight every day)."""
+    return [Shift(days=ALL_DAYS, start="00:00", end="00:00")]
+
+
+def make_vehicle(
+    vid: str,
+    *,
+    easting: float | None = None,
+    northing: float | None = None,
+    postcode: str | None = None,
+    shifts: Sequence[Shift] | None = None,
+    name: str | None = None,
+    target_min: float | None = None,
+    job_min: float | None = None,
+) -> Vehicle:
+    """A vehicle based at a point (``easting``/``northing``) or a ``postcode``, on shift all week unless
+    ``shifts`` are given; target and job time keep the schema's defaults unless given."""
+    base = Base(postcode=postcode) if postcode is not None else Base(easting=easting, northing=northing)
+    extra: dict[str, float] = {}
+    if target_min is not None:
+        extra["target_min"] = target_min
+    if job_min is not None:
+        extra["job_min"] = job_min
+    return Vehicle(
+        id=vid,
+        name=name or f"Vehicle {vid}",
+        base=base,
+        shifts=all_week() if shifts is None else list(shifts),
+        **extra,
+    )
+
+
+def make_scenario(*vehicles: Vehicle, name: str = "test") -> Scenario:
+    """A scenario of the given vehicles."""
+    return Scenario(name=name, vehicles=list(vehicles))
+
+
+def make_incidents(
+    xy: Sequence[tuple[float, float]],
+    times: Sequence[pd.Timestamp],
+    *,
+    precision: str | list[str] = "minute",
+    category: str | list[str] = "violence",
+    district: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Incidents at points (EPSG:27700 metres) and times, shaped like the reader's output."""
+    n = len(xy)
+    data: dict[str, object] = {
+        "incident_id": [f"i{k}" for k in range(n)],
+        "time": pd.to_datetime(pd.Series(list(times), dtype="datetime64[ns]")),
+        "time_precision": [precision] * n if isinstance(precision, str) else precision,
+        "category": [category] * n if isinstance(category, str) else category,
+    }
+    if district is not None:
+        data["district_code"] = district
+        data["district_name"] = [f"District {d}" for d in district]
+    return gpd.GeoDataFrame(
+        data, geometry=gpd.points_from_xy([x for x, _ in xy], [y for _, y in xy]), crs=BNG
+    )
