@@ -30,7 +30,7 @@ from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.engine import compute_coverage
 from jru_geo.model.coverage.gaps import coverage_gaps, gaps_per_year
 from jru_geo.model.coverage.result import CoverageResult
-from jru_geo.model.travel import network as roadnet
+from jru_geo.model.travel import network
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
 from jru_geo.model.travel.factory import build_travel_model
@@ -282,7 +282,7 @@ def _calibrated_fit() -> CalibratedModel:
 
 @st.cache_resource(show_spinner="Loading the road network (first time only)...", max_entries=1)
 def _road_graph(path: str, mtime: float) -> nx.MultiDiGraph:
-    return roadnet.load_graph(Path(path))
+    return network.load_graph(Path(path))
 
 
 @st.cache_resource(show_spinner="Building the travel-time model...", max_entries=8)
@@ -311,7 +311,7 @@ def travel_model(assumptions: ModelAssumptions) -> TravelModel:
     """
     graph_file = None
     if assumptions.travel_mode == "network" and state.network_available():
-        path = Path(roadnet.DEFAULT_GRAPH_PATH)
+        path = Path(network.DEFAULT_GRAPH_PATH)
         graph_file = (str(path), path.stat().st_mtime)
     return _travel_model(assumptions.travel_only(), graph_file)
 

@@ -20,7 +20,7 @@ from jru_geo.io.boundaries import DISTRICT_NAMES
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.incidents import IncidentFormat
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
-from jru_geo.model.travel import network as roadnet
+from jru_geo.model.travel import network
 from jru_geo.optimise._objective import Objective
 from jru_geo.optimise.planning import PlanResult
 
@@ -185,7 +185,7 @@ def network_available() -> bool:
     bool
         True when the graph file exists.
     """
-    return Path(roadnet.DEFAULT_GRAPH_PATH).is_file()
+    return Path(network.DEFAULT_GRAPH_PATH).is_file()
 
 
 def current_filter() -> IncidentFilter:

@@ -19,7 +19,7 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
     from jru_geo.areas import join
     from jru_geo.io import boundaries, demo, incidents
     from jru_geo.io.scenario_files import load_default_scenario, load_scenario
-    from jru_geo.model.travel import factory as travel
+    from jru_geo.model.travel import factory
 
     lsoas = boundaries.load_lsoas()
     if args.incidents:
@@ -32,15 +32,15 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
         raise TravelModelError(
             f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}"
         )
-    model = travel.make_model(args.travel, speed_kmh=args.speed_kmh, graph_path=args.graph)
+    model = factory.make_model(args.travel, speed_kmh=args.speed_kmh, graph_path=args.graph)
     return joined, scen, model, lsoas
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    from jru_geo.model.coverage import engine as coverage
+    from jru_geo.model.coverage import engine
 
     joined, scen, model, lsoas = _load_inputs(args)
-    result = coverage.compute_coverage(
+    result = engine.compute_coverage(
         joined[joined["in_kent"]],
         scen,
         model,
@@ -68,14 +68,14 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from jru_geo.io import boundaries
     from jru_geo.io.bases import resolve_bases
     from jru_geo.io.sites import read_candidates
-    from jru_geo.model.coverage import engine as coverage
+    from jru_geo.model.coverage import engine
     from jru_geo.optimise import planning
 
     joined, scen, model, lsoas = _load_inputs(args)
     bases = resolve_bases(scen)  # once, for the baseline coverage and the planner
     busy = args.busy_fraction
     if busy is None:  # MEXCLP's q: the baseline fleet's busy fraction from the coverage engine
-        baseline = coverage.compute_coverage(
+        baseline = engine.compute_coverage(
             joined[joined["in_kent"]], scen, model, lsoas=lsoas, demand_scale=args.demand_scale, bases=bases
         )
         busy = min(baseline.system_busy_fraction, 0.99)
@@ -116,9 +116,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def _cmd_roads(args: argparse.Namespace) -> int:
-    from jru_geo.model.travel import network as roadnet
+    from jru_geo.model.travel import network
 
-    path = roadnet.download_kent_graph(args.out if args.out else roadnet.DEFAULT_GRAPH_PATH)
+    path = network.download_kent_graph(args.out if args.out else network.DEFAULT_GRAPH_PATH)
     print(f"saved Kent's OpenStreetMap drive graph to {path}")
     return 0
 

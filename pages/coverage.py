@@ -15,7 +15,7 @@ from jru_app.page import run_page
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.coverage.workload import unit_workload
-from jru_geo.optimise import kpis as planning
+from jru_geo.optimise.kpis import PlanKpis
 from jru_geo.viz import maps, report
 
 EXPLAIN = {
@@ -34,7 +34,7 @@ def body() -> None:
     badge = ":orange-badge[Synthetic demo data] Not real incidents. " if data.loaded.synthetic else ""
     st.caption(f"{badge}**Assumptions**: {app.assumptions_note(data)}")
     result = results.coverage_result(data)
-    kpis = planning.PlanKpis.from_coverage(result)
+    kpis = PlanKpis.from_coverage(result)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Geographic", report.format_share(kpis.coverage_geographic), help=EXPLAIN["geographic"])
     c2.metric("In hours", report.format_share(kpis.coverage_in_hours), help=EXPLAIN["in_hours"])
@@ -116,7 +116,7 @@ def body() -> None:
         )
 
 
-def _workload(result: CoverageResult, kpis: planning.PlanKpis) -> None:
+def _workload(result: CoverageResult, kpis: PlanKpis) -> None:
     jobs, hours = PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
     published = f"about {jobs:g} jobs in an {hours:g}-hour shift"
     st.markdown(f"**Units' workload** (published: {published})")

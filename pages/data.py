@@ -8,8 +8,7 @@ from jru_app import data as app
 from jru_app import state
 from jru_app.page import run_page
 from jru_geo.errors import JruGeoError
-from jru_geo.io import boundaries
-from jru_geo.io import scenario_files as scenario
+from jru_geo.io import boundaries, scenario_files
 from jru_geo.settings import DEFAULT_SETTINGS
 
 MAX_MB = DEFAULT_SETTINGS.max_upload_mb
@@ -119,7 +118,7 @@ def _read_scenario() -> None:
         return
     payload = (up.name, up.getvalue())
     try:
-        app.bases_for(scenario.load_scenario(payload))
+        app.bases_for(scenario_files.load_scenario(payload))
     except JruGeoError as exc:
         st.session_state[state.SCENARIO_ERROR] = str(exc)
         return
@@ -139,8 +138,8 @@ def _upload_scenario() -> None:
     data = app.app_data()
     st.download_button(
         "Download the current scenario (JSON)",
-        scenario.scenario_to_json(data.scenario).encode("utf-8"),
-        "scenario.json",
+        scenario_files.scenario_to_json(data.scenario).encode("utf-8"),
+        "scenario_files.json",
         "application/json",
     )
 

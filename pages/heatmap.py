@@ -9,18 +9,19 @@ from streamlit_folium import st_folium
 from jru_app import data as app
 from jru_app import results
 from jru_app.page import run_page
-from jru_geo.areas import counts as join
+from jru_geo.areas import counts
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.viz import maps, report
+from jru_geo.week import DAY_NAMES
 
 
 def body() -> None:
     """Draw the Heatmap."""
     data = app.app_data()
     geo = data.geo
-    rates = join.counts_by_area(data.filtered, geo.districts, level="district")
+    rates = counts.counts_by_area(data.filtered, geo.districts, level="district")
     how, untimed = results.hour_of_week(data)
-    cats = join.counts_by_category(data.filtered, labels=CATEGORIES)
+    cats = counts.counts_by_category(data.filtered, labels=CATEGORIES)
 
     st.markdown("### Where and when joint incidents happen")
     if data.loaded.synthetic:
@@ -63,7 +64,7 @@ def body() -> None:
             .mark_rect()
             .encode(
                 x=alt.X("hour:O", title="Hour of day"),
-                y=alt.Y("day:O", sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], title=None),
+                y=alt.Y("day:O", sort=list(DAY_NAMES), title=None),
                 color=alt.Color("incidents:Q", scale=alt.Scale(scheme="viridis"), title="Incidents"),
                 tooltip=["day", "hour", "incidents"],
             )

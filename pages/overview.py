@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from jru_app import data as app
 from jru_app import results
 from jru_app.page import footer, run_page
-from jru_geo.areas import counts as join
+from jru_geo.areas import counts
 from jru_geo.io import boundaries
 from jru_geo.model.coverage.tables import covered_share_by_district
 from jru_geo.viz import maps, report
@@ -32,7 +32,7 @@ def body() -> None:
     table = report.district_table(
         data.filtered, geo.districts, covered_share=covered_share_by_district(coverage)
     )
-    rates = join.counts_by_area(data.filtered, geo.districts, level="district")
+    rates = counts.counts_by_area(data.filtered, geo.districts, level="district")
 
     title = "Kent Joint Response Units"
     badge = " :orange-badge[Synthetic demo data]" if summary.synthetic else ""

@@ -79,3 +79,24 @@ def make_incidents(
     return gpd.GeoDataFrame(
         data, geometry=gpd.points_from_xy([x for x, _ in xy], [y for _, y in xy]), crs=BNG
     )
+
+
+LINE_X0, LINE_Y0 = 560_000.0, 150_000.0
+"""West end of the line geography of :func:`make_line_lsoas` (EPSG:27700 metres)."""
+
+
+def make_line_lsoas() -> gpd.GeoDataFrame:
+    """Three LSOAs L1, L2, L3 on an east-west line 10 km apart (500 m discs), populations 100, 100, 200."""
+    xs = [LINE_X0, LINE_X0 + 10_000, LINE_X0 + 20_000]
+    return gpd.GeoDataFrame(
+        {
+            "lsoa_code": ["L1", "L2", "L3"],
+            "lsoa_name": ["One", "Two", "Three"],
+            "district_name": ["D", "D", "D"],
+            "population": [100, 100, 200],
+            "centroid_e": xs,
+            "centroid_n": [LINE_Y0] * 3,
+        },
+        geometry=gpd.GeoSeries.from_xy(xs, [LINE_Y0] * 3).buffer(500),
+        crs=BNG,
+    )

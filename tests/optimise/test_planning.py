@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from factories import LINE_X0, LINE_Y0, make_line_lsoas
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,26 +33,14 @@ from jru_geo.optimise.kpis import PlanKpis, kpi_table
 from jru_geo.optimise.planning import candidate_table, new_unit_business_case, place_unit, plan_new_units
 from jru_geo.settings import BNG
 
-X0, Y0 = 560_000.0, 150_000.0
+X0, Y0 = LINE_X0, LINE_Y0
 LINE_MODEL = StraightLineModel(speed_kmh=60.0, turnout_min=1.0)
 SPAN_WEEKS = 365 / 7  # Friday 3 Jan 2025 00:00 to the end of Friday 2 Jan 2026
 
 
 @pytest.fixture
 def line_lsoas() -> gpd.GeoDataFrame:
-    xs = [X0, X0 + 10_000, X0 + 20_000]
-    return gpd.GeoDataFrame(
-        {
-            "lsoa_code": ["L1", "L2", "L3"],
-            "lsoa_name": ["One", "Two", "Three"],
-            "district_name": ["D", "D", "D"],
-            "population": [100, 100, 200],
-            "centroid_e": xs,
-            "centroid_n": [Y0] * 3,
-        },
-        geometry=gpd.GeoSeries.from_xy(xs, [Y0] * 3).buffer(500),
-        crs=BNG,
-    )
+    return make_line_lsoas()
 
 
 @pytest.fixture

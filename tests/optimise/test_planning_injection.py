@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from factories import LINE_X0, LINE_Y0, make_line_lsoas
 
 from jru_geo.errors import PlanningError
 from jru_geo.io.bases import resolve_bases
@@ -21,25 +22,15 @@ from jru_geo.model.travel.straight import StraightLineModel
 from jru_geo.optimise import planning
 from jru_geo.optimise.candidates import demand_points
 from jru_geo.optimise.planning import PlanResult, candidate_table, plan_new_units
-from jru_geo.settings import BNG
 
-X0, Y0 = 560_000.0, 150_000.0
+X0, Y0 = LINE_X0, LINE_Y0
 MODEL = StraightLineModel(speed_kmh=60.0, turnout_min=1.0)
 XS = [X0, X0 + 10_000, X0 + 20_000]
 
 
 @pytest.fixture
 def lsoas() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(
-        {
-            "lsoa_code": ["L1", "L2", "L3"],
-            "population": [100, 100, 200],
-            "centroid_e": XS,
-            "centroid_n": [Y0] * 3,
-        },
-        geometry=gpd.GeoSeries.from_xy(XS, [Y0] * 3).buffer(500),
-        crs=BNG,
-    )
+    return make_line_lsoas()
 
 
 @pytest.fixture
