@@ -35,7 +35,7 @@ from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
 from jru_geo.model.travel.factory import build_travel_model
 from jru_geo.model.travel.isochrones import isochrones as _isochrones
-from jru_geo.optimise._objective import Objective
+from jru_geo.optimise.placement import Objective
 from jru_geo.optimise.planning import PlanResult, candidate_table, plan_new_units
 from jru_geo.settings import DEFAULT_SETTINGS
 from jru_geo.viz import leaflet, report

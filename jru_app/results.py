@@ -15,8 +15,8 @@ from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.result import CoverageResult
-from jru_geo.optimise._objective import Objective
 from jru_geo.optimise.kpis import PlanKpis
+from jru_geo.optimise.placement import Objective
 from jru_geo.optimise.planning import PlanResult, place_unit
 from jru_geo.viz import report
 

@@ -21,7 +21,7 @@ from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.incidents import IncidentFormat
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
 from jru_geo.model.travel import network
-from jru_geo.optimise._objective import Objective
+from jru_geo.optimise.placement import Objective
 from jru_geo.optimise.planning import PlanResult
 
 __all__ = [

@@ -20,8 +20,8 @@ from jru_app.state import PlacedUnit, Recommendation
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.coverage.business import BusinessAssumptions
-from jru_geo.optimise._objective import Objective
 from jru_geo.optimise.kpis import kpi_table
+from jru_geo.optimise.placement import Objective
 from jru_geo.optimise.planning import new_unit_business_case
 from jru_geo.viz import maps
 

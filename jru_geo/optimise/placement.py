@@ -60,7 +60,7 @@ from numpy.typing import NDArray
 from jru_geo.optimise._milp import _canonical, _Milp, _ordered, _pad, _reduce
 from jru_geo.optimise._objective import FloatArray, Objective, PlacementError, _counts_with, _gains, _total
 
-__all__ = ["Method", "Recommendation", "WhatIf", "recommend", "what_if", "objective_value"]
+__all__ = ["Objective", "Method", "Recommendation", "WhatIf", "recommend", "what_if", "objective_value"]
 
 Method = Literal["exact", "greedy"]
 _REL_TOL = 1e-9

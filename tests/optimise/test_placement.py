@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from spopt.locate import MCLP
 
-from jru_geo.errors import JruGeoError, TravelModelError
+from jru_geo.errors import JruGeoError, PlacementError, TravelModelError
 from jru_geo.model.travel.matrix import travel_matrix
-from jru_geo.optimise._objective import PlacementError
 from jru_geo.optimise.candidates import candidate_grid, demand_points
 from jru_geo.optimise.placement import Recommendation, objective_value, recommend, what_if
 

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jru_geo.__main__ import main
-from jru_geo.errors import JruGeoError, ScenarioError
+from jru_geo.errors import JruGeoError, PlacementError, ScenarioError
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.boundaries import load_outline
 from jru_geo.io.scenario import Scenario
@@ -28,7 +28,6 @@ from jru_geo.model.coverage.business import WEEKS_PER_YEAR
 from jru_geo.model.coverage.engine import compute_coverage
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.travel.straight import StraightLineModel
-from jru_geo.optimise._objective import PlacementError
 from jru_geo.optimise.kpis import PlanKpis, kpi_table
 from jru_geo.optimise.planning import candidate_table, new_unit_business_case, place_unit, plan_new_units
 from jru_geo.settings import BNG
