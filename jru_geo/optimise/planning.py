@@ -196,6 +196,7 @@ def new_unit_business_case(
     return business_case(
         incidents_attended_per_year=calls_per_week * WEEKS_PER_YEAR,
         weekly_hours=float(weekly.sum()),
+        units=len(new),
         assumptions=assumptions,
     )
 

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from factories import LINE_X0, LINE_Y0, make_line_lsoas
+from factories import LINE_X0, LINE_Y0, make_line_lsoas, make_scenario, make_vehicle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -450,3 +450,14 @@ def test_demand_scale_scales_the_gains_not_the_picks(two_sites):
     assert tenth.recommendation.objective == pytest.approx(0.1 * full.recommendation.objective)
     with pytest.raises(JruGeoError, match="demand_scale must be a positive share"):
         plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=1, demand_scale=0.0)
+
+
+def test_business_case_of_several_new_units_past_one_week(line_incidents, line_lsoas):
+    # Two new round-the-clock units: 336 unit-hours a week, which a one-unit check would refuse.
+    fleet = make_scenario(make_vehicle("J1", easting=X0, northing=Y0, target_min=15, job_min=45))
+    plan = place_unit(place_unit(fleet, easting=X0 + 10_000, northing=Y0), easting=X0 + 20_000, northing=Y0)
+    before = _cover(line_incidents, fleet, line_lsoas)
+    after = _cover(line_incidents, plan, line_lsoas)
+    case = new_unit_business_case(before, after)
+    assert case.crew_hours_per_year == pytest.approx(2 * 168 * WEEKS_PER_YEAR * 2)
+    assert case.incidents_per_year > 0

@@ -155,6 +155,7 @@ def business_case(
     *,
     incidents_attended_per_year: float,
     weekly_hours: float,
+    units: int = 1,
     assumptions: BusinessAssumptions = BusinessAssumptions(),  # noqa: B008 - frozen, immutable
 ) -> BusinessCase:
     """Work out the yearly business case for a unit that would attend ``incidents_attended_per_year``.
@@ -165,7 +166,10 @@ def business_case(
         Expected incidents the unit would attend a year (e.g. its dispatch share of demand from the
         coverage model), before the capacity cap.
     weekly_hours
-        Hours a week the unit is on shift (0-168), e.g. :func:`jru_geo.model.shifts.weekly_hours`.
+        Hours a week the units are on shift, summed over the units (0 to 168 per unit), e.g.
+        :func:`jru_geo.model.shifts.weekly_hours`.
+    units
+        How many units ``weekly_hours`` sums over (the case of several new units together).
     assumptions
         The published figures, editable.
 
@@ -177,12 +181,17 @@ def business_case(
     Raises
     ------
     ValueError
-        A negative or non-finite input, or ``weekly_hours`` above 168.
+        A negative or non-finite input, fewer than one unit, or ``weekly_hours`` above 168 per unit.
     """
     _check_number("incidents_attended_per_year", incidents_attended_per_year)
     _check_number("weekly_hours", weekly_hours)
-    if weekly_hours > HOURS_PER_WEEK:
-        raise BusinessCaseError(f"weekly_hours must be at most 168 (a whole week), got {weekly_hours!r}")
+    if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+        raise BusinessCaseError(f"units must be a whole number of at least 1, got {units!r}")
+    if weekly_hours > HOURS_PER_WEEK * units:
+        raise BusinessCaseError(
+            f"weekly_hours must be at most 168 (a whole week) per unit, {HOURS_PER_WEEK * units} for "
+            f"{units} unit(s), got {weekly_hours!r}"
+        )
 
     a = assumptions
     shift_hours_per_year = weekly_hours * WEEKS_PER_YEAR

@@ -113,3 +113,15 @@ def test_more_demand_never_lowers_the_case_and_utilisation_stays_in_range(
     assert 0.0 <= low.utilisation <= 1.0 + 1e-12
     assert low.incidents_per_year <= low.capacity_incidents_per_year + 1e-9
     assert low.capacity_incidents_per_year == pytest.approx(hours * WEEKS_PER_YEAR * 0.875)
+
+
+def test_several_units_together_may_sum_past_one_week() -> None:
+    # Three new units of 72 hours a week: 216 unit-hours, the case the Planner builds once three units
+    # are placed. Capacity and crew hours are those of the three together.
+    case = business_case(incidents_attended_per_year=0.0, weekly_hours=216.0, units=3)
+    assert case.capacity_incidents_per_year == pytest.approx(216 * WEEKS_PER_YEAR * 0.875)
+    assert case.crew_hours_per_year == pytest.approx(216 * WEEKS_PER_YEAR * 2)
+    with pytest.raises(ValueError, match=r"at most 168 \(a whole week\) per unit, 336 for 2 unit"):
+        business_case(incidents_attended_per_year=0.0, weekly_hours=337.0, units=2)
+    with pytest.raises(ValueError, match="units must be a whole number of at least 1"):
+        business_case(incidents_attended_per_year=0.0, weekly_hours=10.0, units=0)
