@@ -164,6 +164,23 @@ def test_planner_place_candidate_changes_kpis() -> None:
     assert any(m.label == "Money saved a year" for m in at.metric)
 
 
+def test_planner_with_three_new_units_still_shows_the_business_case() -> None:
+    # Three units copying the first unit's shifts sum past one week of hours: the business case of
+    # the three together must still show (it used to fail with "Something went wrong").
+    at = _app()
+    at.switch_page("pages/planner.py")
+    at.run()
+    for site in ("Maidstone police station", "Ashford police station", "Margate police station"):
+        at.selectbox(key="plan_site").set_value(site)
+        at.run()
+        at.button(key="plan_place").click()
+        at.run()
+        no_failure(at)
+    row = at.table[0].value.loc["Units"]
+    assert (row["Baseline"], row["Plan"]) == ("3", "6")
+    assert any(m.label == "Money saved a year" for m in at.metric)
+
+
 def test_planner_baseline_equals_coverage_page_and_jru_geo() -> None:
     """One engine: the Planner's baseline column shows the Coverage page's figures for the same
     data and filters, and both equal jru_geo.coverage computed here."""
