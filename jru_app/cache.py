@@ -14,8 +14,10 @@ from typing import Any
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pandas as pd
 import streamlit as st
+from numpy.typing import NDArray
 
 from jru_app import state
 from jru_geo.areas import join
@@ -30,13 +32,14 @@ from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.engine import compute_coverage
 from jru_geo.model.coverage.gaps import coverage_gaps, gaps_per_year
 from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.patterns import parse_patterns
 from jru_geo.model.travel import network
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
 from jru_geo.model.travel.factory import build_travel_model
 from jru_geo.model.travel.isochrones import isochrones as _isochrones
-from jru_geo.optimise.placement import Objective
-from jru_geo.optimise.planning import PlanResult, candidate_table, plan_new_units
+from jru_geo.optimise.next_units import Rank, UnitPlan, recommend_units
+from jru_geo.optimise.planning import candidate_table
 from jru_geo.settings import DEFAULT_SETTINGS
 from jru_geo.viz import leaflet, report
 
@@ -324,16 +327,28 @@ def travel_model(assumptions: ModelAssumptions) -> TravelModel:
     show_spinner="Computing coverage (shifts and busy units)...", max_entries=32, hash_funcs=_BY_JSON
 )
 def coverage(
-    key: str, _incidents: gpd.GeoDataFrame, sc: Scenario, assumptions: ModelAssumptions
+    key: str,
+    counted_key: str,
+    _incidents: gpd.GeoDataFrame,
+    _counted: NDArray[np.bool_],
+    week_hours: tuple[bool, ...] | None,
+    sc: Scenario,
+    assumptions: ModelAssumptions,
 ) -> CoverageResult:
     """Compute coverage (:func:`jru_geo.model.coverage.engine.compute_coverage`).
 
     Parameters
     ----------
     key
-        Stands for ``_incidents``: the data source and the filter.
+        Stands for ``_incidents``: the data source and the date range.
+    counted_key
+        Stands for ``_counted``: the data source and the whole filter.
     _incidents
-        The filtered incidents.
+        Every incident that loads the units.
+    _counted
+        Which of them the figures count.
+    week_hours
+        The hours of the week the units' figures are for (None: the whole week).
     sc
         The fleet scenario (cached on its JSON).
     assumptions
@@ -353,6 +368,8 @@ def coverage(
         dispatch_reach_min=assumptions.dispatch_reach_min,
         demand_scale=assumptions.demand_share,
         bases=bases(sc),
+        counted=_counted,
+        week_slice=None if week_hours is None else np.array(week_hours, dtype=bool),
     )
 
 
@@ -423,58 +440,56 @@ def isochrones(
 
 
 @st.cache_resource(
-    show_spinner="Finding the best sites (exact optimiser)...", max_entries=16, hash_funcs=_BY_JSON
+    show_spinner="Screening sites and checking the best with the coverage engine...",
+    max_entries=16,
+    hash_funcs=_BY_JSON,
 )
 def recommend(
     key: str,
+    counted_key: str,
     _incidents: gpd.GeoDataFrame,
+    _counted: NDArray[np.bool_],
+    week_hours: tuple[bool, ...] | None,
     sc: Scenario,
     assumptions: ModelAssumptions,
     k: int,
-    objective: Objective,
+    patterns: tuple[str, ...],
+    rank: Rank,
     grid: bool,
-    busy_fraction: float,
-    span_weeks: float,
-) -> PlanResult:
-    """Recommend the next ``k`` units (:func:`jru_geo.optimise.planning.plan_new_units`).
+) -> UnitPlan:
+    """Recommend where and when the next ``k`` units go (:func:`jru_geo.optimise.next_units.recommend_units`).
 
     Parameters
     ----------
-    key
-        Stands for ``_incidents``: the data source and the filter.
-    _incidents
-        The filtered incidents.
-    sc
-        The fleet scenario to add to (cached on its JSON).
-    assumptions
-        Travel model and JRU share of the incidents.
+    key, counted_key, _incidents, _counted, week_hours, sc, assumptions
+        As for :func:`coverage`: the demand, what is counted, the slice, the fleet and assumptions.
     k
         New units to place.
-    objective
-        ``"mclp"`` (within target) or ``"mexclp"`` (expected, busy-aware).
+    patterns
+        Shift pattern texts (:func:`jru_geo.model.patterns.parse_patterns`).
+    rank
+        ``"gain"`` or ``"gain_per_crew_hour"``.
     grid
         Add a 2 km grid of sites to the candidate sites.
-    busy_fraction
-        MEXCLP's busy fraction.
-    span_weeks
-        Weeks of data the gains are counted over.
 
     Returns
     -------
-    PlanResult
-        The picks and the optimiser's answer.
+    UnitPlan
+        The picks, the options checked and the engine's curve.
     """
     cands = candidate_table("both" if grid else "sites", outline=outline(), sites=candidates(), cell_m=2000.0)
-    return plan_new_units(
+    return recommend_units(
         _incidents,
         sc,
         travel_model(assumptions),
         cands,
         lsoas=lsoas(),
         k=k,
-        objective=objective,
-        busy_fraction=busy_fraction,
-        span_weeks=span_weeks,
+        patterns=parse_patterns(list(patterns)),
+        rank=rank,
+        counted=_counted,
+        week_slice=None if week_hours is None else np.array(week_hours, dtype=bool),
+        dispatch_reach_min=assumptions.dispatch_reach_min,
         demand_scale=assumptions.demand_share,
         postcodes=postcodes(),
         bases=bases(sc),

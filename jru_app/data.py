@@ -14,7 +14,9 @@ import os
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from jru_app import cache, state
 from jru_geo.areas.filters import IncidentFilter, describe_filter
@@ -112,7 +114,16 @@ class AppData:
     loaded
         The incidents the data source selects.
     filtered
-        Those that pass the sidebar's filter.
+        Those that pass the sidebar's filter: the incidents every page counts.
+    demand
+        Those in the filter's date range: the demand that loads the units. The day, hour, category
+        and district filters choose what is counted, never what keeps the units busy.
+    counted
+        One boolean per row of ``demand``: it passes the whole filter (``demand[counted]`` is
+        ``filtered``).
+    week_hours
+        The filter's hours of the week (168 booleans, nights belonging to the day they start), or
+        None for the whole week: the slice the units' workload figures are for.
     month_precision_excluded
         Incidents left out of ``filtered`` only because their day or hour is unknown (police.uk
         months) while a day or hour filter is set.
@@ -121,7 +132,10 @@ class AppData:
     filter_note
         The filter in words.
     data_key
-        Stands for ``filtered`` in cache keys: the data source, its bytes and the filter.
+        Stands for ``filtered`` (and ``counted``) in cache keys: the data source, its bytes and the
+        filter.
+    demand_key
+        Stands for ``demand`` in cache keys: the data source and the date range.
     scenario
         The sidebar's fleet scenario.
     bases
@@ -137,10 +151,14 @@ class AppData:
     geo: Geography
     loaded: Loaded
     filtered: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    counted: NDArray[np.bool_]
+    week_hours: tuple[bool, ...] | None
     month_precision_excluded: int
     flt: IncidentFilter
     filter_note: str
     data_key: str
+    demand_key: str
     scenario: Scenario
     bases: gpd.GeoDataFrame
     tiles: bool
@@ -333,15 +351,22 @@ def app_data() -> AppData:
     flt = state.current_filter()
     source = _source_key(loaded)
     filtered, excluded = cache.filtered(source, loaded.joined, flt)
+    period = IncidentFilter(start_date=flt.start_date, end_date=flt.end_date)
+    demand, _ = cache.filtered(source, loaded.joined, period)
+    hours = flt.week_hours
     sc = current_scenario()
     return AppData(
         geo=geography(),
         loaded=loaded,
         filtered=filtered,
+        demand=demand,
+        counted=demand.index.isin(filtered.index),
+        week_hours=None if hours is None else tuple(bool(h) for h in hours),
         month_precision_excluded=excluded,
         flt=flt,
         filter_note=describe_filter(flt, district_names=boundaries.DISTRICT_NAMES),
         data_key=f"{source}|{flt!r}",
+        demand_key=f"{source}|{period!r}",
         scenario=sc,
         bases=bases_for(sc),
         tiles=state.tiles_enabled(),

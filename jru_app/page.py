@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from streamlit.errors import StreamlitAPIException
 from jru_app import sidebar, state
 from jru_geo.errors import JruGeoError
 
-__all__ = ["after_navigation", "run_page", "compact_layout", "footer"]
+__all__ = ["after_navigation", "run_page", "compact_layout", "footer", "escape_markdown"]
 
 LOG = logging.getLogger("jru_geo.app")
 
@@ -79,6 +80,44 @@ def after_navigation() -> None:
 def compact_layout() -> None:
     """Tighten the spacing so each page reads at a glance on a 1280x720 laptop screen."""
     st.html(_CSS)
+
+
+_INLINE_MARKS = re.compile(r"([\\`*_~$<>:])")
+_LINK_CLOSE = re.compile(r"\](?=\()")
+_LINE_START_MARK = re.compile(r"^([ \t]*)([#+\-=|]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    r"""Backslash-escape user text (file names, category names) before it reaches markdown.
+
+    Escapes what markdown and Streamlit would read as markup: emphasis, code, HTML and autolinks,
+    Streamlit's ``:red[...]`` colours and ``:material/...:`` icons, ``$...$`` maths, a link's
+    ``](``, and a heading, quote, list or table mark at the start of a line. Brackets and full stops
+    elsewhere are left as written.
+
+    Parameters
+    ----------
+    text
+        The text as the user gave it.
+
+    Returns
+    -------
+    str
+        The text for ``st.markdown``, ``st.caption``, ``st.error`` or a widget's ``help``.
+
+    Examples
+    --------
+    >>> escape_markdown("*bold* :red[x] [a](b) vehicles[0]")
+    '\\*bold\\* \\:red[x] [a]\\(b) vehicles[0]'
+    """
+    text = _INLINE_MARKS.sub(r"\\\1", text)
+    text = _LINK_CLOSE.sub("]\\\\", text)
+    return _LINE_START_MARK.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, mark = match.group(1), match.group(2)
+    return f"{indent}{mark}\\" if mark[0].isdigit() else f"{indent}\\{mark}"
 
 
 def footer(as_of_line: str, attribution: str) -> None:

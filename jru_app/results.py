@@ -15,9 +15,10 @@ from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.patterns import parse_pattern
 from jru_geo.optimise.kpis import PlanKpis
-from jru_geo.optimise.placement import Objective
-from jru_geo.optimise.planning import PlanResult, place_unit
+from jru_geo.optimise.next_units import Rank, UnitPlan
+from jru_geo.optimise.planning import place_unit
 from jru_geo.viz import report
 
 __all__ = [
@@ -37,6 +38,9 @@ __all__ = [
 def coverage_for(data: AppData, sc: Scenario) -> CoverageResult:
     """Compute coverage of the filtered incidents by any scenario (cached).
 
+    Every incident in the date range loads the units (``data.demand``); the filter's incidents are
+    counted (``data.counted``) and the units' figures are for its hours (``data.week_hours``).
+
     Parameters
     ----------
     data
@@ -49,7 +53,9 @@ def coverage_for(data: AppData, sc: Scenario) -> CoverageResult:
     CoverageResult
         Cached on the data key, the scenario's JSON and the assumptions.
     """
-    return cache.coverage(data.data_key, data.filtered, sc, data.assumptions)
+    return cache.coverage(
+        data.demand_key, data.data_key, data.demand, data.counted, data.week_hours, sc, data.assumptions
+    )
 
 
 def coverage_result(data: AppData) -> CoverageResult:
@@ -125,7 +131,13 @@ def planned_scenario(base: Scenario) -> Scenario:
     plan = base
     for unit in state.planned_units():
         plan = place_unit(
-            plan, easting=unit.easting, northing=unit.northing, lat=unit.lat, lon=unit.lon, name=unit.name
+            plan,
+            easting=unit.easting,
+            northing=unit.northing,
+            lat=unit.lat,
+            lon=unit.lon,
+            name=unit.name,
+            pattern=None if unit.pattern is None else parse_pattern(unit.pattern),
         )
     return plan
 
@@ -154,41 +166,43 @@ def isochrones_for(
     return cache.isochrones(sc, cutoffs_min, assumptions.travel_only())
 
 
-def recommend_for(data: AppData, sc: Scenario, *, k: int, objective: Objective, grid: bool) -> PlanResult:
-    """Recommend the next ``k`` units for a scenario.
-
-    MEXCLP's busy fraction is the scenario's coverage
-    :attr:`~jru_geo.model.coverage.result.CoverageResult.system_busy_fraction` (capped at 0.99).
+def recommend_for(
+    data: AppData, sc: Scenario, *, k: int, patterns: tuple[str, ...], rank: Rank, grid: bool
+) -> UnitPlan:
+    """Recommend where and when the next ``k`` units go, on the engine of :func:`coverage_for`.
 
     Parameters
     ----------
     data
-        The run's data.
+        The run's data (the demand, what is counted, the slice and the assumptions).
     sc
         The fleet scenario to add to.
     k
         New units to place.
-    objective
-        ``"mclp"`` or ``"mexclp"``.
+    patterns
+        Shift patterns to choose among (names or ``DAYS@HH:MM-HH:MM``).
+    rank
+        ``"gain"`` or ``"gain_per_crew_hour"``.
     grid
         Add a 2 km grid of sites to the candidate sites.
 
     Returns
     -------
-    PlanResult
-        The picks and the optimiser's answer.
+    UnitPlan
+        The picks (the engine's figures), the options checked and the curve.
     """
-    base = coverage_for(data, sc)
     return cache.recommend(
+        data.demand_key,
         data.data_key,
-        data.filtered,
+        data.demand,
+        data.counted,
+        data.week_hours,
         sc,
         data.assumptions,
         k,
-        objective,
+        patterns,
+        rank,
         grid,
-        min(base.system_busy_fraction, 0.99),
-        base.span_weeks,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from jru_app import data, state
-from jru_geo.areas.filters import data_extent
+from jru_geo.areas.filters import DataExtent, data_extent
 from jru_geo.io.boundaries import DISTRICT_NAMES
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, TRAVEL_LABELS
@@ -39,6 +39,22 @@ SHARE_HELP = (
     "categories). It scales the calls the units take, so their workload and expected coverage."
 )
 HOURS = list(range(25))
+HOURS_HELP = (
+    "From one hour to another on each chosen day. A window past midnight (18:00 to 02:00) is a night: "
+    "its hours after midnight belong to the day it starts, as for the units' shifts, so Fri + Sat "
+    "18:00-02:00 keeps Saturday and Sunday 00:00-02:00 and not Friday's."
+)
+SOURCE_CATEGORIES_HELP = (
+    "The categories as the files name them (police.uk crime type, STATS19 severity, the CAD category), "
+    "beside the JRU categories above."
+)
+
+
+def _source_categories_to_offer(ext: DataExtent) -> list[str]:
+    """Choose the source labels worth a filter: more than one, and not just the JRU labels again."""
+    jru_labels = {CATEGORIES.get(c, c) for c in ext.categories}
+    labels = list(ext.source_categories)
+    return labels if len(labels) > 1 and set(labels) != jru_labels else []
 
 
 def keep_state() -> None:
@@ -154,12 +170,26 @@ def _render_filters() -> None:
     st.session_state.setdefault(state.F_HOUR_FROM, 0)
     st.session_state.setdefault(state.F_HOUR_TO, 24)
     c1, c2 = sb.columns(2)
-    c1.selectbox("From hour", HOURS[:-1], key=state.F_HOUR_FROM, format_func=lambda h: f"{h:02d}:00")
+    c1.selectbox(
+        "From hour", HOURS[:-1], key=state.F_HOUR_FROM, format_func=lambda h: f"{h:02d}:00", help=HOURS_HELP
+    )
     c2.selectbox(
         "To hour", HOURS, key=state.F_HOUR_TO, format_func=lambda h: f"{h % 24:02d}:00" if h < 24 else "24:00"
     )
     labels = [CATEGORIES.get(c, c) for c in ext.categories]
     sb.multiselect("Categories", labels, key=state.F_CATEGORIES, placeholder="All categories")
+    offered = _source_categories_to_offer(ext)
+    chosen = st.session_state.get(state.F_SOURCE_CATEGORIES)
+    if chosen and not set(chosen) <= set(offered):
+        st.session_state[state.F_SOURCE_CATEGORIES] = [c for c in chosen if c in offered]
+    if offered:
+        sb.multiselect(
+            "Categories as in the files",
+            offered,
+            key=state.F_SOURCE_CATEGORIES,
+            placeholder="All",
+            help=SOURCE_CATEGORIES_HELP,
+        )
     sb.multiselect(
         "Districts", sorted(DISTRICT_NAMES.values()), key=state.F_DISTRICTS, placeholder="All districts"
     )

@@ -21,8 +21,7 @@ from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.incidents import IncidentFormat
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
 from jru_geo.model.travel import network
-from jru_geo.optimise.placement import Objective
-from jru_geo.optimise.planning import PlanResult
+from jru_geo.optimise.next_units import UnitPlan
 
 __all__ = [
     "A_FACTOR",
@@ -38,6 +37,7 @@ __all__ = [
     "F_DISTRICTS",
     "F_HOUR_FROM",
     "F_HOUR_TO",
+    "F_SOURCE_CATEGORIES",
     "FILTER_KEYS",
     "PENDING_PAGE",
     "PERSISTENT_KEYS",
@@ -105,7 +105,8 @@ F_HOUR_FROM = "f_hour_from"  # selectbox: first hour shown, 0-23
 F_HOUR_TO = "f_hour_to"  # selectbox: hour the window ends, 1-24
 F_CATEGORIES = "f_categories"  # multiselect: category labels (jru_geo.io.categories.CATEGORIES)
 F_DISTRICTS = "f_districts"  # multiselect: district names (jru_geo.io.boundaries.DISTRICT_NAMES)
-FILTER_KEYS = (F_DATES, F_DAYS, F_HOUR_FROM, F_HOUR_TO, F_CATEGORIES, F_DISTRICTS)
+F_SOURCE_CATEGORIES = "f_source_categories"  # multiselect: the source's own labels (source_category)
+FILTER_KEYS = (F_DATES, F_DAYS, F_HOUR_FROM, F_HOUR_TO, F_CATEGORIES, F_DISTRICTS, F_SOURCE_CATEGORIES)
 
 A_TRAVEL = "a_travel"  # radio: travel mode, "calibrated" | "straight" | "network"
 A_SPEED = "a_speed_kmh"  # number_input: straight-line speed, km/h
@@ -145,6 +146,9 @@ class PlacedUnit:
         EPSG:27700 metres (a candidate or recommended site), or None.
     lat, lon
         WGS84 degrees (a map click), or None.
+    pattern
+        Its shift pattern (a name or ``DAYS@HH:MM-HH:MM`` of :mod:`jru_geo.model.patterns`), or
+        None to copy the first unit's shifts.
     """
 
     name: str
@@ -152,6 +156,7 @@ class PlacedUnit:
     northing: float | None = None
     lat: float | None = None
     lon: float | None = None
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,15 +166,13 @@ class Recommendation:
     Parameters
     ----------
     result
-        The optimiser's answer (:func:`jru_geo.optimise.planning.plan_new_units`).
-    objective
-        The objective it maximised.
+        The recommendation (:func:`jru_geo.optimise.next_units.recommend_units`): picks, options
+        checked and the engine's curve; ``result.objective`` is what it maximised.
     made_for
         The assumptions, scenario and filter it was made under; it is shown only while they hold.
     """
 
-    result: PlanResult
-    objective: Objective
+    result: UnitPlan
     made_for: tuple[object, ...]
 
 
@@ -203,6 +206,7 @@ def current_filter() -> IncidentFilter:
         hours=(state.get(F_HOUR_FROM, 0), state.get(F_HOUR_TO, 24)),
         categories=state.get(F_CATEGORIES),
         districts=state.get(F_DISTRICTS),
+        source_categories=state.get(F_SOURCE_CATEGORIES),
         category_labels=CATEGORIES,
         district_labels=DISTRICT_NAMES,
     )

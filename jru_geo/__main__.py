@@ -6,6 +6,7 @@ join       read incident files, give each its district and LSOA, write CSV (+ re
 demo       write the synthetic demo incidents as a generic CSV
 coverage   coverage of incidents by a scenario's vehicles, as JSON
 recommend  where the next unit(s) should go, as JSON
+business   the business case of a plan against a baseline, as JSON
 roads      download and cache Kent's OpenStreetMap drive graph (needs internet)
 
 Exit status: 0 when the command ran, 2 with a one-line message for input it cannot use at all.
@@ -107,9 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_engine_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Coverage, recommend and roads subcommands (see jru_geo/_cli_engine.py)."""
-    from jru_geo import _cli_engine
+    from jru_geo import _cli_business, _cli_engine
 
     _cli_engine.add_commands(sub)
+    _cli_business.add_command(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
-from jru_geo.errors import TravelModelError
+from jru_geo._json import dumps
+from jru_geo.errors import FilterError, TravelModelError
 
 __all__ = ["add_commands"]
 
@@ -36,83 +36,143 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
     return joined, scen, model, lsoas
 
 
+def _slice(args: argparse.Namespace, joined: gpd.GeoDataFrame) -> tuple[Any, Any, str]:
+    """Read the ``--days``/``--hours`` slice: counted incidents, the week's hours, and it in words.
+
+    Every incident still loads the units; the slice chooses which are counted and which hours the
+    vehicle figures are for (nights belong to the day they start).
+    """
+    from jru_geo.areas.filters import IncidentFilter, describe_filter, filter_incidents
+
+    days = [d.strip()[:3].title() for d in args.days.split(",") if d.strip()] if args.days else None
+    hours = _hours(args.hours) if args.hours else (0, 24)
+    flt = IncidentFilter.from_labels(days=days, hours=hours)
+    if flt.is_empty:
+        return None, None, "the whole week"
+    kept = filter_incidents(joined, flt).incidents
+    counted = joined.index.isin(kept.index)
+    return counted, flt.week_hours, describe_filter(flt)
+
+
+def _hours(text: str) -> tuple[int, int]:
+    start, sep, end = text.partition("-")
+    try:
+        if not sep:
+            raise ValueError
+        return int(start.split(":")[0]), int(end.split(":")[0])
+    except ValueError:
+        raise FilterError(
+            f"--hours {text!r}: give whole hours FROM-TO, e.g. 18-02 (18:00 to 02:00, crossing midnight)"
+        ) from None
+
+
+def _in_kent(joined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return joined[joined["in_kent"].to_numpy(dtype=bool)]
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     from jru_geo.model.coverage import engine
 
     joined, scen, model, lsoas = _load_inputs(args)
+    kent = _in_kent(joined)
+    counted, week_slice, slot = _slice(args, kent)
     result = engine.compute_coverage(
-        joined[joined["in_kent"]],
+        kent,
         scen,
         model,
         target_min=args.target_min,
         dispatch_reach_min=args.dispatch_reach_min,
         demand_scale=args.demand_scale,
         lsoas=lsoas,
+        counted=counted,
+        week_slice=week_slice,
     )
     summary = result.summary()
     summary.update(
-        {"travel": model.name, "scenario": scen.name, "outside_kent": int((~joined["in_kent"]).sum())}
+        {
+            "slice": slot,
+            "travel": model.name,
+            "scenario": scen.name,
+            "outside_kent": int((~joined["in_kent"]).sum()),
+        }
     )
-    print(json.dumps(summary, indent=2, default=_json_default))
+    print(dumps(summary))
     return 0
-
-
-def _json_default(value: object) -> object:
-    """Numpy scalars and other simple values in JSON."""
-    if hasattr(value, "item"):
-        return value.item()  # type: ignore[no-any-return]
-    return str(value)
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
     from jru_geo.io import boundaries
     from jru_geo.io.bases import resolve_bases
+    from jru_geo.io.scenario_files import save_scenario
     from jru_geo.io.sites import read_candidates
-    from jru_geo.model.coverage import engine
-    from jru_geo.optimise import planning
+    from jru_geo.model.patterns import parse_patterns
+    from jru_geo.optimise import next_units, planning
 
     joined, scen, model, lsoas = _load_inputs(args)
-    bases = resolve_bases(scen)  # once, for the baseline coverage and the planner
-    busy = args.busy_fraction
-    if busy is None:  # MEXCLP's q: the baseline fleet's busy fraction from the coverage engine
-        baseline = engine.compute_coverage(
-            joined[joined["in_kent"]], scen, model, lsoas=lsoas, demand_scale=args.demand_scale, bases=bases
-        )
-        busy = min(baseline.system_busy_fraction, 0.99)
+    kent = _in_kent(joined)
+    counted, week_slice, slot = _slice(args, kent)
+    patterns = parse_patterns(args.patterns)
     user_sites = read_candidates(args.candidates) if args.candidates else None
     candidates = planning.candidate_table(args.sites, outline=boundaries.load_outline(), sites=user_sites)
-    plan = planning.plan_new_units(
-        joined,
+    plan = next_units.recommend_units(
+        kent,
         scen,
         model,
         candidates,
         lsoas=lsoas,
         k=args.new,
+        patterns=patterns,
         objective=args.objective,
+        rank=args.rank.replace("-", "_"),
+        screen=args.screen,
+        counted=counted,
+        week_slice=week_slice,
         target_min=args.target_min,
-        busy_fraction=busy,
+        dispatch_reach_min=args.dispatch_reach_min,
         demand_scale=args.demand_scale,
-        bases=bases,
+        bases=resolve_bases(scen),
     )
-    rec = plan.recommendation
+    if args.save_scenario is not None:
+        save_scenario(plan.scenario, args.save_scenario)
+    base = plan.baseline
     out = {
+        "objective": args.objective,
+        "objective_description": OBJECTIVE_TEXT[args.objective],
+        "rank": args.rank,
+        "slice": slot,
+        "baseline": {
+            "coverage_geographic": base.coverage_geographic,
+            "coverage_in_hours": base.coverage_in_hours,
+            "coverage_expected": base.coverage_expected,
+            "calls_attended_per_year": base.calls_attended_per_year,
+            "incidents": len(base.incidents),
+            "incidents_per_year": base.incidents_per_year,
+        },
         "picks": plan.picks.to_dict(orient="records"),
-        "objective": rec.objective,
-        "objective_fraction": rec.objective_fraction,
-        "objective_kind": rec.objective_kind,
-        "busy_fraction": busy,
-        "baseline": rec.baseline,
-        "curve": list(rec.curve),
-        "exact": rec.exact,
-        "target_min": plan.target_min,
+        "options": plan.options.to_dict(orient="records"),
+        "curve": plan.curve.to_dict(orient="records"),
+        "patterns": [
+            {"name": p.name, "weekly_hours": p.weekly_hours, "shifts": p.as_dicts()} for p in patterns
+        ],
+        "screen": plan.screen,
+        "candidates": plan.n_candidates,
         "travel": model.name,
-        "demand_points": plan.n_demand_points,
-        "incidents_in_kent": plan.total_demand,
-        "candidates": len(candidates),
         "scenario": scen.name,
+        "saved_scenario": None if args.save_scenario is None else str(args.save_scenario),
     }
-    print(json.dumps(out, indent=2, default=_json_default))
+    print(dumps(out))
     return 0
+
+
+OBJECTIVE_TEXT = {
+    "expected": "calls a year reached within target by a unit on shift and free (the coverage engine's "
+    "expected coverage, Larson's hypercube); sites screened by a maximal-covering score on LSOA demand "
+    "the fleet misses, the best of each pattern checked with the engine",
+    "in_hours": "calls a year reached within target by a unit on shift (the coverage engine's in-hours "
+    "coverage); sites screened by a maximal-covering score, the best of each pattern checked with the "
+    "engine",
+}
+"""What ``recommend --objective`` maximises, in words (printed as ``objective_description``)."""
 
 
 def _cmd_roads(args: argparse.Namespace) -> int:
@@ -152,6 +212,12 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         help="share of the incidents that are joint-response calls "
         "(e.g. 0.08 for a year of Kent police.uk street crime; default 1)",
     )
+    p.add_argument(
+        "--days",
+        help="count only these days, e.g. fri,sat (every incident still loads the units; nights belong "
+        "to the day they start)",
+    )
+    p.add_argument("--hours", help="count only these hours FROM-TO, e.g. 18-02 (crossing midnight)")
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -177,14 +243,37 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     p = sub.add_parser(
         "recommend",
-        help="where the next unit(s) should go",
-        description="Recommend bases for K new units, keeping the scenario's vehicles fixed, maximising "
-        "incidents reached within target (mclp) or expected coverage allowing for busy units (mexclp). "
-        "Prints JSON with picks (name, lat, lon, easting, northing, gain) and objective.",
+        help="where and when the next unit(s) should go",
+        description="Recommend a base and a shift pattern for each of K new units, keeping the "
+        "scenario's vehicles fixed. Sites are screened on LSOA demand the fleet misses; the best of "
+        "each pattern are checked with the coverage engine, whose figures are printed: JSON with "
+        "objective, baseline, picks (name, lat, lon, easting, northing, pattern, gain_per_year, "
+        "coverage_expected_after, calls_attended_per_year_after), options and curve.",
     )
     _add_data_options(p)
     p.add_argument("--new", type=int, required=True, metavar="K", help="number of new units")
-    p.add_argument("--objective", choices=["mclp", "mexclp"], default="mclp")
+    p.add_argument(
+        "--objective",
+        choices=["expected", "in_hours"],
+        default="expected",
+        help="maximise expected coverage (a unit on shift and free; default, as the app) or in-hours",
+    )
+    p.add_argument(
+        "--patterns",
+        nargs="+",
+        metavar="PATTERN",
+        help="shift patterns to choose from: every-evening, fri-sat-nights, evenings-and-weekend-days "
+        "(default: all three) or your own DAYS@HH:MM-HH:MM, e.g. fri,sat@18:00-02:00",
+    )
+    p.add_argument(
+        "--rank",
+        choices=["gain", "gain-per-crew-hour"],
+        default="gain",
+        help="compare candidates by gain a year (default) or by gain per crew hour",
+    )
+    p.add_argument(
+        "--screen", type=int, default=3, help="sites per pattern checked with the engine each round (3)"
+    )
     p.add_argument("--candidates", type=Path, help="candidate sites CSV with name,lat,lon")
     p.add_argument(
         "--sites",
@@ -195,9 +284,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument("--target-min", type=float, help="response target in minutes (default: scenario's)")
     p.add_argument(
-        "--busy-fraction",
+        "--dispatch-reach-min",
         type=float,
-        help="MEXCLP: share of time a unit is busy (default: the baseline fleet's, from the coverage engine)",
+        help="units are sent to calls up to this many minutes away (default: each vehicle's target)",
+    )
+    p.add_argument(
+        "--save-scenario",
+        type=Path,
+        metavar="OUT",
+        help="write the scenario with the picks added (JSON or YAML by extension)",
     )
     p.set_defaults(handler=_cmd_recommend)
 

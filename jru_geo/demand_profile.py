@@ -1,4 +1,4 @@
-"""Hour-of-week demand profiles: night-time economy for violence and alcohol, daytime otherwise.
+"""Hour-of-week demand profiles: night-time economy for violence, alcohol and disorder, daytime otherwise.
 
 Each profile is 168 weights summing to 1, Monday 00:00-01:00 first (:mod:`jru_geo.week`). The demo
 generator (:mod:`jru_geo.io.demo`) draws incident hours from them, and the coverage model uses them
@@ -14,7 +14,7 @@ import numpy as np
 
 __all__ = ["hour_of_week_profile"]
 
-NIGHT_CATEGORIES = ("violence", "alcohol")
+NIGHT_CATEGORIES = ("violence", "alcohol", "public_order")
 
 
 def _night_profile() -> np.ndarray:
@@ -45,7 +45,8 @@ def hour_of_week_profile(category: str) -> np.ndarray:
     Parameters
     ----------
     category
-        A JRU category code; ``violence`` and ``alcohol`` follow the night-time profile.
+        A JRU category code; ``violence``, ``alcohol`` and ``public_order`` follow the night-time
+        profile.
 
     Returns
     -------

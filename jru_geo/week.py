@@ -11,7 +11,13 @@ JRU Geo models one repeating week of local (UK) wall-clock time, Monday 00:00 fi
   its last two hours fall in the first minutes of Saturday. :func:`shift_minutes` applies the rule,
   wrapping Sunday nights into Monday morning, and :func:`week_mask` turns a vehicle's shifts into
   the minutes of the week it is on (overlaps merged); a shift whose end is not after its start runs
-  past midnight, and one whose end equals its start lasts the whole day.
+  past midnight, and one whose end equals its start lasts the whole day;
+- the same rule holds for a slice of the week chosen by days and hours (the sidebar's filter):
+  :func:`week_slice` gives ``Fri, Sat 18:00-02:00`` as Friday 18:00 to Saturday 02:00 and Saturday
+  18:00 to Sunday 02:00, never Friday 00:00-02:00 (that is Thursday's night);
+- charts by hour of the week show it with *service days* (:func:`service_day_of`): a service day runs
+  from :data:`SERVICE_DAY_START_HOUR` (06:00) to 05:59 the next morning, so the early hours are
+  drawn with the night they belong to.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from jru_geo.errors import TimestampError
+from jru_geo.errors import FilterError, TimestampError
 
 __all__ = [
     "Day",
@@ -34,6 +40,7 @@ __all__ = [
     "MINUTES_PER_DAY",
     "HOURS_PER_WEEK",
     "MINUTES_PER_WEEK",
+    "WEEKS_PER_YEAR",
     "LOCAL_TZ",
     "clock_minutes",
     "shift_minutes",
@@ -42,6 +49,10 @@ __all__ = [
     "weekly_hours_of",
     "minute_of_week",
     "hour_of_week",
+    "week_slice",
+    "SERVICE_DAY_START_HOUR",
+    "SERVICE_HOURS",
+    "service_day_of",
 ]
 
 Day = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -55,6 +66,8 @@ MINUTES_PER_HOUR = 60
 HOURS_PER_DAY = 24
 MINUTES_PER_DAY = HOURS_PER_DAY * MINUTES_PER_HOUR
 HOURS_PER_WEEK = 7 * HOURS_PER_DAY
+WEEKS_PER_YEAR = 365.25 / 7
+"""Weeks in an average year (52.18): a week's figures times this are a year's."""
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 
 LOCAL_TZ = "Europe/London"
@@ -241,6 +254,90 @@ def hour_of_week(times: pd.Series | pd.DatetimeIndex) -> NDArray[np.float64]:
     """
     stamps = _local(times)
     return (stamps.day_of_week * HOURS_PER_DAY + stamps.hour).to_numpy(dtype=float, na_value=np.nan)
+
+
+def week_slice(days: Sequence[int] | None, hours: tuple[int, int] | None) -> NDArray[np.bool_]:
+    """Mark the hours of the week that some days and a clock window choose, nights with their start.
+
+    For each chosen day ``d`` the window runs from ``start_hour:00`` on day ``d`` up to (not
+    including) ``end_hour:00``; when ``start_hour > end_hour`` it runs past midnight, and the hours
+    after midnight are on day ``d + 1`` (Sunday's on Monday), as for a scenario shift
+    (:func:`shift_minutes`).
+
+    Parameters
+    ----------
+    days
+        Days 0 (Monday) to 6 (Sunday); ``None`` means every day.
+    hours
+        ``(start_hour, end_hour)``, hours 0-24; ``None`` or ``(0, 24)`` means the whole day. Equal
+        hours select no time and are an error.
+
+    Returns
+    -------
+    ndarray of bool
+        :data:`HOURS_PER_WEEK` (168) flags, index 0 Monday 00:00-01:00; ``True`` in the slice.
+
+    Raises
+    ------
+    FilterError
+        A day outside 0-6, an hour outside 0-24 or equal start and end hours.
+
+    Examples
+    --------
+    >>> mask = week_slice((4, 5), (18, 2))  # Fri and Sat nights 18:00-02:00
+    >>> [DAY_NAMES[h // 24] + f" {h % 24:02d}" for h in np.flatnonzero(mask) if h % 24 < 2]
+    ['Sat 00', 'Sat 01', 'Sun 00', 'Sun 01']
+    >>> int(week_slice((6,), (22, 1)).sum()), bool(week_slice((6,), (22, 1))[0])  # Sunday wraps
+    (3, True)
+    """
+    chosen = range(7) if days is None else tuple(days)
+    start, end = (0, HOURS_PER_DAY) if hours is None else (int(hours[0]), int(hours[1]))
+    if any(d not in range(7) for d in chosen):
+        raise FilterError(f"days must be 0 (Monday) to 6 (Sunday), got {tuple(chosen)!r}")
+    if not (0 <= start <= HOURS_PER_DAY and 0 <= end <= HOURS_PER_DAY) or start == end:
+        raise FilterError(
+            f"hours must be (start_hour, end_hour) with hours 0-24 and start != end, got {hours!r}; "
+            "use (0, 24) for the whole day"
+        )
+    length = end - start if start < end else end + HOURS_PER_DAY - start
+    mask = np.zeros(HOURS_PER_WEEK, dtype=bool)
+    for day in set(chosen):
+        mask[(day * HOURS_PER_DAY + start + np.arange(length)) % HOURS_PER_WEEK] = True
+    return mask
+
+
+SERVICE_DAY_START_HOUR = 6
+"""The hour a service day starts in charts: 00:00-05:59 are drawn with the night before."""
+
+SERVICE_HOURS: tuple[int, ...] = tuple(
+    (SERVICE_DAY_START_HOUR + k) % HOURS_PER_DAY for k in range(HOURS_PER_DAY)
+)
+"""Clock hours in service-day order: 6, 7, ..., 23, 0, ..., 5."""
+
+
+def service_day_of(hours_of_week: NDArray[np.integer] | Sequence[int]) -> NDArray[np.int64]:
+    """Give the service day (0 = Monday) of each hour of the week: the day whose night it is in.
+
+    A service day runs from :data:`SERVICE_DAY_START_HOUR` (06:00) to 05:59 the next morning, so
+    Saturday 01:00 is in Friday's and Monday 03:00 in Sunday's.
+
+    Parameters
+    ----------
+    hours_of_week
+        Hours of the week, 0 (Monday 00:00) to 167.
+
+    Returns
+    -------
+    ndarray of int64
+        Day indices 0-6 aligned with the input.
+
+    Examples
+    --------
+    >>> [DAY_NAMES[d] for d in service_day_of([5 * 24 + 1, 0, 4 * 24 + 6])]
+    ['Fri', 'Sun', 'Fri']
+    """
+    hours = np.asarray(hours_of_week, dtype=np.int64)
+    return ((hours - SERVICE_DAY_START_HOUR) % HOURS_PER_WEEK) // HOURS_PER_DAY
 
 
 def _local(times: pd.Series | pd.DatetimeIndex) -> pd.core.indexes.accessors.DatetimeProperties:

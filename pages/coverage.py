@@ -11,10 +11,10 @@ from streamlit_folium import st_folium
 
 from jru_app import data as app
 from jru_app import results
-from jru_app.page import run_page
+from jru_app.page import escape_markdown, run_page
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 from jru_geo.model.coverage.result import CoverageResult
-from jru_geo.model.coverage.workload import unit_workload
+from jru_geo.model.coverage.workload import unit_workload, workload_note
 from jru_geo.optimise.kpis import PlanKpis
 from jru_geo.viz import maps, report
 
@@ -30,7 +30,7 @@ def body() -> None:
     """Draw the Coverage page."""
     data = app.app_data()
     geo = data.geo
-    st.markdown(f"### Coverage: {data.scenario.name}")
+    st.markdown(f"### Coverage: {escape_markdown(data.scenario.name)}")
     badge = ":orange-badge[Synthetic demo data] Not real incidents. " if data.loaded.synthetic else ""
     st.caption(f"{badge}**Assumptions**: {app.assumptions_note(data)}")
     result = results.coverage_result(data)
@@ -51,7 +51,7 @@ def body() -> None:
         f"**Expected**: {EXPLAIN['expected']} Target {kpis.target_min:.0f} min; "
         f"mean response to the nearest unit {kpis.mean_response_min:.1f} min; "
         f"population within target {report.format_share(kpis.population_share)}; "
-        f"{kpis.jobs_per_shift:.1f} jobs per shift (fleet mean)."
+        f"{kpis.jobs_per_8h:.1f} jobs per 8 hours (fleet)."
     )
 
     left, right = st.columns([3, 2])
@@ -77,7 +77,8 @@ def body() -> None:
         )
         st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
     with right:
-        _workload(result, kpis)
+        targets = [v.target_min for v in data.scenario.vehicles]
+        _workload(result, kpis, data.assumptions.reach_note(targets_min=targets))
         st.markdown("**Largest gaps** (incidents a year not covered, by LSOA)")
         st.dataframe(
             gaps[["rank", "lsoa_name", "uncovered_per_year", "main_gap", "district_name"]].head(15),
@@ -116,7 +117,7 @@ def body() -> None:
         )
 
 
-def _workload(result: CoverageResult, kpis: PlanKpis) -> None:
+def _workload(result: CoverageResult, kpis: PlanKpis, reach: str) -> None:
     jobs, hours = PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
     published = f"about {jobs:g} jobs in an {hours:g}-hour shift"
     st.markdown(f"**Units' workload** (published: {published})")
@@ -141,9 +142,7 @@ def _workload(result: CoverageResult, kpis: PlanKpis) -> None:
     st.caption(
         f"Catchment maps overstate coverage: {report.format_share(kpis.coverage_geographic)} of incidents "
         f"lie in a catchment, {report.format_share(kpis.coverage_expected)} find a unit on shift and free. "
-        f"The units take {kpis.jobs_per_shift:.1f} jobs a shift against the published ~{jobs:g}: "
-        "they are sent only within their reach (a larger "
-        "dispatch reach under Assumptions makes them busier)."
+        + workload_note(kpis.jobs_per_8h, reach_note=reach)
     )
 
 

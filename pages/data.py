@@ -6,7 +6,7 @@ import streamlit as st
 
 from jru_app import data as app
 from jru_app import state
-from jru_app.page import run_page
+from jru_app.page import escape_markdown, run_page
 from jru_geo.errors import JruGeoError
 from jru_geo.io import boundaries, scenario_files
 from jru_geo.settings import DEFAULT_SETTINGS
@@ -16,8 +16,15 @@ MAX_MB = DEFAULT_SETTINGS.max_upload_mb
 COLUMNS = {
     "incident_id": "the id in the file (police.uk Crime ID, STATS19 accident_index), or file:row",
     "time, time_precision": "when it happened, and how precisely: month (police.uk), day or minute",
-    "category": "JRU category: violence, collision, alcohol, welfare, sudden death, injury/other",
+    "category": (
+        "JRU category: violence, collision, alcohol, public order/ASB, welfare, sudden death, injury/other, "
+        "or other crime (police.uk types that are not typical JRU work: theft, burglary, damage...)"
+    ),
     "category_original": "the label in the file, kept as it was",
+    "source_category": (
+        "the source's own category, to filter on: police.uk crime type, STATS19 severity "
+        "(Fatal, Serious, Slight), or the file's category text"
+    ),
     "source, file, row": "the format (policeuk, stats19, generic), the file name and the row number in it",
     "district_code, district_name": "Kent Police district (12 Kent districts + Medway) the point falls in",
     "lsoa_code, lsoa_name": "2011 Lower Layer Super Output Area (about 1,500 residents)",
@@ -77,7 +84,7 @@ def _upload_incidents() -> None:
     )
     error = st.session_state.get(state.UPLOAD_ERROR)
     if error:
-        st.error(f"That file could not be used, so nothing was changed. {error}")
+        st.error(f"That file could not be used, so nothing was changed. {escape_markdown(str(error))}")
     if st.session_state.get(state.UPLOADS):
         st.button("Forget uploaded files", on_click=_forget_uploads)
 
@@ -85,7 +92,7 @@ def _upload_incidents() -> None:
 def _validation_report() -> None:
     loaded = app.current_loaded()
     st.markdown("#### Validation report")
-    st.caption(f"Showing: {loaded.source_note}.")
+    st.caption(f"Showing: {escape_markdown(loaded.source_note)}.")
     s = loaded.summary
     cols = st.columns(5)
     cols[0].metric("Rows read", f"{s['read']:,}")
@@ -134,7 +141,7 @@ def _upload_scenario() -> None:
     )
     error = st.session_state.get(state.SCENARIO_ERROR)
     if error:
-        st.error(f"That scenario could not be used, so nothing was changed. {error}")
+        st.error(f"That scenario could not be used, so nothing was changed. {escape_markdown(str(error))}")
     data = app.app_data()
     st.download_button(
         "Download the current scenario (JSON)",

@@ -8,11 +8,17 @@ from streamlit_folium import st_folium
 
 from jru_app import data as app
 from jru_app import results
-from jru_app.page import run_page
+from jru_app.page import escape_markdown, run_page
 from jru_geo.areas import counts
 from jru_geo.io.categories import CATEGORIES
+from jru_geo.io.sources import headline_count
 from jru_geo.viz import maps, report
-from jru_geo.week import DAY_NAMES
+from jru_geo.week import DAY_NAMES, SERVICE_HOURS
+
+HOUR_CAPTION = (
+    "Each row is a service day, 06:00 to 05:59 the next morning: a night belongs to the day it starts, "
+    "as in the filters and the shifts, so Friday's row ends with Saturday 00:00-05:59."
+)
 
 
 def body() -> None:
@@ -22,12 +28,17 @@ def body() -> None:
     rates = counts.counts_by_area(data.filtered, geo.districts, level="district")
     how, untimed = results.hour_of_week(data)
     cats = counts.counts_by_category(data.filtered, labels=CATEGORIES)
+    noun = headline_count(data.filtered["source"]).noun if len(data.filtered) else "incidents"
 
-    st.markdown("### Where and when joint incidents happen")
+    st.markdown(f"### Where and when {noun} happen")
     if data.loaded.synthetic:
         st.caption(":orange-badge[Synthetic demo data] Not real incidents.")
     c1, c2, c3 = st.columns(3)
-    c1.metric("Incidents shown", f"{int(rates['incidents'].sum()):,}", help=f"Filters: {data.filter_note}.")
+    c1.metric(
+        "Incidents shown",
+        f"{int(rates['incidents'].sum()):,}",
+        help=f"Filters: {escape_markdown(data.filter_note)}.",
+    )
     c2.metric(
         "Highest rate", f"{rates['rate_per_1000'].max():.2f} per 1,000", help="Incidents per 1,000 residents."
     )
@@ -57,20 +68,34 @@ def body() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Hour of the week** (incidents per hour, all weeks together)")
+        st.caption(HOUR_CAPTION)
         if untimed:
-            st.caption(f"{untimed:,} incidents dated only to the month are not shown.")
+            st.caption(f"{untimed:,} incidents dated only to the month or day are not shown.")
         chart = (
             alt.Chart(how)
             .mark_rect()
             .encode(
-                x=alt.X("hour:O", title="Hour of day"),
-                y=alt.Y("day:O", sort=list(DAY_NAMES), title=None),
+                x=alt.X(
+                    "hour:O",
+                    sort=list(SERVICE_HOURS),
+                    title="Hour of day (00:00-05:59 at the end of the night before)",
+                    axis=alt.Axis(labelAngle=0),
+                ),
+                y=alt.Y("service_day:O", sort=list(DAY_NAMES), title="Service day"),
                 color=alt.Color("incidents:Q", scale=alt.Scale(scheme="viridis"), title="Incidents"),
-                tooltip=["day", "hour", "incidents"],
+                tooltip=[
+                    alt.Tooltip("day:N", title="Day"),
+                    alt.Tooltip("hour:O", title="Hour"),
+                    alt.Tooltip("service_day:N", title="Night of"),
+                    alt.Tooltip("incidents:Q", title="Incidents"),
+                ],
             )
             .properties(height=220)
         )
-        st.altair_chart(chart, width="stretch")
+        if int(how["incidents"].sum()):
+            st.altair_chart(chart, width="stretch")
+        else:
+            st.caption("None of these incidents has a time of day to chart.")
     with right:
         st.markdown("**Categories**")
         bars = (
@@ -78,7 +103,7 @@ def body() -> None:
             .mark_bar(color="#0072B2")
             .encode(
                 x=alt.X("incidents:Q", title="Incidents"),
-                y=alt.Y("label:N", sort="-x", title=None),
+                y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=240)),
                 tooltip=["label", "incidents", alt.Tooltip("share:Q", format=".1%")],
             )
             .properties(height=220)

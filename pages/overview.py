@@ -9,9 +9,21 @@ from jru_app import data as app
 from jru_app import results
 from jru_app.page import footer, run_page
 from jru_geo.areas import counts
+from jru_geo.areas.filters import describe_filter
 from jru_geo.io import boundaries
 from jru_geo.model.coverage.tables import covered_share_by_district
 from jru_geo.viz import maps, report
+
+COUNT_HELP = (
+    "The count is named for the data: police-recorded crimes (police.uk), collisions (STATS19), joint "
+    "incidents (the demo, a CAD or joint-call log). Below it, the share taken as JRU calls (sidebar "
+    "assumptions) when it is not 1."
+)
+
+
+def _filter_note(data: app.AppData) -> str:
+    """Say the filter in words without its dates: the period beside it says them."""
+    return describe_filter(data.flt, district_names=boundaries.DISTRICT_NAMES, include_dates=False)
 
 
 def body() -> None:
@@ -27,7 +39,8 @@ def body() -> None:
         as_of=app.today(),
         synthetic=data.loaded.synthetic,
         source_note=data.loaded.source_note,
-        filter_note=f"{data.filter_note}; {app.assumptions_note(data, clause=True)}",
+        filter_note=f"{_filter_note(data)}; {app.assumptions_note(data, clause=True)}",
+        demand_share=data.assumptions.demand_share,
     )
     table = report.district_table(
         data.filtered, geo.districts, covered_share=covered_share_by_district(coverage)
@@ -38,7 +51,15 @@ def body() -> None:
     badge = " :orange-badge[Synthetic demo data]" if summary.synthetic else ""
     st.markdown(f"### {title}{badge}")
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Joint incidents", f"{summary.incidents:,}", help=f"In Kent, {summary.period}.")
+    headline = summary.headline
+    c1.metric(
+        headline.label,
+        f"{summary.incidents:,}",
+        headline.share_note or None,
+        delta_color="off",
+        delta_arrow="off",
+        help=f"In Kent, {summary.period}. {COUNT_HELP}",
+    )
     c2.metric(
         "Reached within target",
         report.format_share(summary.coverage_in_hours),
@@ -52,7 +73,7 @@ def body() -> None:
     c4.metric(
         "Busiest district",
         summary.busiest_district or "none",
-        f"{summary.busiest_incidents:,} incidents" if summary.busiest_district else None,
+        f"{summary.busiest_incidents:,} {headline.noun}" if summary.busiest_district else None,
         delta_color="off",
         delta_arrow="off",
     )

@@ -15,21 +15,21 @@ from streamlit_folium import st_folium
 
 from jru_app import data as app
 from jru_app import results, state
-from jru_app.page import run_page
+from jru_app.business_view import show_business_case
+from jru_app.page import escape_markdown, run_page
 from jru_app.state import PlacedUnit, Recommendation
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
-from jru_geo.model.coverage.business import BusinessAssumptions
+from jru_geo.model.patterns import PATTERNS
 from jru_geo.optimise.kpis import kpi_table
-from jru_geo.optimise.placement import Objective
-from jru_geo.optimise.planning import new_unit_business_case
+from jru_geo.optimise.next_units import Rank
 from jru_geo.viz import maps
 
 KPI_NOTE = (
     "Same engine as the Coverage page: each incident at its own place and time, units only on shift, "
     "busy units from Larson's hypercube queueing model."
 )
-OBJECTIVES: dict[Objective, str] = {"mexclp": "expected (busy-aware)", "mclp": "within target"}
+RANKS: dict[Rank, str] = {"gain": "gain a year", "gain_per_crew_hour": "gain per crew hour"}
 
 
 def _place_controls(data: app.AppData) -> None:
@@ -81,7 +81,8 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
         before = results.plan_kpis(data, data.scenario)
         after = results.plan_kpis(data, plan)
         st.table(kpi_table(before, after, labels=("Baseline", "Plan")))
-        st.caption(f"{KPI_NOTE} Target {before.target_min:.0f} min. Filters: {data.filter_note}.")
+        filters = escape_markdown(data.filter_note)
+        st.caption(f"{KPI_NOTE} Target {before.target_min:.0f} min. Filters: {filters}.")
         st.download_button(
             "Save plan as scenario (JSON)",
             scenario_to_json(plan).encode("utf-8"),
@@ -91,21 +92,29 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
 
 
 def _recommend(data: app.AppData) -> Recommendation | None:
-    st.markdown("#### Recommend the next unit(s)")
-    c1, c2, c3, c4 = st.columns([1, 2, 2, 1], vertical_alignment="bottom")
+    st.markdown("#### Recommend where and when the next unit(s) go")
+    c1, c2, c3, c4 = st.columns([1, 3, 2, 1], vertical_alignment="bottom")
     k = c1.number_input("New units", min_value=1, max_value=5, value=2, key="rec_k")
-    objective: Objective = (
-        c2.radio(
-            "Objective", list(OBJECTIVES), key="rec_obj", horizontal=True, format_func=OBJECTIVES.__getitem__
-        )
-        or "mexclp"
+    chosen = c2.multiselect(
+        "Shift patterns to weigh",
+        list(PATTERNS),
+        default=list(PATTERNS),
+        key="rec_patterns",
+        format_func=lambda name: f"{name}: {PATTERNS[name].describe()}",
     )
-    grid = c3.toggle("Add a 2 km grid of sites", key="rec_grid")
+    rank: Rank = c3.radio("Compare by", list(RANKS), key="rec_rank", format_func=RANKS.__getitem__) or "gain"
+    own = st.text_input(
+        "Or add your own pattern (DAYS@HH:MM-HH:MM, e.g. fri,sat@20:00-04:00)", key="rec_own_pattern"
+    )
+    grid = st.toggle("Add a 2 km grid of sites", key="rec_grid")
+    patterns = tuple(chosen) + ((own.strip(),) if own.strip() else ())
     made_for = results.recommendation_key(data)
-    if not c4.button("Recommend", type="primary", key="rec_go"):
+    if not c4.button("Recommend", type="primary", key="rec_go", disabled=not patterns):
         return state.last_recommendation(made_for)
-    result = results.recommend_for(data, data.scenario, k=int(k), objective=objective, grid=bool(grid))
-    recommendation = Recommendation(result=result, objective=objective, made_for=made_for)
+    result = results.recommend_for(
+        data, data.scenario, k=int(k), patterns=patterns, rank=rank, grid=bool(grid)
+    )
+    recommendation = Recommendation(result=result, made_for=made_for)
     state.keep_recommendation(recommendation)
     return recommendation
 
@@ -113,88 +122,97 @@ def _recommend(data: app.AppData) -> Recommendation | None:
 def _show_recommendation(last: Recommendation | None) -> None:
     if last is None:
         return
-    picks, curve, busy = last.result.picks, last.result.curve, last.result.busy_fraction
-    gain = "Expected gain (incidents/yr)" if last.objective == "mexclp" else "Gain (incidents/yr)"
+    plan = last.result
+    picks = plan.picks
     st.dataframe(
-        picks[["rank", "name", "gain_per_year", "gain_fraction"]],
+        picks[["rank", "name", "pattern", "gain_per_year", "gain_pp", "gain_per_crew_hour"]],
         hide_index=True,
         width="stretch",
         column_config={
             "rank": st.column_config.NumberColumn("#", width="small"),
             "name": "Site",
-            "gain_per_year": st.column_config.NumberColumn(gain, format="%.0f"),
-            "gain_fraction": st.column_config.NumberColumn("Gain (% of demand)", format="percent"),
+            "pattern": "Shift pattern",
+            "gain_per_year": st.column_config.NumberColumn("Expected gain (calls/yr)", format="%.0f"),
+            "gain_pp": st.column_config.NumberColumn("Expected (pp)", format="%+.1f"),
+            "gain_per_crew_hour": st.column_config.NumberColumn("Gain per crew hour", format="%.3f"),
         },
     )
     left, right = st.columns(2)
     with left:
-        choice = st.selectbox("Add a recommended site to the plan", picks["name"].tolist(), key="rec_pick")
-        if st.button("Add to plan"):
-            row = picks[picks["name"] == choice].iloc[0]
-            state.add_planned_unit(
-                PlacedUnit(
-                    f"New unit at {choice}", easting=float(row["easting"]), northing=float(row["northing"])
-                )
-            )
-            st.rerun()
+        rows = picks.to_dict(orient="records")
+        labels = [f"{r['rank']}. {r['name']} ({r['pattern']})" for r in rows]
+        choice = st.selectbox("Add a recommended unit to the plan", labels, key="rec_pick")
+        b1, b2 = st.columns(2)
+        if b1.button("Add to plan", disabled=not labels, key="rec_add"):
+            _add_picks([rows[labels.index(choice)]] if choice in labels else [])
+        if b2.button("Add all in order", disabled=not labels, key="rec_add_all"):
+            _add_picks(rows)
     with right:
+        curve = plan.curve.assign(expected_pct=100 * plan.curve["coverage_expected"])
         chart = (
             alt.Chart(curve)
             .mark_line(point=True, color="#009E73")
             .encode(
                 x=alt.X("new_units:O", title="New units", axis=alt.Axis(labelAngle=0)),
-                y=alt.Y("coverage_pct:Q", title="Demand covered (%)"),
+                y=alt.Y("expected_pct:Q", title="Expected coverage (%)", scale=alt.Scale(zero=False)),
+                tooltip=[
+                    alt.Tooltip("new_units:O", title="New units"),
+                    alt.Tooltip("expected_pct:Q", title="Expected (%)", format=".1f"),
+                    alt.Tooltip("calls_attended_per_year:Q", title="Calls attended/yr", format=",.0f"),
+                ],
             )
             .properties(height=200)
         )
-        st.caption("Optimiser's objective by number of new units (the marginal-gain curve)")
+        st.caption("The engine's expected coverage as units are added (0 = the Coverage page's baseline)")
         st.altair_chart(chart, width="stretch")
-    detail = (
-        f"Daskin's expected coverage with every unit busy {busy:.0%} of the time (the baseline fleet "
-        "busy fraction)"
-        if last.objective == "mexclp"
-        else "incidents within target of some unit"
-    )
     st.caption(
-        f"The optimiser ranks sites on incidents per LSOA at the LSOA centroid: {detail}. Add a site to "
-        "the plan to see its effect on the KPIs above."
+        "What is optimised: calls a year reached within target by a unit on shift and free (the "
+        "Coverage page's Expected figure, from the same engine). How it is checked: each candidate site "
+        "is screened under each shift pattern on the LSOA demand the fleet misses in that pattern's "
+        f"hours; the best {plan.screen} of each pattern are each run through the coverage engine and "
+        "the best engine gain is picked, then the next unit starts from that fleet. Every gain shown is "
+        "the engine's change, so adding the picks in order moves the KPI table's Expected row by "
+        "exactly the points shown. Gain per crew hour divides by the pattern's hours a year times a crew "
+        "of two."
     )
-
-
-def _business_case(data: app.AppData, plan: Scenario) -> None:
-    st.markdown("#### Business case for the new unit(s)")
-    if not state.planned_units():
-        st.info("Place a unit on the map (or pick a site) to see its business case.")
-        return
-    d = BusinessAssumptions()
-    with st.expander("Assumptions (published JRU figures; edit to test)"):
-        a1, a2, a3 = st.columns(3)
-        minutes = a1.number_input("Minutes saved per incident", 0.0, 240.0, d.minutes_saved_per_incident)
-        money = a2.number_input("Saving per incident (£)", 0.0, 1000.0, round(d.saving_per_incident_gbp, 2))
-        jobs = a3.number_input("Jobs per 8-hour shift", 0.0, 30.0, d.jobs_per_shift)
-        services = a1.selectbox(
-            "Services saving time",
-            [1, 2, 0],
-            format_func=lambda s: {0: "none", 1: "ambulance", 2: "ambulance and police"}[s],
+    with st.expander(f"Every option the engine checked ({len(plan.options)})"):
+        st.dataframe(
+            plan.options[
+                [
+                    "rank",
+                    "pattern",
+                    "name",
+                    "screen_per_year",
+                    "gain_per_year",
+                    "gain_per_crew_hour",
+                    "chosen",
+                ]
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "rank": "Round",
+                "pattern": "Shift pattern",
+                "name": "Site",
+                "screen_per_year": st.column_config.NumberColumn("Screen (never busy, /yr)", format="%.0f"),
+                "gain_per_year": st.column_config.NumberColumn("Engine gain (/yr)", format="%.0f"),
+                "gain_per_crew_hour": st.column_config.NumberColumn("Per crew hour", format="%.3f"),
+                "chosen": "Picked",
+            },
         )
-    assumptions = BusinessAssumptions(
-        minutes_saved_per_incident=minutes,
-        saving_per_incident_gbp=money,
-        jobs_per_shift=jobs,
-        services_saving_time=int(services),
-    )
-    case = new_unit_business_case(
-        results.coverage_result(data), results.coverage_for(data, plan), assumptions=assumptions
-    )
-    b1, b2, b3, b4 = st.columns(4)
-    b1.metric("Incidents attended a year", f"{case.incidents_per_year:,.0f}")
-    b2.metric("Crew hours a year", f"{case.crew_hours_per_year:,.0f}")
-    b3.metric("Service hours saved a year", f"{case.total_hours_saved:,.0f}")
-    b4.metric("Money saved a year", f"£{case.money_saved_gbp:,.0f}")
-    st.caption(
-        "Incidents attended: the calls the hypercube dispatch model sends to the new unit(s) in the plan. "
-        + " ".join(case.notes)
-    )
+
+
+def _add_picks(rows: list[dict[str, object]]) -> None:
+    for row in rows:
+        state.add_planned_unit(
+            PlacedUnit(
+                f"New unit at {row['name']}",
+                easting=float(str(row["easting"])),
+                northing=float(str(row["northing"])),
+                pattern=str(row["pattern"]),
+            )
+        )
+    st.rerun()
 
 
 def _compare(data: app.AppData, plan: Scenario) -> None:
@@ -211,7 +229,7 @@ def _compare(data: app.AppData, plan: Scenario) -> None:
 def body() -> None:
     """Draw the Planner."""
     data = app.app_data()
-    st.markdown(f"### Planner: {data.scenario.name}")
+    st.markdown(f"### Planner: {escape_markdown(data.scenario.name)}")
     st.caption(
         "Click the map to place a new unit there (it copies the first unit's shifts and target); "
         "the table compares every KPI with the baseline. "
@@ -220,7 +238,7 @@ def body() -> None:
     plan = results.planned_scenario(data.scenario)
     _map_and_kpis(data, plan, state.last_recommendation(results.recommendation_key(data)))
     _show_recommendation(_recommend(data))
-    _business_case(data, plan)
+    show_business_case(data, plan)
     _compare(data, plan)
 
 

@@ -69,3 +69,28 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "SOURCES.md").exists():
         pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data is absent on this machine)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def kent_lsoas() -> gpd.GeoDataFrame:
+    """The embedded Kent LSOAs (with population and centroids)."""
+    from jru_geo.io.boundaries import load_lsoas
+
+    return load_lsoas()
+
+
+@pytest.fixture(scope="session")
+def demo_joined(kent_lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The app's default data: the seeded synthetic demo year joined to districts and LSOAs."""
+    from jru_geo.areas.join import assign_areas
+    from jru_geo.io import boundaries, demo
+
+    return assign_areas(demo.demo_incidents(kent_lsoas), boundaries.load_districts(), kent_lsoas)
+
+
+@pytest.fixture(scope="session")
+def default_model():  # noqa: ANN201 - a TravelModel
+    """The default travel model (calibrated road times, blue-light factor 0.80)."""
+    from jru_geo.model.travel.factory import make_model
+
+    return make_model("calibrated")

@@ -13,11 +13,14 @@ from jru_geo.week import (
     DAYS,
     HOURS_PER_WEEK,
     MINUTES_PER_WEEK,
+    SERVICE_HOURS,
     clock_minutes,
     hour_of_week,
     minute_of_week,
+    service_day_of,
     shift_minutes,
     week_mask,
+    week_slice,
     weekly_hours_of,
 )
 
@@ -83,3 +86,72 @@ def test_week_mask_merges_overlaps_and_counts_hours_once() -> None:
     assert mask[0] and mask[59] and not mask[60]  # Monday 00:00-01:00 from Sunday night
     assert weekly_hours_of(shifts) == 10.0
     assert weekly_hours_of([]) == 0.0
+
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+
+
+def _at(day: int, hour: int) -> int:
+    return day * 24 + hour
+
+
+def test_week_slice_puts_a_night_with_the_day_it_starts() -> None:
+    mask = week_slice((FRI, SAT), (18, 2))  # Fri + Sat nights 18:00-02:00
+    assert mask.shape == (HOURS_PER_WEEK,) and mask.dtype == bool
+    assert mask.sum() == 2 * 8
+    assert mask[_at(FRI, 18)] and mask[_at(FRI, 23)] and mask[_at(SAT, 18)] and mask[_at(SAT, 23)]
+    assert mask[_at(SAT, 0)] and mask[_at(SAT, 1)]  # Friday's night
+    assert mask[_at(SUN, 0)] and mask[_at(SUN, 1)]  # Saturday's night
+    assert not mask[_at(FRI, 0)] and not mask[_at(FRI, 1)]  # Thursday's night
+    assert not mask[_at(SAT, 2)] and not mask[_at(SUN, 2)] and not mask[_at(FRI, 17)]
+
+
+def test_week_slice_wraps_sunday_night_into_monday() -> None:
+    mask = week_slice((SUN,), (22, 3))
+    assert np.flatnonzero(mask).tolist() == [0, 1, 2, _at(SUN, 22), _at(SUN, 23)]
+
+
+def test_week_slice_matches_the_shifts_of_the_same_days_and_hours() -> None:
+    by_filter = week_slice((FRI, SAT), (18, 2))
+    shifts = [Shift(days=["Fri", "Sat"], start="18:00", end="02:00")]
+    by_shift = week_mask(shifts).reshape(HOURS_PER_WEEK, 60).all(axis=1)
+    assert np.array_equal(by_filter, by_shift)
+
+
+@pytest.mark.parametrize(
+    ("days", "hours", "expected_hours"),
+    [
+        (None, None, 168),  # no restriction at all
+        ((MON,), None, 24),
+        ((MON,), (0, 24), 24),
+        (None, (9, 17), 7 * 8),
+        (None, (18, 2), 7 * 8),  # every night: the union is the same hours every day
+        ((WED,), (0, 2), 2),  # a window not past midnight stays on its own day
+        ((MON, MON), (10, 11), 1),  # a day given twice counts once
+    ],
+)
+def test_week_slice_sizes(
+    days: tuple[int, ...] | None, hours: tuple[int, int] | None, expected_hours: int
+) -> None:
+    assert int(week_slice(days, hours).sum()) == expected_hours
+
+
+def test_week_slice_same_day_window() -> None:
+    assert np.flatnonzero(week_slice((WED,), (0, 2))).tolist() == [_at(WED, 0), _at(WED, 1)]
+
+
+@pytest.mark.parametrize(
+    ("days", "hours", "match"),
+    [((7,), None, "0 \\(Monday\\) to 6"), (None, (5, 5), "start != end"), (None, (18, 25), "hours 0-24")],
+)
+def test_week_slice_rejects_bad_input(
+    days: tuple[int, ...] | None, hours: tuple[int, int] | None, match: str
+) -> None:
+    with pytest.raises(JruGeoError, match=match):
+        week_slice(days, hours)
+
+
+def test_service_days_run_from_six_to_six() -> None:
+    assert SERVICE_HOURS == (*range(6, 24), *range(6))
+    hours = [_at(SAT, 1), _at(SAT, 5), _at(SAT, 6), _at(MON, 0), _at(SUN, 23), _at(FRI, 6)]
+    assert [DAY_NAMES[d] for d in service_day_of(hours)] == ["Fri", "Fri", "Sat", "Sun", "Sun", "Fri"]

@@ -2,7 +2,9 @@
 
 Counts are of in-Kent incidents only (``in_kent`` from :func:`jru_geo.areas.join.assign_areas`),
 so per-area counts always add up to the in-Kent total. Hours of the week follow
-:mod:`jru_geo.week` (Monday 00:00 first).
+:mod:`jru_geo.week` (Monday 00:00 first); :func:`counts_by_hour_of_week` also gives each hour its
+*service day*, so a chart can draw a night with the day it starts (as the filters and the shifts
+read it).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jru_geo._validate import require_columns
-from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, hour_of_week
+from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, HOURS_PER_WEEK, SERVICE_HOURS, hour_of_week, service_day_of
 
 __all__ = [
     "counts_by_area",
@@ -141,6 +143,11 @@ def counts_by_hour_of_week(joined: pd.DataFrame) -> pd.DataFrame:
     Incidents whose time is known only to the month or day (police.uk) have no hour and are left
     out; :func:`count_without_hour` counts them.
 
+    Each hour also has its service day (:func:`jru_geo.week.service_day_of`): a service day runs
+    06:00 to 05:59 the next morning, so Saturday 01:00 is in Friday's night. Charted by
+    ``service_day`` and ``service_hour``, Friday's row ends with Saturday's first six hours, as a
+    ``Fri 18:00-02:00`` filter or shift reads them.
+
     Parameters
     ----------
     joined
@@ -149,7 +156,9 @@ def counts_by_hour_of_week(joined: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``hour_of_week`` (0-167), ``day`` (Mon..Sun), ``hour`` (0-23), ``incidents``.
+        ``hour_of_week`` (0-167), ``day`` (Mon..Sun, the calendar day), ``hour`` (0-23),
+        ``service_day`` (Mon..Sun, the day whose night it is), ``service_hour`` (0-23: the place
+        of ``hour`` in the service day, 0 for 06:00, 18 for 00:00), ``incidents``.
 
     Raises
     ------
@@ -172,6 +181,8 @@ def counts_by_hour_of_week(joined: pd.DataFrame) -> pd.DataFrame:
             "hour_of_week": hours,
             "day": [DAY_NAMES[h // HOURS_PER_DAY] for h in hours],
             "hour": hours % HOURS_PER_DAY,
+            "service_day": [DAY_NAMES[d] for d in service_day_of(hours)],
+            "service_hour": [SERVICE_HOURS.index(h) for h in hours % HOURS_PER_DAY],
             "incidents": counts.astype("int64"),
         }
     )

@@ -1,7 +1,15 @@
-"""Filter joined incidents by date, day of week, hour, category and district.
+"""Filter joined incidents by date, day of week, hour, category, source category and district.
 
 The dashboard's sidebar builds one :class:`IncidentFilter` and every page applies it with
 :func:`apply_filter`, so all pages show the same subset.
+
+Nights belong to the day they start
+-----------------------------------
+Days and hours choose a slice of the week (:attr:`IncidentFilter.week_hours`, from
+:func:`jru_geo.week.week_slice`), read as scenario shifts are: ``days=(4, 5), hours=(18, 2)`` is
+Friday 18:00 to Saturday 02:00 and Saturday 18:00 to Sunday 02:00. It keeps Saturday and Sunday
+00:00-01:59 (Friday's and Saturday's nights) and leaves out Friday 00:00-01:59 (Thursday's night).
+A row whose time is known to the minute passes when its hour of the week is in the slice.
 
 Month-precision rows
 --------------------
@@ -16,6 +24,11 @@ of the month). Such a row:
 
 Day-precision rows (a date without a time) are treated the same way for the hour filter, and pass the
 day-of-week filter on their date.
+
+Source categories
+-----------------
+``source_categories`` filters on the source's own label (``source_category``, e.g. police.uk's
+"Public order"), beside the JRU ``categories``; see :mod:`jru_geo.io.categories`.
 """
 
 from __future__ import annotations
@@ -26,10 +39,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from jru_geo._validate import require_columns
 from jru_geo.errors import FilterError
-from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, hour_of_week
+from jru_geo.io.categories import CATEGORIES
+from jru_geo.io.sources import format_day
+from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, hour_of_week, week_slice
 
 __all__ = [
     "IncidentFilter",
@@ -59,12 +75,16 @@ class IncidentFilter:
     hours
         ``(start_hour, end_hour)``: keep incidents from ``start_hour:00`` up to but not including
         ``end_hour:00``, hours 0-24. ``start_hour > end_hour`` crosses midnight: ``(18, 2)`` keeps
-        18:00-01:59. ``(0, 24)`` keeps the whole day.
+        18:00-01:59, and the hours after midnight belong to the day before (with ``days=(4,)``,
+        Friday 18:00 to Saturday 01:59). ``(0, 24)`` keeps the whole day.
     categories
-        Category codes to keep (e.g. ``("violence", "rtc")``).
+        JRU category codes to keep (e.g. ``("violence", "rtc")``).
     districts
         District codes to keep (e.g. ``("E06000035",)``). Incidents outside Kent have no district and
         are dropped whenever this is set.
+    source_categories
+        The source's own labels to keep (``source_category``: a police.uk crime type, a STATS19
+        severity, a CAD file's category text).
 
     Examples
     --------
@@ -72,6 +92,8 @@ class IncidentFilter:
     False
     >>> IncidentFilter().is_empty
     True
+    >>> int(IncidentFilter(days=(4, 5), hours=(18, 2)).week_hours.sum())
+    16
     """
 
     start_date: dt.date | None = None
@@ -80,6 +102,7 @@ class IncidentFilter:
     hours: tuple[int, int] | None = None
     categories: tuple[str, ...] | None = None
     districts: tuple[str, ...] | None = None
+    source_categories: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         """Check the dates, days and hours; raise :class:`~jru_geo.errors.FilterError` if inconsistent."""
@@ -96,11 +119,33 @@ class IncidentFilter:
                 )
 
     @property
+    def restricts_days(self) -> bool:
+        """True when some days of the week are left out."""
+        return self.days is not None and len(set(self.days)) < 7
+
+    @property
+    def restricts_hours(self) -> bool:
+        """True when some hours of the day are left out (day-precision rows then drop out too)."""
+        return self.hours is not None and tuple(self.hours) != (0, 24)
+
+    @property
     def restricts_time_of_week(self) -> bool:
         """True when a day-of-week or hour restriction is set (month-precision rows then drop out)."""
-        days = self.days is not None and len(set(self.days)) < 7
-        hours = self.hours is not None and tuple(self.hours) != (0, 24)
-        return days or hours
+        return self.restricts_days or self.restricts_hours
+
+    @property
+    def week_hours(self) -> NDArray[np.bool_] | None:
+        """The hours of the week the filter keeps, or ``None`` when it keeps the whole week.
+
+        Returns
+        -------
+        ndarray of bool or None
+            168 flags, index 0 Monday 00:00-01:00 (:func:`jru_geo.week.week_slice` of ``days`` and
+            ``hours``: a night belongs to the day it starts); a new array on every call.
+        """
+        if not self.restricts_time_of_week:
+            return None
+        return week_slice(self.days if self.restricts_days else None, self.hours)
 
     @property
     def is_empty(self) -> bool:
@@ -111,6 +156,7 @@ class IncidentFilter:
             and not self.restricts_time_of_week
             and self.categories is None
             and self.districts is None
+            and self.source_categories is None
         )
 
     @classmethod
@@ -122,6 +168,7 @@ class IncidentFilter:
         hours: tuple[int, int] = (0, 24),
         categories: tuple[str, ...] | list[str] | None = None,
         districts: tuple[str, ...] | list[str] | None = None,
+        source_categories: tuple[str, ...] | list[str] | None = None,
         category_labels: dict[str, str] | None = None,
         district_labels: dict[str, str] | None = None,
     ) -> IncidentFilter:
@@ -137,6 +184,8 @@ class IncidentFilter:
             ``(from_hour, to_hour)``; ``(0, 24)`` or equal hours mean the whole day.
         categories, districts
             Category and district labels (or codes); none means no restriction.
+        source_categories
+            The source's own labels, kept as given; none means no restriction.
         category_labels, district_labels
             Code -> label maps (e.g. :data:`jru_geo.io.categories.CATEGORIES`,
             :data:`jru_geo.io.boundaries.DISTRICT_NAMES`) to turn labels back into codes; a value
@@ -175,6 +224,7 @@ class IncidentFilter:
             hours=None if whole_day else (int(hours[0]), int(hours[1])),
             categories=None if not categories else tuple(category_code.get(c, c) for c in categories),
             districts=None if not districts else tuple(district_code.get(d, d) for d in districts),
+            source_categories=None if not source_categories else tuple(str(c) for c in source_categories),
         )
 
 
@@ -190,12 +240,16 @@ class DataExtent:
         Category codes present, sorted.
     n_month_precision
         Incidents whose time is known only to the month.
+    source_categories
+        The source's own labels present (``source_category``), sorted; empty when the incidents
+        have no such column.
     """
 
     first_date: dt.date | None
     last_date: dt.date | None
     categories: tuple[str, ...]
     n_month_precision: int
+    source_categories: tuple[str, ...] = ()
 
 
 def _check(joined: pd.DataFrame) -> None:
@@ -207,13 +261,6 @@ def _check(joined: pd.DataFrame) -> None:
         fix="read them with jru_geo.io.incidents.read_incidents and join them with "
         "jru_geo.areas.join.assign_areas first",
     )
-
-
-def _hour_mask(hour: np.ndarray, hours: tuple[int, int]) -> np.ndarray:
-    start, end = hours
-    if start < end:
-        return (hour >= start) & (hour < end)
-    return (hour >= start) | (hour < end)
 
 
 def _date_mask(time: pd.Series, precision: pd.Series, f: IncidentFilter) -> np.ndarray:
@@ -238,25 +285,26 @@ def _date_mask(time: pd.Series, precision: pd.Series, f: IncidentFilter) -> np.n
 
 
 def _week_mask(time: pd.Series, precision: pd.Series, f: IncidentFilter) -> tuple[np.ndarray, np.ndarray]:
-    """Day/hour mask, and the mask of rows whose needed day or hour is unknown."""
+    """Time-of-week mask, and the mask of rows whose needed day or hour is unknown.
+
+    Rows timed to the minute (or hour) pass when their hour of the week is in ``f.week_hours``;
+    day-precision rows pass a day-only filter on their date and fail an hour filter; month-precision
+    and undated rows fail any time-of-week restriction.
+    """
     n = len(time)
-    if not f.restricts_time_of_week:
+    slice_ = f.week_hours
+    if slice_ is None:
         return np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
     prec = precision.to_numpy(dtype=object)
     known_day = time.notna().to_numpy() & (prec != "month")
     known_hour = known_day & (prec != "day")
-    keep = np.ones(n, dtype=bool)
-    unknown = np.zeros(n, dtype=bool)
-    how = np.nan_to_num(hour_of_week(time), nan=-HOURS_PER_DAY).astype(np.int64)
-    if f.days is not None and len(set(f.days)) < 7:
-        dow = how // HOURS_PER_DAY
-        keep &= known_day & np.isin(dow, list(f.days))
-        unknown |= ~known_day
-    if f.hours is not None and tuple(f.hours) != (0, 24):
-        hour = np.where(how < 0, -1, how % HOURS_PER_DAY)
-        keep &= known_hour & _hour_mask(hour, f.hours)
-        unknown |= ~known_hour
-    return keep, unknown
+    how = np.nan_to_num(hour_of_week(time), nan=0).astype(np.int64)
+    keep = known_hour & slice_[how]
+    if not f.restricts_hours:
+        on_day = known_day & ~known_hour
+        keep |= on_day & np.isin(how // HOURS_PER_DAY, list(f.days or ()))
+        return keep, ~known_day
+    return keep, ~known_hour
 
 
 @dataclass(frozen=True)
@@ -283,7 +331,8 @@ def filter_incidents(joined: gpd.GeoDataFrame, f: IncidentFilter) -> FilterResul
     ----------
     joined
         Incidents with ``time, time_precision, category, district_code`` (the output of
-        :func:`jru_geo.areas.join.assign_areas`).
+        :func:`jru_geo.areas.join.assign_areas`), and ``source_category`` when ``f`` sets
+        ``source_categories``.
     f
         The filter.
 
@@ -316,6 +365,15 @@ def filter_incidents(joined: gpd.GeoDataFrame, f: IncidentFilter) -> FilterResul
         keep &= joined["category"].isin(list(f.categories)).to_numpy()
     if f.districts is not None:
         keep &= joined["district_code"].isin(list(f.districts)).fillna(False).to_numpy(dtype=bool)
+    if f.source_categories is not None:
+        require_columns(
+            joined,
+            ["source_category"],
+            what="incidents",
+            plural=True,
+            fix="read them with jru_geo.io.incidents.read_incidents, or leave source_categories unset",
+        )
+        keep &= joined["source_category"].isin(list(f.source_categories)).fillna(False).to_numpy(dtype=bool)
     week, unknown = _week_mask(time, precision, f)
     return FilterResult(
         incidents=joined[keep & week].copy(), month_precision_excluded=int((keep & unknown).sum())
@@ -366,16 +424,45 @@ def data_extent(joined: pd.DataFrame) -> DataExtent:
         last_month_end = time[precision == "month"].max().to_period("M").end_time
         last = max(last, last_month_end)
     first = time.min()
+    sources = joined["source_category"] if "source_category" in joined.columns else pd.Series([], dtype="str")
     return DataExtent(
         first_date=None if pd.isna(first) else first.date(),
         last_date=None if pd.isna(last) else last.date(),
         categories=tuple(sorted(joined["category"].dropna().astype(str).unique())),
         n_month_precision=int((precision == "month").sum()),
+        source_categories=tuple(sorted(sources.dropna().astype(str).unique())),
     )
 
 
-def describe_filter(f: IncidentFilter, *, district_names: dict[str, str] | None = None) -> str:
-    """Describe the filter in one plain-English line, e.g. ``"Fri, Sat; 18:00-02:00; violence"``.
+def _days_text(days: tuple[int, ...]) -> str:
+    names = [DAY_NAMES[d] for d in sorted(set(days))]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _week_text(f: IncidentFilter) -> str | None:
+    """``"Fri and Sat nights 18:00-02:00 (nights belong to the day they start)"`` and the like."""
+    if not f.restricts_time_of_week:
+        return None
+    days = _days_text(f.days) if f.restricts_days and f.days is not None else None
+    if not f.restricts_hours or f.hours is None:
+        return days
+    start, end = f.hours
+    clock = f"{start % 24:02d}:00-{end % 24:02d}:00"
+    if days is None:
+        return f"{clock} every day"
+    if start > end:
+        return f"{days} nights {clock} (nights belong to the day they start)"
+    return f"{days} {clock}"
+
+
+def describe_filter(
+    f: IncidentFilter,
+    *,
+    district_names: dict[str, str] | None = None,
+    category_labels: dict[str, str] | None = None,
+    include_dates: bool = True,
+) -> str:
+    """Describe the filter in one plain-English line.
 
     Parameters
     ----------
@@ -383,21 +470,36 @@ def describe_filter(f: IncidentFilter, *, district_names: dict[str, str] | None 
         The filter.
     district_names
         District code -> name, to name districts rather than give their codes.
+    category_labels
+        JRU category code -> label; :data:`jru_geo.io.categories.CATEGORIES` by default.
+    include_dates
+        Say the date range; ``False`` where the period is given beside it
+        (:func:`jru_geo.io.sources.incident_period`).
 
     Returns
     -------
     str
-        The parts joined by ``"; "``, or ``"all incidents"`` when nothing is restricted.
+        The parts joined by ``"; "``, or ``"all incidents"`` when nothing is restricted. Category
+        and district names are given as they are: escape them before they reach markdown or HTML.
+
+    Examples
+    --------
+    >>> describe_filter(IncidentFilter(days=(4, 5), hours=(18, 2)))
+    'Fri and Sat nights 18:00-02:00 (nights belong to the day they start)'
     """
     parts: list[str] = []
-    if f.start_date is not None or f.end_date is not None:
-        parts.append(f"{f.start_date or '...'} to {f.end_date or '...'}")
-    if f.days is not None and len(set(f.days)) < 7:
-        parts.append(", ".join(DAY_NAMES[d] for d in sorted(set(f.days))))
-    if f.hours is not None and tuple(f.hours) != (0, 24):
-        parts.append(f"{f.hours[0]:02d}:00-{f.hours[1] % 24:02d}:00")
+    if include_dates and (f.start_date is not None or f.end_date is not None):
+        first = format_day(f.start_date) if f.start_date else "..."
+        last = format_day(f.end_date) if f.end_date else "..."
+        parts.append(f"{first} to {last}")
+    week = _week_text(f)
+    if week:
+        parts.append(week)
     if f.categories is not None:
-        parts.append(", ".join(f.categories) or "no categories")
+        labels = CATEGORIES if category_labels is None else category_labels
+        parts.append(", ".join(labels.get(c, c) for c in f.categories) or "no categories")
+    if f.source_categories is not None:
+        parts.append("as in the file: " + (", ".join(f.source_categories) or "none"))
     if f.districts is not None:
         names = district_names or {}
         parts.append(", ".join(names.get(c, c) for c in f.districts) or "no districts")

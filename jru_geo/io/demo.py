@@ -112,7 +112,7 @@ def demo_incidents(
     -------
     GeoDataFrame
         The incident schema of :mod:`jru_geo.io.incidents` (``incident_id, time, time_precision,
-        category, category_original, source, file, row, geometry``) in EPSG:27700, with
+        category, category_original, source_category, source, file, row, geometry``) in EPSG:27700, with
         ``source == "demo"``, sorted by time.
     """
     params = params or DemoParameters()
@@ -143,6 +143,7 @@ def demo_incidents(
             "time_precision": "minute",
             "category": category[order],
             "category_original": [CATEGORIES[c] for c in category[order]],
+            "source_category": [CATEGORIES[c] for c in category[order]],
             "source": "demo",
             "file": f"demo (synthetic, seed {seed})",
             "row": np.arange(2, n + 2),

@@ -12,7 +12,8 @@ Three formats are read, detected from the header (override with ``fmt``):
     ``time`` HH:MM; ``location_easting_osgr``/``location_northing_osgr`` and/or
     ``longitude``/``latitude``; ``accident_severity`` or ``collision_severity`` 1/2/3). The grid
     reference is used when present, else the longitude/latitude. Category ``rtc``, with the
-    severity kept in ``category_original``, e.g. ``"Collision (serious)"``.
+    severity kept in ``category_original``, e.g. ``"Collision (serious)"``, and as
+    ``source_category`` ``"Fatal"``, ``"Serious"`` or ``"Slight"``.
 ``generic``
     A CAD-style CSV: an id, a date-time (ISO ``2025-01-31 18:30``/``2025-01-31T18:30:00`` with or
     without a UTC offset, or ``31/01/2025 18:30``; or separate date and time columns), a category,
@@ -45,6 +46,14 @@ This module assembles the result; the steps live beside it: decoding and delimit
 numbers and times in ``jru_geo.io._values``, coordinates and postcodes in ``jru_geo.io._locate``.
 Categories are mapped onto the JRU taxonomy by :func:`jru_geo.io.categories.categorise` (the table
 and its assumptions are in :mod:`jru_geo.io.categories`).
+
+Source categories
+-----------------
+Beside the JRU ``category``, each incident keeps its source's own label as ``source_category``, to
+filter and count on: the police.uk ``Crime type`` (e.g. ``"Violence and sexual offences"``,
+``"Public order"``), the STATS19 severity (``"Fatal"``, ``"Serious"``, ``"Slight"``, or
+``"Severity not given"``), a generic file's category text as written (``"(no category)"`` when
+blank). :func:`jru_geo.io.sources.headline_count` names a count of them for the ``source``.
 """
 
 from __future__ import annotations
@@ -75,6 +84,7 @@ INCIDENT_COLUMNS = [
     "time_precision",
     "category",
     "category_original",
+    "source_category",
     "source",
     "file",
     "row",
@@ -91,6 +101,8 @@ _SEVERITY = {
     "serious": "serious",
     "slight": "slight",
 }
+_NO_SEVERITY = "Severity not given"
+_NO_CATEGORY = "(no category)"
 
 
 @dataclass(frozen=True)
@@ -168,17 +180,21 @@ def _times(data: pd.DataFrame, plan: ColumnPlan, reasons: _Reasons) -> tuple[pd.
     return times, precision
 
 
-def _categories(data: pd.DataFrame, plan: ColumnPlan) -> tuple[pd.Series, pd.Series]:
+def _categories(data: pd.DataFrame, plan: ColumnPlan) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Give each row its original label, its source category and its JRU category."""
     if plan.fmt == "stats19":
         if plan.severity_col is None:
             original = pd.Series("Collision", index=data.index, dtype="str")
+            source = pd.Series(_NO_SEVERITY, index=data.index, dtype="str")
         else:
             severity = data[plan.severity_col].str.strip().str.lower().map(_SEVERITY)
             original = ("Collision (" + severity + ")").fillna("Collision").astype("str")
+            source = severity.str.capitalize().fillna(_NO_SEVERITY).astype("str")
     else:
         assert plan.category_col is not None
         original = data[plan.category_col].str.strip()
-    return original, categorise(original, source=plan.fmt)
+        source = original.mask(original == "", _NO_CATEGORY).astype("str")
+    return original, source, categorise(original, source=plan.fmt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,7 +220,7 @@ def _read_table(table: _Table, plan: ColumnPlan, get_postcodes: Callable[[], pd.
     reasons.add(table.shape_reasons[table.shape_reasons.index.isin(data.index)])
     ids = _ids(data, plan, table.name, reasons)
     times, precision = _times(data, plan, reasons)
-    original, category = _categories(data, plan)
+    original, source_category, category = _categories(data, plan)
     x, y = _locate(data, plan, reasons, get_postcodes)
     why = reasons.result(data.index)
     ok = ~data.index.isin(why.index)
@@ -221,6 +237,7 @@ def _read_table(table: _Table, plan: ColumnPlan, get_postcodes: Callable[[], pd.
             "time_precision": keep(precision).astype("str"),
             "category": keep(category),
             "category_original": keep(original).astype("str"),
+            "source_category": keep(source_category).astype("str"),
             "source": pd.Series(plan.fmt, index=kept, dtype="str"),
             "file": pd.Series(table.name, index=kept, dtype="str"),
             "row": keep(rows),

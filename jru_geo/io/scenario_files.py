@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -175,8 +176,19 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
-    """Write the scenario to ``path``: YAML for ``.yaml``/``.yml``, JSON otherwise."""
+    """Write the scenario to ``path``: YAML for ``.yaml``/``.yml``, JSON otherwise.
+
+    The file is written whole or not at all: to a temporary file beside it, then renamed over it,
+    so a failed write never leaves half a scenario (or destroys the previous one).
+    """
     target = Path(path)
     is_yaml = target.suffix.lower() in (".yaml", ".yml")
     text = scenario_to_yaml(scenario) if is_yaml else scenario_to_json(scenario)
-    target.write_text(text, encoding="utf-8")
+    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

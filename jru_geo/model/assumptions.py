@@ -157,6 +157,20 @@ class ModelAssumptions:
         """
         return dataclasses.replace(self.normalised(), dispatch_reach_min=None, demand_share=1.0)
 
+    def reach_note(self, *, targets_min: Sequence[float] = ()) -> str:
+        """Say how far units are sent, e.g. ``"within their target (15 min)"``.
+
+        Parameters
+        ----------
+        targets_min
+            The fleet's response targets, to name the default reach.
+        """
+        if self.dispatch_reach_min is None:
+            unique = sorted({float(t) for t in targets_min})
+            which = f" ({'/'.join(f'{t:g}' for t in unique)} min)" if unique else ""
+            return f"within their target{which}"
+        return f"to calls up to {self.dispatch_reach_min:g} min away"
+
     def describe(self, *, targets_min: Sequence[float] = ()) -> str:
         """One sentence naming the assumptions, for a caption or a footer.
 
@@ -170,12 +184,7 @@ class ModelAssumptions:
         else:
             label = TRAVEL_LABELS[self.travel_mode]
             travel = f"{label[0].upper()}{label[1:]}, blue-light factor {self.blue_light_factor:.2f}"
-        if self.dispatch_reach_min is None:
-            unique = sorted({float(t) for t in targets_min})
-            which = f" ({'/'.join(f'{t:g}' for t in unique)} min)" if unique else ""
-            reach = f"units sent within their target{which}"
-        else:
-            reach = f"units sent to calls up to {self.dispatch_reach_min:g} min away"
+        reach = f"units sent {self.reach_note(targets_min=targets_min)}"
         share = f"; {self.demand_share:.0%} of incidents are JRU calls" if self.demand_share < 1 else ""
         return f"{travel}; {reach}{share}."
 

@@ -47,6 +47,14 @@ class PlanKpis:
     jobs_per_shift
         Calls the fleet takes a week (hypercube dispatch) over the shifts it works a week: the
         fleet mean of jobs per shift (``nan`` with no shifts).
+    jobs_per_8h
+        Calls the fleet takes per on-shift hour times 8: comparable with the published "about 7
+        jobs in an 8-hour shift" (``nan`` with no hours on shift).
+    calls_attended_per_year
+        Calls the fleet attends a year (:attr:`CoverageResult.calls_attended_per_year`).
+    expected_covered_per_year
+        JRU calls a year reached in time by a unit on shift and free
+        (:attr:`CoverageResult.expected_covered_per_year`): what a recommended unit's gain changes.
     target_min
         Strictest response target in use (``nan`` with no fleet).
     """
@@ -62,6 +70,9 @@ class PlanKpis:
     population_share: float
     mean_response_min: float
     jobs_per_shift: float
+    jobs_per_8h: float
+    calls_attended_per_year: float
+    expected_covered_per_year: float
     target_min: float
 
     @property
@@ -107,23 +118,29 @@ class PlanKpis:
             population_share=result.population_share,
             mean_response_min=float(finite.mean()) if finite.size else float("nan"),
             jobs_per_shift=calls_per_week / shifts if shifts > 0 else float("nan"),
+            jobs_per_8h=8.0 * calls_per_week / weekly.sum() if weekly.sum() > 0 else float("nan"),
+            calls_attended_per_year=result.calls_attended_per_year,
+            expected_covered_per_year=result.expected_covered_per_year,
             target_min=float(vehicles["target_min"].max()) if len(vehicles) else float("nan"),
         )
 
 
 _COUNT, _ONE_DP = ("{:,.0f}", "{:+,.0f}"), ("{:.1f}", "{:+.1f}")
+_POINTS = ("{:.1f}", "{:+.1f} pp")
 _KPI_ROWS: tuple[tuple[str, str, float, tuple[str, str]], ...] = (
     # label, PlanKpis attribute, scale, (value format, change format)
     ("Units", "units", 1.0, _COUNT),
     ("Unit hours on shift a week", "unit_hours_per_week", 1.0, _COUNT),
     ("Incidents a year", "incidents_per_year", 1.0, _COUNT),
-    ("Geographic: incidents within target (%)", "coverage_geographic", 100.0, _ONE_DP),
-    ("In hours: and a unit on shift (%)", "coverage_in_hours", 100.0, _ONE_DP),
-    ("Expected: and a unit free (%)", "coverage_expected", 100.0, _ONE_DP),
-    ("Fleet busy fraction (%)", "fleet_busy_fraction", 100.0, _ONE_DP),
-    ("Population within target (%)", "population_share", 100.0, _ONE_DP),
+    ("Geographic: incidents within target (%)", "coverage_geographic", 100.0, _POINTS),
+    ("In hours: and a unit on shift (%)", "coverage_in_hours", 100.0, _POINTS),
+    ("Expected: and a unit free (%)", "coverage_expected", 100.0, _POINTS),
+    ("Expected: calls covered a year", "expected_covered_per_year", 1.0, _COUNT),
+    ("Calls attended a year (fleet)", "calls_attended_per_year", 1.0, _COUNT),
+    ("Fleet busy fraction (%)", "fleet_busy_fraction", 100.0, _POINTS),
+    ("Population within target (%)", "population_share", 100.0, _POINTS),
     ("Mean response, nearest unit (min)", "mean_response_min", 1.0, _ONE_DP),
-    ("Jobs per shift (fleet mean)", "jobs_per_shift", 1.0, _ONE_DP),
+    ("Jobs per 8 hours (fleet; published about 7)", "jobs_per_8h", 1.0, _ONE_DP),
 )
 
 
@@ -174,4 +191,4 @@ def _format(pattern: str, value: float) -> str:
     if not np.isfinite(value):
         return "n/a"
     text = pattern.format(value)
-    return pattern.format(0.0) if set(text) <= set("+-0.,") else text
+    return pattern.format(0.0) if set(text.removesuffix(" pp")) <= set("+-0.,") else text

@@ -1,4 +1,4 @@
-"""The planner's numbers: a unit placed by hand, the next units and the business case of new units.
+"""The planner's numbers: a unit placed by hand, candidate sites, and the LSOA-level placement plan.
 
 One engine for every figure a planner shows:
 
@@ -6,15 +6,15 @@ One engine for every figure a planner shows:
   read off a :class:`jru_geo.model.coverage.result.CoverageResult`, the same incident-level engine
   the Coverage page shows (shifts, Larson's hypercube for busy units): the baseline and a plan are
   each one :func:`jru_geo.model.coverage.engine.compute_coverage` call.
-* **The next units** (:func:`plan_new_units`) are chosen by
-  :func:`jru_geo.optimise.placement.recommend` on LSOA demand points (incidents per LSOA at the
-  LSOA centroid), maximising incidents within target (MCLP) or Daskin's expected coverage (MEXCLP)
-  with one busy fraction, which the Planner page takes from the baseline's
-  :attr:`~jru_geo.model.coverage.result.CoverageResult.system_busy_fraction`. The optimiser needs a
-  matrix, so it works on the 1,065 LSOA points; place a pick with :func:`place_unit` to see its
-  effect in the hypercube KPIs.
-* **The business case** (:func:`new_unit_business_case`) of new units counts the calls the hypercube
-  dispatches to them in the plan's coverage.
+* **The next units** the Planner and ``recommend`` show come from
+  :func:`jru_geo.optimise.next_units.recommend_units`: sites and shift patterns screened on LSOA
+  demand, the best checked with the coverage engine, so each pick's gain is the engine's change.
+  :func:`plan_new_units` here is the matrix optimiser on its own (MCLP or Daskin's MEXCLP with one
+  busy fraction on LSOA demand points, solved exactly by :func:`jru_geo.optimise.placement.recommend`),
+  for studies of several units at once; its objective is the screening model's, not the engine's.
+* **The business case** of a plan is the fleet's
+  (:func:`jru_geo.optimise.business_case.plan_business_case`): calls the whole fleet attends with
+  the plan minus without it.
 
 The optimiser itself (:mod:`jru_geo.optimise.placement`) works on matrices only; this module builds
 them from incidents, a scenario, candidate sites (:func:`candidate_table`, with
@@ -42,21 +42,19 @@ from jru_geo.errors import CandidatesFileError, PlanningError, ScenarioError
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.scenario import Base, Scenario, Vehicle, add_vehicle
 from jru_geo.io.sites import default_candidates
-from jru_geo.model.coverage.business import WEEKS_PER_YEAR, BusinessAssumptions, BusinessCase, business_case
-from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.patterns import ShiftPattern
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import check_minutes, travel_matrix
 from jru_geo.optimise._objective import Objective
 from jru_geo.optimise.candidates import candidate_grid, demand_points
 from jru_geo.optimise.placement import Recommendation, recommend
-from jru_geo.week import DAYS
+from jru_geo.week import DAYS, WEEKS_PER_YEAR
 
 __all__ = [
     "CandidateKind",
     "MIN_WEEKS_FOR_YEARLY",
     "PlanResult",
     "candidate_table",
-    "new_unit_business_case",
     "place_unit",
     "plan_new_units",
 ]
@@ -68,7 +66,7 @@ MIN_WEEKS_FOR_YEARLY = 4.0
 
 
 # --------------------------------------------------------------------------------------------------
-# A unit placed by hand, and its business case
+# A unit placed by hand
 
 
 def place_unit(
@@ -80,6 +78,7 @@ def place_unit(
     lon: float | None = None,
     name: str | None = None,
     like: str | None = None,
+    pattern: ShiftPattern | None = None,
 ) -> Scenario:
     """Add one vehicle based at ``(easting, northing)`` or ``(lat, lon)``, in a new scenario.
 
@@ -101,6 +100,8 @@ def place_unit(
         The new vehicle's name (default ``"New unit <n>"``).
     like
         Id of the vehicle whose shifts, target and job time to copy.
+    pattern
+        The new vehicle's shift pattern (:mod:`jru_geo.model.patterns`) instead of the copied shifts.
 
     Returns
     -------
@@ -134,6 +135,8 @@ def place_unit(
         vehicle = Vehicle.model_validate(
             {"id": f"NEW{n}", "name": name or f"New unit {n}", "base": base, "shifts": [every_evening]}
         )
+    if pattern is not None:
+        vehicle = vehicle.model_copy(update={"shifts": list(pattern.shifts)})
     return add_vehicle(scenario, vehicle)
 
 
@@ -153,52 +156,6 @@ def _base_at(*, easting: float | None, northing: float | None, lat: float | None
     except ValidationError as exc:
         reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
         raise ScenarioError(f"cannot place a unit at {where}: {reason}") from None
-
-
-def new_unit_business_case(
-    baseline: CoverageResult,
-    plan: CoverageResult,
-    *,
-    assumptions: BusinessAssumptions = BusinessAssumptions(),  # noqa: B008 - frozen
-) -> BusinessCase:
-    """Work out the business case of the vehicles in ``plan`` that are not in ``baseline``.
-
-    Incidents the new units would attend a year are the calls the hypercube dispatches to them in
-    the plan: each new vehicle's ``calls_per_hour`` times its ``weekly_hours`` times 52.18 weeks
-    (:data:`jru_geo.model.coverage.business.WEEKS_PER_YEAR`), so calls the existing units would
-    have taken count where the new unit is the one sent.
-
-    Parameters
-    ----------
-    baseline
-        Coverage of the fleet before the change.
-    plan
-        Coverage of the fleet with the new units.
-    assumptions
-        Costs and savings of the business case.
-
-    Returns
-    -------
-    BusinessCase
-        The yearly case of the new units together.
-
-    Raises
-    ------
-    PlanningError
-        ``plan`` has no vehicle that ``baseline`` lacks.
-    """
-    old = set(baseline.vehicles["vehicle_id"].astype(str))
-    new = plan.vehicles[~plan.vehicles["vehicle_id"].astype(str).isin(old)]
-    if len(new) == 0:
-        raise PlanningError("no new unit: place one on the map or pick a candidate site first")
-    weekly = new["weekly_hours"].to_numpy(dtype=np.float64)
-    calls_per_week = float((new["calls_per_hour"].to_numpy(dtype=np.float64) * weekly).sum())
-    return business_case(
-        incidents_attended_per_year=calls_per_week * WEEKS_PER_YEAR,
-        weekly_hours=float(weekly.sum()),
-        units=len(new),
-        assumptions=assumptions,
-    )
 
 
 # --------------------------------------------------------------------------------------------------

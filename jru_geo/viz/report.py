@@ -3,6 +3,11 @@
 The Overview page and its exports show the same numbers, computed here once. The PNG is drawn with
 matplotlib from the embedded geography (no web tiles, no internet) so it can be attached to a
 briefing as it is.
+
+The headline count is named for what the data is (:func:`jru_geo.io.sources.headline_count`):
+"police-recorded crimes" for police.uk, "collisions" for STATS19, "joint incidents" for the demo and
+CAD or joint-call logs, with the JRU share beside it when it is not 1; the period runs to the end
+of the last month for police.uk's month-only dates (:func:`jru_geo.io.sources.incident_period`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from matplotlib.figure import Figure
 from jru_geo._validate import require_columns
 from jru_geo.areas.counts import counts_by_area
 from jru_geo.io.boundaries import ATTRIBUTION
+from jru_geo.io.sources import Headline, Period, format_day, headline_count, incident_period
 from jru_geo.viz.style import OKABE_ITO, class_breaks, viridis_hex
 
 __all__ = [
@@ -61,11 +67,17 @@ class Summary:
     Attributes
     ----------
     incidents
-        Joint incidents in Kent after the filters.
+        Incidents in Kent after the filters (whatever their source: see ``headline``).
+    headline
+        That count named for its source, with the JRU share (e.g. ``"42,701 police-recorded
+        crimes; 8% taken as JRU calls = 3,416"``).
     outside_kent
         Incidents outside Kent (kept, not counted above).
     first_date, last_date
-        Period the incidents cover (``None`` when there are none).
+        Period the incidents cover (``None`` when there are none); a month-precision incident
+        counts to the end of its month.
+    period_note
+        Why the period ends on a month's end (``"police.uk gives the month only"``), or ``""``.
     busiest_district, busiest_incidents, busiest_rate_per_1000
         District with the most incidents, its count and its rate per 1,000 residents.
     units, unit_hours_per_week
@@ -83,9 +95,11 @@ class Summary:
     """
 
     incidents: int
+    headline: Headline
     outside_kent: int
     first_date: dt.date | None
     last_date: dt.date | None
+    period_note: str
     busiest_district: str | None
     busiest_incidents: int
     busiest_rate_per_1000: float | None
@@ -101,20 +115,19 @@ class Summary:
 
     @property
     def period(self) -> str:
-        """``"1 Jan 2025 to 31 Dec 2025"`` or ``"no incidents"``."""
-        if self.first_date is None or self.last_date is None:
-            return "no incidents"
-        return f"{_day(self.first_date)} to {_day(self.last_date)}"
+        """``"1 Jan 2025 to 31 Mar 2025 (police.uk gives the month only)"`` or ``"no incidents"``."""
+        return Period(self.first_date, self.last_date, self.period_note).text
 
     @property
     def as_of_line(self) -> str:
-        """The "as of" line every view of the summary carries."""
+        """The "as of" line every view of the summary carries.
+
+        It names the count and the period once; the JRU share is in the headline rows (and in the
+        assumptions the filter note ends with).
+        """
         data = "Synthetic demo data, not real incidents. " if self.synthetic else ""
-        return f"{data}As of {_day(self.as_of)}; incidents {self.period}; {self.filter_note}."
-
-
-def _day(d: dt.date) -> str:
-    return f"{d.day} {d:%b %Y}"
+        counted = f"{self.headline.count_text} in Kent, {self.period}"
+        return f"{data}As of {format_day(self.as_of)}; {counted}; {self.filter_note}."
 
 
 def format_share(share: float | None) -> str:
@@ -132,13 +145,15 @@ def summarise(
     synthetic: bool,
     source_note: str,
     filter_note: str = "all incidents",
+    demand_share: float = 1.0,
 ) -> Summary:
     """Headline figures for the public summary.
 
     Parameters
     ----------
     joined
-        Filtered incidents with areas (:func:`jru_geo.areas.join.assign_areas`).
+        Filtered incidents with areas (:func:`jru_geo.areas.join.assign_areas`); their ``source``
+        names the count (plain "incidents" without the column).
     districts
         ``district_code, district_name, population``.
     bases
@@ -146,7 +161,21 @@ def summarise(
     coverage
         Coverage result for the same incidents and scenario, if computed.
     as_of, synthetic, source_note, filter_note
-        Provenance shown with the figures.
+        Provenance shown with the figures; ``filter_note`` should leave out the date range, which
+        the period gives.
+    demand_share
+        Share (0-1] of the incidents taken as JRU calls (``ModelAssumptions.demand_share``), said
+        beside the count when below 1.
+
+    Returns
+    -------
+    Summary
+        The figures.
+
+    Raises
+    ------
+    ColumnsError
+        ``joined`` was not joined to areas.
     """
     require_columns(
         joined, ["in_kent"], what="incidents", plural=True, fix="run jru_geo.areas.join.assign_areas first"
@@ -155,13 +184,19 @@ def summarise(
     inside = joined[joined["in_kent"].astype(bool)]
     top = counts.sort_values(["incidents", "district_code"], ascending=[False, True]).head(1)
     has_top = len(top) == 1 and int(top["incidents"].iloc[0]) > 0
-    times = pd.to_datetime(inside["time"])
+    sources = inside["source"] if "source" in inside.columns else pd.Series("", index=inside.index)
+    precision = inside["time_precision"] if "time_precision" in inside.columns else "minute"
+    period = incident_period(
+        pd.to_datetime(inside["time"]), pd.Series(precision, index=inside.index), sources
+    )
     hours = float(bases["weekly_hours"].sum()) if "weekly_hours" in bases.columns else 0.0
     return Summary(
         incidents=int(len(inside)),
+        headline=headline_count(sources, demand_share=demand_share),
         outside_kent=int(len(joined) - len(inside)),
-        first_date=None if times.empty or pd.isna(times.min()) else times.min().date(),
-        last_date=None if times.empty or pd.isna(times.max()) else times.max().date(),
+        first_date=period.first,
+        last_date=period.last,
+        period_note=period.note,
         busiest_district=str(top["district_name"].iloc[0]) if has_top else None,
         busiest_incidents=int(top["incidents"].iloc[0]) if has_top else 0,
         busiest_rate_per_1000=float(top["rate_per_1000"].iloc[0]) if has_top else None,
@@ -218,10 +253,13 @@ def district_table(
 
 def summary_csv(summary: Summary, table: pd.DataFrame) -> bytes:
     """Write the summary as CSV (UTF-8 with BOM, for Excel): headline rows, a blank line, the table."""
+    headline = summary.headline
+    jru = _jru_rows(headline)
     head = pd.DataFrame(
         {
             "figure": [
-                "Joint incidents in Kent",
+                f"{headline.label} in Kent",
+                *(label for label, _ in jru),
                 "Incidents outside Kent (not counted)",
                 "Period",
                 "Busiest district",
@@ -237,6 +275,7 @@ def summary_csv(summary: Summary, table: pd.DataFrame) -> bytes:
             ],
             "value": [
                 str(summary.incidents),
+                *(value for _, value in jru),
                 str(summary.outside_kent),
                 summary.period,
                 summary.busiest_district or "none",
@@ -259,12 +298,22 @@ def summary_csv(summary: Summary, table: pd.DataFrame) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _jru_rows(headline: Headline) -> list[tuple[str, str]]:
+    """``[("Taken as JRU calls", "3,416 (8%)")]`` when the JRU share is below 1, else nothing."""
+    if not headline.share_note:
+        return []
+    return [("Taken as JRU calls", f"{headline.jru_calls:,} ({round(100 * headline.demand_share, 1):g}%)")]
+
+
 def _headline_rows(summary: Summary) -> list[tuple[str, str]]:
     busiest = (
         f"{summary.busiest_district} ({summary.busiest_incidents:,})" if summary.busiest_district else "none"
     )
+    headline = summary.headline
+    jru = _jru_rows(headline)
     return [
-        ("Joint incidents", f"{summary.incidents:,}"),
+        (headline.label, f"{summary.incidents:,}"),
+        *jru,
         ("Reached within target", format_share(summary.coverage_in_hours)),
         ("Expected coverage", format_share(summary.coverage_expected)),
         ("Busiest district", busiest),
@@ -314,11 +363,16 @@ def summary_png(
     y = 0.86
     for label, value in _headline_rows(summary):
         fig.text(0.585, y, label, fontsize=11, color="#555555", va="center")
-        fig.text(0.80, y, value, fontsize=14, fontweight="bold", color="#1a1a1a", va="center")
+        fig.text(
+            0.80, y, value, fontsize=14, fontweight="bold", color="#1a1a1a", va="center", parse_math=False
+        )
         y -= 0.052
     _draw_table(fig, table.head(8), top=y - 0.005)
     footer = textwrap.fill(summary.as_of_line, 190) + "\n" + textwrap.fill(ATTRIBUTION, 190)
-    fig.text(0.015, 0.015, footer, fontsize=7.2, color="#444444", va="bottom", linespacing=1.3)
+    # user text (file names, category names) is drawn as written: a "$" is no mathtext
+    fig.text(
+        0.015, 0.015, footer, fontsize=7.2, color="#444444", va="bottom", linespacing=1.3, parse_math=False
+    )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
@@ -396,6 +450,7 @@ def _draw_map(
                 color=OKABE_ITO["vermillion"],
                 va="center",
                 zorder=6,
+                parse_math=False,
             )
     xmin, ymin, xmax, ymax = districts.total_bounds
     pad = 3000

@@ -203,16 +203,28 @@ def test_planner_baseline_equals_coverage_page_and_jru_geo() -> None:
     assert baseline["Units"] == "3"
 
 
-def test_planner_recommend_shows_picks_from_plan_new_units() -> None:
+def test_planner_recommend_gain_is_the_kpi_change_when_added() -> None:
     at = _app()
     at.switch_page("pages/planner.py")
     at.run()
     at.number_input(key="rec_k").set_value(1)
+    at.multiselect(key="rec_patterns").set_value(["fri-sat-nights"])
     at.button(key="rec_go").click()
     at.run()
     no_failure(at)
     picks = at.dataframe[0].value
     assert len(picks) == 1 and picks["gain_per_year"].iloc[0] > 0
+    assert picks["pattern"].iloc[0] == "fri-sat-nights"
+    before = at.table[0].value
+    at.button(key="rec_add").click()
+    at.run()
+    no_failure(at)
+    kpis = at.table[0].value
+    # the stated gain is the engine's: the KPI table's Expected row moves by the pick's points
+    assert kpis["Change"]["Expected: and a unit free (%)"] == f"{picks['gain_pp'].iloc[0]:+.1f} pp"
+    assert kpis["Change"]["Expected: calls covered a year"] == f"{picks['gain_per_year'].iloc[0]:+,.0f}"
+    assert kpis["Baseline"].equals(before["Baseline"])
+    assert kpis["Change"]["Unit hours on shift a week"] == "+16"  # the pick's own pattern, not a copy
 
 
 def test_pages_import_only_streamlit_jru_geo_and_chart_libraries() -> None:

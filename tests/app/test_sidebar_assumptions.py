@@ -14,6 +14,7 @@ from jru_geo.io import scenario_files as scenario
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.engine import compute_coverage
 from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.coverage.workload import workload_note
 from jru_geo.model.travel import network as roadnet
 from jru_geo.model.travel.factory import build_travel_model
 from jru_geo.optimise import kpis as planning
@@ -128,7 +129,10 @@ def test_larger_reach_makes_units_busier_and_expected_coverage_lower() -> None:
         vehicles["expected_jobs_per_shift"].tolist()
     )
     assert "units sent to calls up to 40 min away" in _captions(at)
-    assert "published ~7" in _captions(at)
+    # the caption is computed from the figure it explains
+    jobs = planning.PlanKpis.from_coverage(_expected(ModelAssumptions(dispatch_reach_min=40.0))).jobs_per_8h
+    assert workload_note(jobs, reach_note="to calls up to 40 min away") in _captions(at)
+    assert f"take {jobs:.1f} jobs per 8 hours" in _captions(at)
 
 
 def test_a_smaller_jru_share_makes_units_less_busy_and_more_often_free() -> None:
@@ -151,7 +155,7 @@ def test_planner_baseline_equals_coverage_page_under_other_assumptions() -> None
     on_coverage = metrics(at)
     _assert_page_equals(at, a)
     baseline = planner_baseline_matches(at, on_coverage)
-    assert baseline["Jobs per shift (fleet mean)"] == f"{kpis.jobs_per_shift:.1f}"
+    assert baseline["Jobs per 8 hours (fleet; published about 7)"] == f"{kpis.jobs_per_8h:.1f}"
     assert "Straight line at 56 km/h; units sent to calls up to 35 min away." in _captions(at)
     # the recommendation runs under the same assumptions
     at.number_input(key="rec_k").set_value(1)

@@ -49,7 +49,10 @@ def test_category_mix_led_by_assault_collision_alcohol(demo):
     joined = assign_areas(demo, load_districts(), load_lsoas())
     top3 = counts_by_category(joined)["category"].head(3).tolist()
     assert set(top3) == {"violence", "alcohol", "rtc"}
-    assert set(demo["category"]) == set(CATEGORIES)
+    # the demo draws the six JRU categories it always did, never the police.uk-only ones
+    assert set(demo["category"]) == set(DemoParameters().category_shares) < set(CATEGORIES)
+    assert not {"public_order", "other_crime"} & set(demo["category"])
+    assert (demo["source_category"] == demo["category"].map(CATEGORIES)).all()
 
 
 def test_dense_lsoas_get_more_demand_per_resident():

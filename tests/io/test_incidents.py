@@ -62,15 +62,23 @@ def test_policeuk_month_file() -> None:
     assert set(inc["time_precision"]) == {"month"}
     assert set(inc["source"]) == {"policeuk"}
     assert inc["category"].tolist() == [
-        "violence",
-        "violence",
-        "alcohol",
-        "alcohol",
-        "alcohol",
-        "injury_other",
-        "violence",
-        "injury_other",
-        "alcohol",
+        "violence",  # Violence and sexual offences
+        "violence",  # Robbery
+        "public_order",  # Anti-social behaviour
+        "public_order",  # Public order
+        "alcohol",  # Drugs
+        "other_crime",  # Shoplifting
+        "violence",  # Possession of weapons
+        "other_crime",  # Vehicle crime
+        "public_order",  # Anti-social behaviour
+    ]
+    # the crime type is kept as it is, to filter on beside the JRU category
+    assert inc["source_category"].tolist() == inc["category_original"].tolist()
+    assert inc["source_category"].tolist()[:4] == [
+        "Violence and sexual offences",
+        "Robbery",
+        "Anti-social behaviour",
+        "Public order",
     ]
     # originals keep the input columns of the usable rows, aligned with incidents
     assert result.originals.index.equals(inc.index)
@@ -412,7 +420,7 @@ def test_generic_keywords(label: str, code: str) -> None:
 def test_policeuk_table_and_alignment() -> None:
     labels = pd.Series(["Drugs", "Bicycle theft", "violence and sexual offences"], index=[7, 3, 5])
     out = categorise(labels, source="policeuk")
-    assert out.to_dict() == {7: "alcohol", 3: "injury_other", 5: "violence"}
+    assert out.to_dict() == {7: "alcohol", 3: "other_crime", 5: "violence"}
 
 
 def test_stats19_is_always_rtc_and_bad_source_raises() -> None:

@@ -196,3 +196,22 @@ def test_unit_workload_rejects_a_bad_published_figure() -> None:
 def test_travel_only_forgets_dispatch_reach_and_demand_share() -> None:
     a = ModelAssumptions(blue_light_factor=0.7, dispatch_reach_min=30.0, demand_share=0.2)
     assert a.travel_only() == ModelAssumptions(blue_light_factor=0.7)
+
+
+def test_workload_note_follows_the_figure():
+    from jru_geo.model.coverage.workload import workload_note
+
+    low = workload_note(2.0, reach_note="within their target (15 min)")
+    near = workload_note(7.5, reach_note="to calls up to 40 min away")
+    high = workload_note(9.0, reach_note="within their target (15 min)")
+    assert low.startswith("The units take 2.0 jobs per 8 hours") and ": fewer." in low
+    assert ": close to it (sent to calls up to 40 min away)." in near
+    assert ": more." in high and "share of the incidents" in high
+    assert "No unit is on shift" in workload_note(float("nan"), reach_note="x")
+    # the thresholds: 80% and 125% of the published 7
+    assert ": fewer." in workload_note(5.59, reach_note="x") and ": close" in workload_note(
+        5.61, reach_note="x"
+    )
+    assert ": close" in workload_note(8.74, reach_note="x") and ": more." in workload_note(
+        8.76, reach_note="x"
+    )

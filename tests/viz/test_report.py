@@ -44,6 +44,7 @@ def joined() -> gpd.GeoDataFrame:
             ),
             "time_precision": ["minute"] * 6,
             "category": ["violence"] * 6,
+            "source": ["demo"] * 6,
             "district_code": pd.Series(codes, dtype="string"),
             "district_name": pd.Series([{"A": "Alpha", "B": "Beta"}.get(c) for c in codes], dtype="string"),
             "in_kent": [c is not None for c in codes],
@@ -86,7 +87,11 @@ def test_summarise_counts(
     assert (s.units, s.unit_hours_per_week) == (2, 128.0)
     assert (s.coverage_geographic, s.coverage_in_hours, s.coverage_expected) == (0.8, 0.5, 0.3)
     assert s.period == "1 Mar 2025 to 30 Jun 2025"
-    assert s.as_of_line.startswith("Synthetic demo data, not real incidents. As of 21 Nov 2025")
+    assert s.headline.label == "Joint incidents" and s.headline.share_note == ""
+    assert s.as_of_line.startswith(
+        "Synthetic demo data, not real incidents. As of 21 Nov 2025; 5 joint incidents in Kent, "
+        "1 Mar 2025 to 30 Jun 2025; all incidents."
+    )
 
 
 def test_summarise_empty(
@@ -144,3 +149,77 @@ def test_summary_csv_and_png(
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert imread(io.BytesIO(png)).shape[:2] == (720, 1280)
     assert "Open Government Licence" in ATTRIBUTION
+
+
+def _policeuk(joined: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The same rows as police.uk months: Jan, Jan, Feb, Mar, Mar (in Kent) and Apr (outside)."""
+    months = ["2025-01-01", "2025-01-01", "2025-02-01", "2025-03-01", "2025-03-01", "2025-04-01"]
+    return joined.assign(time=pd.to_datetime(months), time_precision="month", source="policeuk")
+
+
+def test_policeuk_summary_names_crimes_the_share_and_the_months(
+    joined: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, bases: gpd.GeoDataFrame
+) -> None:
+    s = report.summarise(
+        _policeuk(joined),
+        districts,
+        bases,
+        as_of=dt.date(2025, 11, 21),
+        synthetic=False,
+        source_note="uploaded",
+        filter_note="Fri",
+        demand_share=0.4,
+    )
+    assert s.headline.label == "Police-recorded crimes"
+    assert s.headline.text == "5 police-recorded crimes; 40% taken as JRU calls = 2"
+    # the March month runs to its last day; the period is said once
+    assert s.period == "1 Jan 2025 to 31 Mar 2025 (police.uk gives the month only)"
+    assert s.as_of_line == (
+        "As of 21 Nov 2025; 5 police-recorded crimes in Kent, "
+        "1 Jan 2025 to 31 Mar 2025 (police.uk gives the month only); Fri."
+    )
+    table = report.district_table(_policeuk(joined), districts)
+    text = report.summary_csv(s, table).decode("utf-8-sig")
+    assert "Police-recorded crimes in Kent,5\n" in text
+    assert "Taken as JRU calls,2 (40%)\n" in text
+    assert "Joint incidents" not in text
+    assert "Period,1 Jan 2025 to 31 Mar 2025 (police.uk gives the month only)\n" in text
+    rows = dict(report._headline_rows(s))
+    assert rows["Police-recorded crimes"] == "5" and rows["Taken as JRU calls"] == "2 (40%)"
+    assert "Joint incidents" not in rows
+
+
+def test_day_precision_collisions_summary(
+    joined: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, bases: gpd.GeoDataFrame
+) -> None:
+    days = joined.assign(time=joined["time"].dt.normalize(), time_precision="day", source="stats19")
+    s = report.summarise(days, districts, bases, as_of=dt.date(2025, 1, 1), synthetic=False, source_note="x")
+    assert (s.headline.label, s.period) == ("Collisions", "1 Mar 2025 to 30 Jun 2025")
+
+
+def test_mixed_sources_summary(
+    joined: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, bases: gpd.GeoDataFrame
+) -> None:
+    mixed = joined.assign(source=["policeuk", "policeuk", "stats19", "stats19", "stats19", "policeuk"])
+    s = report.summarise(mixed, districts, bases, as_of=dt.date(2025, 1, 1), synthetic=False, source_note="x")
+    assert s.headline.label == "Incidents (mixed sources)"
+    assert s.headline.count_text == "5 incidents from mixed sources (3 collisions, 2 police-recorded crimes)"
+
+
+def test_png_draws_user_text_as_written(
+    joined: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, bases: gpd.GeoDataFrame
+) -> None:
+    # a category name from a file with "$...$" would be mathtext, and "$\frac{$" fails to parse
+    s = report.summarise(
+        joined,
+        districts,
+        bases.assign(vehicle_id=["$\\frac{$", "J2"]),
+        as_of=dt.date(2025, 1, 1),
+        synthetic=False,
+        source_note="x",
+        filter_note="as in the file: Price $\\frac{$",
+    )
+    png = report.summary_png(
+        s, report.district_table(joined, districts), districts, bases.assign(vehicle_id=["$\\frac{$", "J2"])
+    )
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

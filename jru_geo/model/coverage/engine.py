@@ -69,6 +69,7 @@ from jru_geo.model.queueing.schedule import ScheduleResult, hypercube_schedule
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import check_minutes, nearest_vehicle, travel_matrix
 from jru_geo.settings import BNG
+from jru_geo.week import HOURS_PER_WEEK
 
 __all__ = ["compute_coverage"]
 
@@ -116,6 +117,8 @@ def compute_coverage(
     slot_min: int = 15,
     bases: gpd.GeoDataFrame | None = None,
     travel_min: FloatArray | None = None,
+    counted: BoolArray | pd.Series | None = None,
+    week_slice: BoolArray | None = None,
 ) -> CoverageResult:
     """Geographic, in-hours and expected (availability-aware) coverage of incidents by a fleet.
 
@@ -159,6 +162,15 @@ def compute_coverage(
         each incident, as :func:`jru_geo.model.travel.matrix.travel_matrix` builds it for these
         incidents (after reprojection, in their order) and these bases; computed with ``model``
         when omitted. ``model`` is still used for the population figures (LSOA centroids).
+    counted
+        Which incidents the coverage figures count (one boolean per incident, in their order;
+        default: all), e.g. those a filter keeps. Every incident still loads the units: the busy
+        fractions come from the whole demand, so filtering to Friday 22:00 does not empty the
+        units' workload. The result's ``incidents`` and tables hold the counted ones only.
+    week_slice
+        ``(168,)`` booleans, Monday 00:00 first: the hours of the week the vehicle table, the
+        loss probability and the calls attended are for (e.g.
+        :attr:`jru_geo.areas.filters.IncidentFilter.week_hours`); default the whole week.
 
     Returns
     -------
@@ -170,10 +182,13 @@ def compute_coverage(
     ------
     CoverageError
         An option out of range, incidents that are not a GeoDataFrame with the needed columns,
-        ``bases`` that do not match the scenario's vehicles, or a ``travel_min`` of the wrong shape.
+        ``bases`` that do not match the scenario's vehicles, a ``travel_min`` of the wrong shape,
+        or a ``counted`` or ``week_slice`` mask of the wrong shape.
     """
     _check_options(target_min, dispatch_reach_min, demand_scale, slot_min)
     frame = _check_incidents(incidents)
+    keep = _check_counted(counted, len(frame))
+    hours_in = _check_slice(week_slice)
     fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min, bases)
     n = len(fleet.target)
     travel = _column_major(
@@ -212,16 +227,17 @@ def compute_coverage(
             rates, atoms, 60.0 / service_min, fleet.slot_on, slot_hours=slot_min / 60, method=method
         )
     q = _system_busy(rates, slot_min / 60, atoms, service_min, fleet.slot_on)
-    cover = _incident_cover(timing, fleet, covering, in_reach, schedule, q)
-    out = frame.assign(
-        nearest_vehicle=near["nearest_vehicle"].to_numpy(),
-        travel_min=near["travel_min"].to_numpy(),
-        n_covering=covering.sum(axis=1).astype(np.int64),
+    cover = _incident_cover(timing.subset(keep), fleet, covering[keep], in_reach[keep], schedule, q)
+    out = frame[keep].assign(
+        nearest_vehicle=near["nearest_vehicle"].to_numpy()[keep],
+        travel_min=near["travel_min"].to_numpy()[keep],
+        n_covering=covering[keep].sum(axis=1).astype(np.int64),
         covered_geo=cover["geo"],
         covered_in_hours=cover["in_hours"],
         p_covered_expected=cover["expected"],
     )
-    vehicles = _vehicle_table(fleet, travel, in_reach, service_min, rates, atoms, schedule)
+    slot_in = None if hours_in is None else hours_in[timing.hour_of_slot]
+    vehicles = _vehicle_table(fleet, travel, in_reach, service_min, rates, atoms, schedule, slot_in)
     population, share = _population(fleet, model, lsoas)
     total = len(out)
     return CoverageResult(
@@ -231,7 +247,7 @@ def compute_coverage(
         coverage_expected=float(out["p_covered_expected"].mean()) if total else 0.0,
         coverage_expected_mexclp=float(cover["mexclp"].mean()) if total else 0.0,
         system_busy_fraction=q,
-        loss_probability=schedule.loss_total if schedule is not None else (1.0 if total else 0.0),
+        loss_probability=_loss(schedule, slot_in, total),
         vehicles=vehicles,
         by_district=_by_group(out, ["district_code", "district_name"]),
         by_hour_of_week=_by_hour(fleet, cover, schedule),
@@ -251,7 +267,44 @@ def compute_coverage(
             slot_hours=slot_min / 60,
             schedule=schedule,
         ),
+        week_slice=hours_in,
     )
+
+
+def _check_counted(counted: BoolArray | pd.Series | None, n: int) -> BoolArray:
+    if counted is None:
+        return np.ones(n, dtype=bool)
+    mask = np.asarray(counted)
+    if mask.shape != (n,) or mask.dtype != np.bool_:
+        raise CoverageError(
+            f"counted must be one boolean per incident ({n}), got {mask.dtype} of shape {mask.shape}; "
+            "pass e.g. the filter's mask over the same incidents"
+        )
+    return mask
+
+
+def _check_slice(week_slice: BoolArray | None) -> BoolArray | None:
+    if week_slice is None:
+        return None
+    mask = np.asarray(week_slice)
+    if mask.shape != (HOURS_PER_WEEK,) or mask.dtype != np.bool_:
+        raise CoverageError(
+            f"week_slice must be 168 booleans (hours of the week, Monday 00:00 first), got {mask.dtype} "
+            f"of shape {mask.shape}"
+        )
+    if not mask.any():
+        raise CoverageError("week_slice selects no hour of the week; choose at least one hour")
+    return None if mask.all() else mask.copy()
+
+
+def _loss(schedule: ScheduleResult | None, slot_in: BoolArray | None, total: int) -> float:
+    """Share of calls lost (in the slice's slots when given); 1 with calls but no model, else 0."""
+    if schedule is None:
+        return 1.0 if total else 0.0
+    if slot_in is None:
+        return schedule.loss_total
+    offered = float(schedule.dispatched_by_slot[slot_in].sum() + schedule.lost_by_slot[slot_in].sum())
+    return float(schedule.lost_by_slot[slot_in].sum()) / offered if offered > 0 else 0.0
 
 
 def _column_major(travel: FloatArray) -> FloatArray:

@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from jru_geo.model.queueing.schedule import ScheduleResult
+from jru_geo.week import WEEKS_PER_YEAR
 
 __all__ = ["CoverageResult", "QueueInputs", "DemandProfile", "GAP_KINDS"]
 
@@ -44,6 +45,8 @@ _VEHICLE_COLUMNS = [
     "busy_fraction",
     "dispatch_share",
     "expected_jobs_per_shift",
+    "jobs_per_8h",
+    "calls_attended_per_year",
 ]
 
 
@@ -107,8 +110,13 @@ class CoverageResult:
         shifts_per_week, mean_travel_min`` (mean minutes to the incidents in reach),
         ``service_min`` (job + mean travel), ``offered_calls_per_hour`` (calls in its reach per
         on-shift hour), ``calls_per_hour`` (calls it takes per on-shift hour), ``busy_fraction``
-        (share of on-shift time on a job), ``dispatch_share`` (its share of all calls) and
-        ``expected_jobs_per_shift`` (calls_per_hour times the mean shift length).
+        (share of on-shift time on a job), ``dispatch_share`` (its share of all calls),
+        ``expected_jobs_per_shift`` (calls_per_hour times the mean shift length), ``jobs_per_8h``
+        (calls_per_hour times 8: the published JRU figure is "about 7 in an 8-hour shift") and
+        ``calls_attended_per_year`` (calls it takes a week times 52.18). With a ``week_slice`` the
+        hours, calls, busy fraction and shares are those of the slice: ``weekly_hours`` is the
+        vehicle's on-shift hours a week inside the slice and ``calls_attended_per_year`` the calls
+        it takes in the slice a year.
     by_district, by_category
         Counts and coverage per ``district_code``/``district_name`` (when the incidents carry them,
         e.g. from :func:`jru_geo.areas.join.assign_areas`) and per ``category``.
@@ -127,6 +135,10 @@ class CoverageResult:
         Hypercube method used (``"exact"``, ``"approx"``, or ``"none"`` without fleet or calls).
     queue
         The availability model's inputs and result (``None`` without fleet or incidents).
+    week_slice
+        ``(168,)`` hours of the week the vehicle, busy and loss figures are for (``None``: the whole
+        week). The incidents counted are chosen by the caller (``counted`` of
+        :func:`~jru_geo.model.coverage.engine.compute_coverage`); every incident loads the units.
     """
 
     incidents: gpd.GeoDataFrame
@@ -146,6 +158,28 @@ class CoverageResult:
     demand_scale: float
     method: str
     queue: QueueInputs | None
+    week_slice: BoolArray | None = None
+
+    @property
+    def calls_attended_per_year(self) -> float:
+        """Calls the fleet attends a year (in the ``week_slice`` when set): the vehicles' sum."""
+        if len(self.vehicles) == 0:
+            return 0.0
+        return float(self.vehicles["calls_attended_per_year"].to_numpy(dtype=float).sum())
+
+    @property
+    def incidents_per_year(self) -> float:
+        """Counted incidents a year: their number times 52.18 over the weeks of data."""
+        return len(self.incidents) * WEEKS_PER_YEAR / self.span_weeks if self.span_weeks > 0 else 0.0
+
+    @property
+    def expected_covered_per_year(self) -> float:
+        """Calls for the JRU a year (counted incidents times ``demand_scale``) expected covered.
+
+        ``coverage_expected`` times :attr:`incidents_per_year` times ``demand_scale``: the figure a
+        recommended unit's ``gain_per_year`` is a change of.
+        """
+        return self.coverage_expected * self.incidents_per_year * self.demand_scale
 
     @property
     def fleet_busy_fraction(self) -> float:
@@ -168,9 +202,10 @@ class CoverageResult:
         Keys: ``incidents``, ``coverage_geographic``, ``coverage_in_hours``, ``coverage_expected``,
         ``coverage_expected_mexclp``, ``fleet_busy_fraction``, ``system_busy_fraction``,
         ``loss_probability``,
-        ``busy_fraction`` (vehicle id -> fraction), ``vehicles`` and ``by_district`` (lists of
-        records), ``population_covered``, ``population_share``, ``span_weeks``, ``demand_scale``,
-        ``method``.
+        ``busy_fraction`` (vehicle id -> fraction), ``calls_attended_per_year`` (fleet),
+        ``vehicles`` and ``by_district`` (lists of records), ``population_covered``,
+        ``population_share``, ``span_weeks``, ``demand_scale``, ``method``, ``week_slice_hours``
+        (hours a week in the slice, 168 for the whole week).
         """
         return {
             "incidents": len(self.incidents),
@@ -185,6 +220,7 @@ class CoverageResult:
                 str(v): float(b)
                 for v, b in zip(self.vehicles["vehicle_id"], self.vehicles["busy_fraction"], strict=True)
             },
+            "calls_attended_per_year": self.calls_attended_per_year,
             "vehicles": _records(self.vehicles),
             "by_district": _records(self.by_district),
             "population_covered": self.population_covered,
@@ -192,6 +228,7 @@ class CoverageResult:
             "span_weeks": self.span_weeks,
             "demand_scale": self.demand_scale,
             "method": self.method,
+            "week_slice_hours": 168 if self.week_slice is None else int(np.count_nonzero(self.week_slice)),
         }
 
 

@@ -17,7 +17,10 @@ from jru_geo.model.coverage.result import (
 from jru_geo.model.coverage.timing import _shifts_per_week
 from jru_geo.model.queueing.mexclp import mexclp_busy_fraction
 from jru_geo.model.queueing.schedule import ScheduleResult
-from jru_geo.week import DAYS, HOURS_PER_WEEK
+from jru_geo.week import DAYS, HOURS_PER_WEEK, WEEKS_PER_YEAR
+
+JOBS_HOURS = 8.0
+"""The shift length of the published workload figure ("about 7 jobs in an 8-hour shift")."""
 
 __all__ = ["covered_share_by_district"]
 
@@ -67,25 +70,43 @@ def _vehicle_table(
     rates: FloatArray | None,
     atoms: IntArray,
     schedule: ScheduleResult | None,
+    slot_in: BoolArray | None = None,
 ) -> pd.DataFrame:
+    """One row per vehicle; hours, calls and busy figures over ``slot_in``'s slots (all by default)."""
     n = len(fleet.target)
-    weekly = fleet.minute_on.sum(axis=1) / 60.0 if n else np.zeros(0)
+    n_slots = fleet.slot_on.shape[0]
+    inside = np.ones(n_slots, dtype=bool) if slot_in is None else slot_in
+    on = fleet.slot_on & inside[:, None]
+    slot_hours = schedule.slot_hours if schedule is not None else 7 * 24 / max(n_slots, 1)
+    if slot_in is None:
+        weekly = fleet.minute_on.sum(axis=1) / 60.0 if n else np.zeros(0)
+    else:
+        weekly = on.sum(axis=0) * slot_hours if n else np.zeros(0)
     shifts = _shifts_per_week(fleet.minute_on) if n else np.zeros(0)
     count = in_reach.sum(axis=0)
     mean_travel = np.divide(
         np.where(in_reach, travel, 0.0).sum(axis=0), count, out=np.zeros(n), where=count > 0
     )
-    busy = schedule.busy_fraction if schedule is not None else np.zeros(n)
-    taken = schedule.dispatched_calls.sum(axis=0) if schedule is not None else np.zeros(n)
-    offered_total = float(schedule.offered_calls.sum()) if schedule is not None else 0.0
+    if schedule is None:
+        busy, taken, offered_total = np.zeros(n), np.zeros(n), 0.0
+    elif slot_in is None:
+        busy = schedule.busy_fraction
+        taken = schedule.dispatched_calls.sum(axis=0)
+        offered_total = float(schedule.offered_calls.sum())
+    else:
+        on_hours = on.sum(axis=0) * slot_hours
+        busy_on = (schedule.busy_probability * on).sum(axis=0) * slot_hours
+        busy = np.divide(busy_on, on_hours, out=np.zeros(n), where=on_hours > 0)
+        taken = schedule.dispatched_by_slot[inside].sum(axis=0)
+        offered_total = float(taken.sum() + schedule.lost_by_slot[inside].sum())
     offered = np.zeros(n)
     if rates is not None and atoms.size:
-        hours = schedule.slot_hours if schedule is not None else 0.0
         for i in range(n):
             listed = (atoms == i).any(axis=1)
-            offered[i] = float((rates[:, listed].sum(axis=1) * fleet.slot_on[:, i]).sum()) * hours
+            offered[i] = float((rates[:, listed].sum(axis=1) * on[:, i]).sum()) * slot_hours
     per_hour = np.divide(taken, weekly, out=np.zeros(n), where=weekly > 0)
-    shift_hours = np.divide(weekly, shifts, out=np.zeros(n), where=shifts > 0)
+    whole_weekly = fleet.minute_on.sum(axis=1) / 60.0 if n else np.zeros(0)
+    shift_hours = np.divide(whole_weekly, shifts, out=np.zeros(n), where=shifts > 0)
     return pd.DataFrame(
         {
             "vehicle_id": fleet.bases["vehicle_id"].astype("string").to_numpy(),
@@ -101,6 +122,8 @@ def _vehicle_table(
             "busy_fraction": busy,
             "dispatch_share": taken / offered_total if offered_total > 0 else np.zeros(n),
             "expected_jobs_per_shift": per_hour * shift_hours,
+            "jobs_per_8h": per_hour * JOBS_HOURS,
+            "calls_attended_per_year": taken * WEEKS_PER_YEAR,
         },
         columns=_VEHICLE_COLUMNS,
     )

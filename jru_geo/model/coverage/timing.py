@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -135,6 +136,17 @@ class _Timing:
             weights=weights,
             hour_of_slot=np.arange(HOURS_PER_WEEK * per_hour) // per_hour,
             slot_min=slot_min,
+        )
+
+    def subset(self, keep: BoolArray) -> _Timing:
+        """Give the timing of the incidents ``keep`` selects (the week's tables shared)."""
+        return dataclasses.replace(
+            self,
+            exact=self.exact[keep],
+            minute=self.minute[keep],
+            slot=self.slot[keep],
+            hour=self.hour[keep],
+            profile_id=self.profile_id[keep],
         )
 
     def hourly_counts(self, atom: IntArray, n_atoms: int) -> FloatArray:

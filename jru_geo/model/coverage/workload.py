@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 from jru_geo.errors import BusinessCaseError
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 
-__all__ = ["unit_workload"]
+__all__ = ["unit_workload", "workload_note"]
 
 _WORKLOAD_COLUMNS = [
     "vehicle_id",
@@ -78,3 +78,57 @@ def unit_workload(
         },
         columns=_WORKLOAD_COLUMNS,
     )
+
+
+def workload_note(
+    jobs_per_8h: float,
+    *,
+    reach_note: str,
+    published_jobs_per_shift: float = PUBLISHED_JOBS_PER_SHIFT,
+    published_shift_hours: float = PUBLISHED_SHIFT_HOURS,
+) -> str:
+    """Say how the fleet's jobs per 8 hours compare with the published figure, and what moves it.
+
+    The sentence is chosen by the figure itself: under 80% of the published figure the units are
+    under-used, over 125% they take more than the real units did, and in between they are close.
+
+    Parameters
+    ----------
+    jobs_per_8h
+        The fleet's calls per on-shift hour times 8 (:attr:`jru_geo.optimise.kpis.PlanKpis.jobs_per_8h`).
+    reach_note
+        How far units are sent, in words (e.g. ``"within their 15-minute target"``).
+    published_jobs_per_shift, published_shift_hours
+        The published figure: about 7 jobs in an 8-hour shift.
+
+    Returns
+    -------
+    str
+        One or two sentences.
+
+    Examples
+    --------
+    >>> workload_note(1.6, reach_note="within their 15-minute target")[:60]
+    'The units take 1.6 jobs per 8 hours against the published ab'
+    """
+    published = f"about {published_jobs_per_shift:g} in an {published_shift_hours:g}-hour shift"
+    head = (
+        f"The units take {jobs_per_8h:.1f} jobs per {published_shift_hours:g} hours against the "
+        f"published {published}"
+    )
+    if not np.isfinite(jobs_per_8h):
+        return "No unit is on shift in these hours: there is no workload to compare with the published one."
+    ratio = jobs_per_8h / published_jobs_per_shift
+    if ratio < 0.8:
+        return (
+            f"{head}: fewer. They are sent {reach_note}; a larger dispatch reach or a larger share of "
+            "the incidents taken as JRU calls (Assumptions) makes them busier, and the data may hold "
+            "fewer joint calls than the real units were given."
+        )
+    if ratio > 1.25:
+        return (
+            f"{head}: more. The share of the incidents taken as JRU calls may be too high (not every "
+            "incident needs a police officer and a paramedic), or they are sent further than the real "
+            f"units ({reach_note})."
+        )
+    return f"{head}: close to it (sent {reach_note})."

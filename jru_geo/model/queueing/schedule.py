@@ -84,6 +84,11 @@ class ScheduleResult(_CallTotals):
     lost_calls
         ``(m,)`` calls a week from each atom lost (every on-shift listed vehicle busy, or none on
         shift).
+    dispatched_by_slot
+        ``(S, n)`` calls a week arriving in slot ``s`` and served by vehicle ``i`` (its column sums
+        are ``dispatched_calls.sum(axis=0)``): the workload of a time slice of the week.
+    lost_by_slot
+        ``(S,)`` calls a week arriving in slot ``s`` that are lost.
     method
         ``"exact"`` or ``"approx"``.
     """
@@ -94,6 +99,8 @@ class ScheduleResult(_CallTotals):
     offered_calls: FloatArray
     dispatched_calls: FloatArray
     lost_calls: FloatArray
+    dispatched_by_slot: FloatArray
+    lost_by_slot: FloatArray
     method: str
     _all_busy: FloatArray | None
     _approx_factor: FloatArray | None
@@ -267,6 +274,8 @@ def hypercube_schedule(
     offered = arrival.sum(axis=0) * slot_hours
     dispatched = np.zeros((m, n))
     lost = np.zeros(m)
+    by_slot = np.zeros((n_slots, n))
+    lost_by_slot = np.zeros(n_slots)
     all_busy: FloatArray | None = None
     factor: FloatArray | None = None
     if chosen == "exact":
@@ -276,8 +285,12 @@ def hypercube_schedule(
             if not arrival[s].any():
                 continue
             shares = _shares_from_all_busy(all_busy[s], pref, on[s])
-            dispatched += arrival[s][:, None] * shares * slot_hours
-            lost += arrival[s] * all_busy[s][_list_masks(pref, on[s])] * slot_hours
+            served = arrival[s][:, None] * shares * slot_hours
+            dispatched += served
+            by_slot[s] = served.sum(axis=0)
+            slot_lost = arrival[s] * all_busy[s][_list_masks(pref, on[s])] * slot_hours
+            lost += slot_lost
+            lost_by_slot[s] = slot_lost.sum()
     else:
         busy = np.zeros((n_slots, n))
         factor = np.zeros((n_slots, n + 1))
@@ -290,8 +303,12 @@ def hypercube_schedule(
             rho, shares, loss, qp = cache[key]
             busy[s] = rho
             factor[s] = qp
-            dispatched += arrival[s][:, None] * shares * slot_hours
-            lost += arrival[s] * loss * slot_hours
+            served = arrival[s][:, None] * shares * slot_hours
+            dispatched += served
+            by_slot[s] = served.sum(axis=0)
+            slot_lost = arrival[s] * loss * slot_hours
+            lost += slot_lost
+            lost_by_slot[s] = slot_lost.sum()
     on_hours = on.sum(axis=0) * slot_hours
     busy_on = (busy * on).sum(axis=0) * slot_hours
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -303,6 +320,8 @@ def hypercube_schedule(
         offered_calls=offered,
         dispatched_calls=dispatched,
         lost_calls=lost,
+        dispatched_by_slot=by_slot,
+        lost_by_slot=lost_by_slot,
         method=chosen,
         _all_busy=all_busy,
         _approx_factor=factor,
