@@ -22,6 +22,7 @@ def main() -> None:
         st.Page(HERE / "pages" / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page(HERE / "pages" / "heatmap.py", title="Heatmap", icon=":material/local_fire_department:"),
         st.Page(HERE / "pages" / "coverage.py", title="Coverage", icon=":material/radar:"),
+        st.Page(HERE / "pages" / "tonight.py", title="Tonight", icon=":material/nightlight:"),
         st.Page(HERE / "pages" / "planner.py", title="Planner", icon=":material/add_location_alt:"),
         st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/upload_file:"),
     ]

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +27,7 @@ from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.travel.base import TravelMode
 from jru_geo.settings import DEFAULT_SETTINGS
+from jru_geo.week import LOCAL_TZ
 
 __all__ = [
     "ASSETS_URL",
@@ -45,6 +47,7 @@ __all__ = [
     "app_data",
     "assumptions_note",
     "today",
+    "now",
 ]
 
 ASSETS_URL = "/app/static/leaflet"
@@ -136,6 +139,8 @@ class AppData:
         filter.
     demand_key
         Stands for ``demand`` in cache keys: the data source and the date range.
+    source_key
+        Stands for the data source and its bytes in cache keys.
     scenario
         The sidebar's fleet scenario.
     bases
@@ -159,6 +164,7 @@ class AppData:
     filter_note: str
     data_key: str
     demand_key: str
+    source_key: str
     scenario: Scenario
     bases: gpd.GeoDataFrame
     tiles: bool
@@ -265,7 +271,8 @@ def scenario_choices() -> dict[str, str]:
         :data:`jru_app.state.UPLOADED_SCENARIO`) when there is one.
     """
     shipped = sorted(
-        DEFAULT_SETTINGS.scenarios_dir.glob("*.json"), key=lambda p: p.name != DEFAULT_SCENARIO_FILE
+        (p for p in DEFAULT_SETTINGS.scenarios_dir.glob("*.json") if not p.name.endswith("_history.json")),
+        key=lambda p: p.name != DEFAULT_SCENARIO_FILE,
     )
     choices = {f"{cache.shipped_scenario(p.name).name} (shipped)": p.name for p in shipped}
     upload = state.scenario_upload()
@@ -367,6 +374,7 @@ def app_data() -> AppData:
         filter_note=describe_filter(flt, district_names=boundaries.DISTRICT_NAMES),
         data_key=f"{source}|{flt!r}",
         demand_key=f"{source}|{period!r}",
+        source_key=source,
         scenario=sc,
         bases=bases_for(sc),
         tiles=state.tiles_enabled(),
@@ -396,6 +404,20 @@ def assumptions_note(data: AppData, *, clause: bool = False) -> str:
     return f"model: {sentence[:1].lower()}{sentence[1:].rstrip('.')}"
 
 
+def now() -> dt.datetime:
+    """Give the "as of" time on the UK clock (JRU_AS_OF=YYYY-MM-DD[THH:MM] pins it, for screenshots).
+
+    Returns
+    -------
+    datetime
+        Now in Europe/London, or the pinned time (22:00 when only a date is pinned).
+    """
+    pinned = os.environ.get("JRU_AS_OF")
+    if pinned:
+        return dt.datetime.fromisoformat(pinned if "T" in pinned else f"{pinned}T22:00")
+    return dt.datetime.now(ZoneInfo(LOCAL_TZ)).replace(tzinfo=None)
+
+
 def today() -> dt.date:
     """Give the "as of" date (JRU_AS_OF=YYYY-MM-DD pins it, for reproducible screenshots).
 
@@ -405,4 +427,4 @@ def today() -> dt.date:
         Today, or the pinned date.
     """
     pinned = os.environ.get("JRU_AS_OF")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+    return dt.date.fromisoformat(pinned[:10]) if pinned else dt.date.today()

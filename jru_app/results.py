@@ -5,6 +5,8 @@ Each is read from :mod:`jru_app.cache` for the :class:`~jru_app.data.AppData` of
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import pandas as pd
 
@@ -15,6 +17,7 @@ from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.result import CoverageResult
+from jru_geo.model.coverage.tonight import TonightView, night_slice, tonight
 from jru_geo.model.patterns import parse_pattern
 from jru_geo.optimise.kpis import PlanKpis
 from jru_geo.optimise.next_units import Rank, UnitPlan
@@ -31,6 +34,7 @@ __all__ = [
     "recommend_for",
     "recommendation_key",
     "summary_png",
+    "tonight_for",
     "hour_of_week",
 ]
 
@@ -204,6 +208,40 @@ def recommend_for(
         rank,
         grid,
     )
+
+
+def tonight_for(data: AppData, night: int, hour: int) -> TonightView:
+    """Give the engine's figures for one hour of a night (the Tonight page).
+
+    Every incident in the date range loads the units; those passing the sidebar's category and
+    district filters are counted (its day and hour filter is replaced by the chosen hour).
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    night, hour
+        The night (day 0-6) and clock hour (:func:`jru_geo.model.coverage.tonight.hour_of_night`).
+
+    Returns
+    -------
+    TonightView
+        Units on shift, busy probabilities, demand covered and not, next shift changes.
+    """
+    any_time = dataclasses.replace(data.flt, days=None, hours=None)
+    kept, _ = cache.filtered(data.source_key, data.loaded.joined, any_time)
+    counted = data.demand.index.isin(kept.index)
+    hours = tuple(bool(h) for h in night_slice(night, hour))
+    result = cache.coverage(
+        data.demand_key,
+        f"{data.source_key}|{any_time!r}",
+        data.demand,
+        counted,
+        hours,
+        data.scenario,
+        data.assumptions,
+    )
+    return tonight(result, data.scenario, night, hour)
 
 
 def recommendation_key(data: AppData) -> tuple[object, ...]:

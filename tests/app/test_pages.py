@@ -16,7 +16,14 @@ from jru_geo.io.incidents import read_incidents
 from jru_geo.io.scenario_files import load_default_scenario
 from jru_geo.viz import report
 
-PAGES = ["pages/overview.py", "pages/heatmap.py", "pages/coverage.py", "pages/planner.py", "pages/data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/heatmap.py",
+    "pages/coverage.py",
+    "pages/tonight.py",
+    "pages/planner.py",
+    "pages/data.py",
+]
 
 
 def _app() -> AppTest:
