@@ -25,6 +25,7 @@ def main() -> None:
         st.Page(HERE / "pages" / "tonight.py", title="Tonight", icon=":material/nightlight:"),
         st.Page(HERE / "pages" / "planner.py", title="Planner", icon=":material/add_location_alt:"),
         st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/upload_file:"),
+        st.Page(HERE / "pages" / "model.py", title="Model", icon=":material/fact_check:"),
     ]
     navigation = st.navigation(pages, position="top")
     after_navigation()

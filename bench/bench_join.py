@@ -43,7 +43,7 @@ pd.DataFrame(pts.drop(columns="geometry")).to_csv(out, index=False)
 
 MAKE_INPUT = """
 import sys
-from jru_geo import boundaries, demo
+from jru_geo.io import boundaries, demo
 out, rows = sys.argv[1], int(sys.argv[2])
 params = demo.DemoParameters(incidents_per_year=rows)
 gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=1, params=params).head(rows)

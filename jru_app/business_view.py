@@ -16,9 +16,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from jru_app import results
+from jru_app import results, state
 from jru_app.data import AppData
 from jru_geo.io.scenario import Scenario
+from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.business import BusinessAssumptions, PoliceOfficer
 from jru_geo.model.coverage.result import CoverageResult
@@ -272,3 +273,12 @@ def show_business_case(data: AppData, plan: Scenario) -> None:
     )
     st.altair_chart(_tornado(result), width="stretch")
     st.caption(" ".join(_md(note) for note in result.case.notes))
+    made_for = repr((scenario_to_json(plan), data.assumptions, assumptions, uncertainty, data.demand_key))
+    if st.button("Prepare the business-case pack for chief officers (PDF)", key="pack_go"):
+        with st.spinner("Laying out the pack (map, KPIs, case, range, assumptions, validity)..."):
+            state.keep_pack(made_for, results.case_pack(data, plan, result))
+    pdf = state.last_pack(made_for)
+    if pdf is not None:
+        st.download_button(
+            "Download the pack (PDF)", pdf, "jru_business_case.pdf", "application/pdf", key="pack_download"
+        )

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -21,7 +20,7 @@ from numpy.typing import NDArray
 
 from jru_app import state
 from jru_geo.areas import join
-from jru_geo.areas.filters import IncidentFilter, filter_incidents
+from jru_geo.areas.filters import DataExtent, IncidentFilter, data_extent, filter_incidents
 from jru_geo.io import boundaries, demo
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.incidents import IncidentFormat, ReadResult, read_incidents
@@ -41,9 +40,14 @@ from jru_geo.model.travel.isochrones import isochrones as _isochrones
 from jru_geo.optimise.next_units import Rank, UnitPlan, recommend_units
 from jru_geo.optimise.planning import candidate_table
 from jru_geo.settings import DEFAULT_SETTINGS
-from jru_geo.viz import leaflet, report
+from jru_geo.viz import leaflet, pack, report
+from jru_geo.viz.pack import PackContent
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
+    "extent",
     "districts",
     "lsoas",
     "outline",
@@ -216,6 +220,25 @@ def filtered(source_key: str, _joined: gpd.GeoDataFrame, flt: IncidentFilter) ->
     """
     result = filter_incidents(_joined, flt)
     return result.incidents, result.month_precision_excluded
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def extent(source_key: str, _joined: gpd.GeoDataFrame) -> DataExtent:
+    """Give the data's extent (dates, categories; :func:`jru_geo.areas.filters.data_extent`), once per source.
+
+    Parameters
+    ----------
+    source_key
+        Stands for ``_joined``: the data source and its bytes.
+    _joined
+        The joined incidents.
+
+    Returns
+    -------
+    DataExtent
+        First and last dates and the categories present.
+    """
+    return data_extent(_joined)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -396,7 +419,13 @@ def coverage_gaps_per_year(
 
 
 @st.cache_data(show_spinner="Drawing the summary...", max_entries=16, hash_funcs=_BY_JSON)
-def summary_png(summary: report.Summary, table: pd.DataFrame, rates: pd.DataFrame, sc: Scenario) -> bytes:
+def summary_png(
+    summary: report.Summary,
+    table: pd.DataFrame,
+    rates: pd.DataFrame,
+    sc: Scenario,
+    size: report.SummarySize = "web",
+) -> bytes:
     """Draw the Overview's PNG export (:func:`jru_geo.viz.report.summary_png`).
 
     Parameters
@@ -405,6 +434,8 @@ def summary_png(summary: report.Summary, table: pd.DataFrame, rates: pd.DataFram
         The figures the Overview shows.
     sc
         The fleet scenario whose bases are drawn (cached on its JSON).
+    size
+        ``"web"`` (1280x720) or ``"print"`` (2400x1350 at 200 dpi).
 
     Returns
     -------
@@ -412,7 +443,7 @@ def summary_png(summary: report.Summary, table: pd.DataFrame, rates: pd.DataFram
         The PNG.
     """
     return report.summary_png(
-        summary, table, districts(), bases(sc), outline=outline(), towns=towns(), rates=rates
+        summary, table, districts(), bases(sc), outline=outline(), towns=towns(), rates=rates, size=size
     )
 
 
@@ -494,3 +525,23 @@ def recommend(
         postcodes=postcodes(),
         bases=bases(sc),
     )
+
+
+def case_pack_pdf(content: PackContent, plan_bases: gpd.GeoDataFrame) -> bytes:
+    """Lay out the business-case pack (:func:`jru_geo.viz.pack.case_pack_pdf`) on the embedded geography.
+
+    Not cached: it is drawn once per click, from figures that are.
+
+    Parameters
+    ----------
+    content
+        The pack's figures and sentences.
+    plan_bases
+        The plan's resolved bases.
+
+    Returns
+    -------
+    bytes
+        The PDF.
+    """
+    return pack.case_pack_pdf(content, districts=districts(), bases=plan_bases, outline=outline())

@@ -8,8 +8,8 @@ Pages get one :class:`AppData` from :func:`app_data` and never touch geopandas t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
 import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from jru_app import cache, state
-from jru_geo.areas.filters import IncidentFilter, describe_filter
+from jru_geo.areas.filters import DataExtent, IncidentFilter, describe_filter
 from jru_geo.io import boundaries
 from jru_geo.io.incidents import IncidentFormat, ReadResult
 from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
@@ -39,6 +39,7 @@ __all__ = [
     "geography",
     "demo_data",
     "uploaded_data",
+    "current_extent",
     "current_loaded",
     "scenario_choices",
     "scenario_by_label",
@@ -46,6 +47,7 @@ __all__ = [
     "bases_for",
     "app_data",
     "assumptions_note",
+    "unfiltered",
     "today",
     "now",
 ]
@@ -336,14 +338,23 @@ def bases_for(sc: Scenario) -> gpd.GeoDataFrame:
     return cache.bases(sc)
 
 
+def current_extent() -> DataExtent:
+    """Give the extent (dates, categories) of the data in use, computed once per data source.
+
+    Returns
+    -------
+    DataExtent
+        As :func:`jru_geo.areas.filters.data_extent` gives it.
+    """
+    loaded = current_loaded()
+    return cache.extent(_source_key(loaded), loaded.joined)
+
+
 def _source_key(loaded: Loaded) -> str:
     if loaded.synthetic:
         return "demo"
-    digest = hashlib.sha256(str(state.upload_format()).encode("utf-8"))
-    for name, content in state.uploads():
-        digest.update(name.encode("utf-8"))
-        digest.update(hashlib.sha256(content).digest())
-    return digest.hexdigest()
+    # the files' digest is computed once per upload (state.uploads_digest), not on every run
+    return f"{state.upload_format()}|{state.uploads_digest()}"
 
 
 def app_data() -> AppData:
@@ -380,6 +391,38 @@ def app_data() -> AppData:
         tiles=state.tiles_enabled(),
         assets_url=ASSETS_URL,
         assumptions=state.current_assumptions(),
+    )
+
+
+def unfiltered(data: AppData) -> AppData:
+    """Give the run's data with no filter at all: every incident loaded, counted and loading the units.
+
+    The public summary offers "all data" beside "as filtered", so a filter set on another page is
+    never inherited silently.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+
+    Returns
+    -------
+    AppData
+        The same data and scenario, with an empty filter.
+    """
+    joined = data.loaded.joined
+    everything = IncidentFilter()
+    return dataclasses.replace(
+        data,
+        filtered=joined,
+        demand=joined,
+        counted=np.ones(len(joined), dtype=bool),
+        week_hours=None,
+        month_precision_excluded=0,
+        flt=everything,
+        filter_note=describe_filter(everything, district_names=boundaries.DISTRICT_NAMES),
+        data_key=f"{data.source_key}|{everything!r}",
+        demand_key=f"{data.source_key}|{everything!r}",
     )
 
 

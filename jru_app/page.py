@@ -85,12 +85,19 @@ def compact_layout() -> None:
 _INLINE_MARKS = re.compile(r"([\\`*_~$<>:])")
 _LINK_CLOSE = re.compile(r"\](?=\()")
 _LINE_START_MARK = re.compile(r"^([ \t]*)([#+\-=|]|\d+(?=[.)]))", re.MULTILINE)
+_AUTOLINK = re.compile(r"(?i)(\bwww(?=\.)|\b[a-z][a-z0-9+.-]*\\:(?=//)|@(?=[-\w]))")
+_WORD_JOINER = "\u2060"
+"""An invisible character that stops GitHub-flavoured markdown turning a bare URL or address into a link
+(Streamlit links ``https://...``, ``www....`` and ``name@host`` even when the colon is escaped)."""
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
 def escape_markdown(text: str) -> str:
     r"""Backslash-escape user text (file names, category names) before it reaches markdown.
 
-    Escapes what markdown and Streamlit would read as markup: emphasis, code, HTML and autolinks,
+    Escapes what markdown and Streamlit would read as markup: emphasis, code, HTML tags (``<img>``
+    shows as text) and entities, bare URLs and e-mail addresses (an invisible word joiner after
+    ``https:``, ``www`` or ``@`` stops them becoming links),
     Streamlit's ``:red[...]`` colours and ``:material/...:`` icons, ``$...$`` maths, a link's
     ``](``, and a heading, quote, list or table mark at the start of a line. Brackets and full stops
     elsewhere are left as written.
@@ -111,6 +118,8 @@ def escape_markdown(text: str) -> str:
     '\\*bold\\* \\:red[x] [a]\\(b) vehicles[0]'
     """
     text = _INLINE_MARKS.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = _AUTOLINK.sub(lambda m: m.group(1) + _WORD_JOINER, text)
     text = _LINK_CLOSE.sub("]\\\\", text)
     return _LINE_START_MARK.sub(_escape_line_start, text)
 
@@ -157,7 +166,7 @@ def run_page(body: Callable[[], None], *, with_sidebar: bool = True) -> None:
             sidebar.render_sidebar()
         body()
     except JruGeoError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))  # messages quote file names, headers and vehicle names
     except UNEXPECTED:
         LOG.exception("page failed")
         st.error(

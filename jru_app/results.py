@@ -8,21 +8,25 @@ from __future__ import annotations
 import dataclasses
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from jru_app import cache, state
-from jru_app.data import AppData
+from jru_app.data import AppData, bases_for, today
 from jru_geo.areas.counts import count_without_hour, counts_by_hour_of_week
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
+from jru_geo.io.sources import format_day, incident_period
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.coverage.tonight import TonightView, night_slice, tonight
 from jru_geo.model.patterns import parse_pattern
-from jru_geo.optimise.kpis import PlanKpis
+from jru_geo.optimise.business_case import PlanBusinessCase
+from jru_geo.optimise.kpis import PlanKpis, kpi_table
 from jru_geo.optimise.next_units import Rank, UnitPlan
-from jru_geo.optimise.planning import place_unit
+from jru_geo.optimise.planning import check_site, place_unit
 from jru_geo.viz import report
+from jru_geo.viz.pack import PackContent, validity_notes
 
 __all__ = [
     "coverage_result",
@@ -30,11 +34,13 @@ __all__ = [
     "coverage_gaps_for",
     "plan_kpis",
     "planned_scenario",
+    "change_plan",
     "isochrones_for",
     "recommend_for",
     "recommendation_key",
     "summary_png",
     "tonight_for",
+    "case_pack",
     "hour_of_week",
 ]
 
@@ -114,26 +120,29 @@ def plan_kpis(data: AppData, sc: Scenario) -> PlanKpis:
     return PlanKpis.from_coverage(coverage_for(data, sc))
 
 
-def planned_scenario(base: Scenario) -> Scenario:
-    """Add the units placed on the planner to a scenario.
+def planned_scenario(base: Scenario, units: tuple[state.PlacedUnit, ...] | None = None) -> Scenario:
+    """Add the units placed on the planner (or ``units``) to a scenario.
 
     Parameters
     ----------
     base
         The scenario to add to.
+    units
+        The placed units (default: the session's).
 
     Returns
     -------
     Scenario
-        A new scenario with one more vehicle per placed unit.
+        A new scenario with one more vehicle per placed unit, each with its own name, base,
+        pattern, target and job time where given.
 
     Raises
     ------
     ScenarioError
-        A placed unit lies outside Great Britain's National Grid.
+        A placed unit lies outside Great Britain's National Grid, or has a bad pattern or time.
     """
     plan = base
-    for unit in state.planned_units():
+    for unit in state.planned_units() if units is None else units:
         plan = place_unit(
             plan,
             easting=unit.easting,
@@ -142,8 +151,38 @@ def planned_scenario(base: Scenario) -> Scenario:
             lon=unit.lon,
             name=unit.name,
             pattern=None if unit.pattern is None else parse_pattern(unit.pattern),
+            target_min=unit.target_min,
+            job_min=unit.job_min,
         )
     return plan
+
+
+def change_plan(data: AppData, units: tuple[state.PlacedUnit, ...], changed: int | None) -> None:
+    """Make ``units`` the plan if unit ``changed`` (an index) has a base on land in Kent, off others.
+
+    Parameters
+    ----------
+    data
+        The run's data (the baseline fleet and Kent's outline).
+    units
+        The whole new list of placed units.
+    changed
+        Index of the unit added or edited (checked against every other base), or None (a deletion).
+
+    Raises
+    ------
+    PlanningError
+        The changed unit's base is at sea, outside Kent or on top of another unit (the plan is kept
+        as it was).
+    ScenarioError
+        A unit that cannot be placed at all (bad pattern, target or coordinates).
+    """
+    if changed is not None:
+        plan = planned_scenario(data.scenario, units)
+        xy = np.column_stack([bases_for(plan).geometry.x, bases_for(plan).geometry.y])
+        row = len(data.scenario.vehicles) + changed
+        check_site(xy[row, 0], xy[row, 1], outline=data.geo.outline, others=np.delete(xy, row, axis=0))
+    state.set_planned_units(units)
 
 
 def isochrones_for(
@@ -244,6 +283,51 @@ def tonight_for(data: AppData, night: int, hour: int) -> TonightView:
     return tonight(result, data.scenario, night, hour)
 
 
+def case_pack(data: AppData, plan: Scenario, business: PlanBusinessCase) -> bytes:
+    """Lay out the business-case pack (PDF) of a plan against the sidebar's scenario.
+
+    Parameters
+    ----------
+    data
+        The run's data (baseline scenario, assumptions, the data's provenance and period).
+    plan
+        The plan (the baseline with the new units).
+    business
+        Its business case, as the Planner shows it.
+
+    Returns
+    -------
+    bytes
+        The PDF (:func:`jru_geo.viz.pack.case_pack_pdf`).
+    """
+    from jru_app.model_view import travel_errors
+
+    whole_week = dataclasses.replace(data, week_hours=None)
+    before, after = coverage_for(whole_week, data.scenario), coverage_for(whole_week, plan)
+    kpis = kpi_table(
+        PlanKpis.from_coverage(before), PlanKpis.from_coverage(after), labels=("Baseline", "Plan")
+    )
+    demand = data.demand
+    period = incident_period(
+        demand["time"], demand["time_precision"], demand["source"] if "source" in demand.columns else None
+    )
+    content = PackContent(
+        plan_name=plan.name if plan.name != data.scenario.name else f"{plan.name} + new units",
+        baseline_name=data.scenario.name,
+        kpis=kpis,
+        business=business,
+        assumptions=(
+            data.assumptions.describe(targets_min=[v.target_min for v in plan.vehicles]),
+            "Business case: published figures and labelled assumptions, each named in the notes on page 2.",
+        ),
+        provenance=f"{data.loaded.source_note} Period: {period.text}. Figures over the whole week.",
+        validity=validity_notes(travel_errors(), after.method),
+        as_of=format_day(today()),
+        synthetic=data.loaded.synthetic,
+    )
+    return cache.case_pack_pdf(content, bases_for(plan))
+
+
 def recommendation_key(data: AppData) -> tuple[object, ...]:
     """Give what a recommendation depends on: the assumptions, the scenario and the filter.
 
@@ -260,7 +344,13 @@ def recommendation_key(data: AppData) -> tuple[object, ...]:
     return (data.assumptions, scenario_to_json(data.scenario), data.flt)
 
 
-def summary_png(data: AppData, summary: report.Summary, table: pd.DataFrame, rates: pd.DataFrame) -> bytes:
+def summary_png(
+    data: AppData,
+    summary: report.Summary,
+    table: pd.DataFrame,
+    rates: pd.DataFrame,
+    size: report.SummarySize = "web",
+) -> bytes:
     """Draw the Overview's PNG export (cached on the figures it shows and the scenario).
 
     Parameters
@@ -269,13 +359,15 @@ def summary_png(data: AppData, summary: report.Summary, table: pd.DataFrame, rat
         The run's data (its scenario's bases are drawn).
     summary, table, rates
         The figures the Overview shows.
+    size
+        ``"web"`` (1280x720) or ``"print"`` (2400x1350 at 200 dpi).
 
     Returns
     -------
     bytes
         The PNG.
     """
-    return cache.summary_png(summary, table, rates, data.scenario)
+    return cache.summary_png(summary, table, rates, data.scenario, size)
 
 
 def hour_of_week(data: AppData) -> tuple[pd.DataFrame, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from jru_app import data, state
-from jru_geo.areas.filters import DataExtent, data_extent
+from jru_geo.areas.filters import DataExtent
 from jru_geo.io.boundaries import DISTRICT_NAMES
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, TRAVEL_LABELS
@@ -28,9 +28,9 @@ FACTOR_HELP = (
 )
 REACH_HELP = (
     "Units are sent to calls up to this many minutes away (default: each unit's own response target). "
-    "A larger reach sends units to more calls, so they are busier and less often free. With the demo "
-    "data a reach of about 35-45 minutes gives 5-6 jobs a shift, nearer the published ~7 jobs in an "
-    "8-hour shift."
+    "A larger reach sends units to more calls, so they are busier and less often free. The Coverage "
+    "page compares their jobs per 8 hours with the published figure, and the Model page fits the reach "
+    "and the JRU share to the published record."
 )
 SHARE_HELP = (
     "Share of the loaded incidents that need a police officer and a paramedic together. 1 for the demo "
@@ -149,7 +149,7 @@ def _on_source_change() -> None:
 
 def _render_filters() -> None:
     sb = st.sidebar
-    ext = data_extent(data.current_loaded().joined)
+    ext = data.current_extent()
     sb.subheader("Filters")
     if ext.first_date is not None and ext.last_date is not None:
         dates = st.session_state.get(state.F_DATES)

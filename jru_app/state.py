@@ -8,6 +8,8 @@ since their values are read back (the filter, the assumptions) or kept across pa
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,6 @@ from jru_geo.io.boundaries import DISTRICT_NAMES
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.incidents import IncidentFormat
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
-from jru_geo.model.travel import network
 from jru_geo.optimise.next_units import UnitPlan
 
 __all__ = [
@@ -61,17 +62,29 @@ __all__ = [
     "UPLOAD_SOURCE",
     "UPLOADED_SCENARIO",
     "UPLOADS",
+    "UPLOADS_DIGEST",
     "PlacedUnit",
     "Recommendation",
     "add_planned_unit",
     "clear_planned_units",
     "current_assumptions",
     "current_filter",
+    "can_redo",
+    "can_undo",
+    "plan_from_text",
+    "plan_to_text",
+    "redo_plan",
+    "restore_plan_from_url",
+    "set_planned_units",
+    "undo_plan",
+    "keep_pack",
     "keep_recommendation",
+    "last_pack",
     "last_recommendation",
     "network_available",
     "planned_units",
     "scenario_choice",
+    "uploads_digest",
     "scenario_upload",
     "tiles_enabled",
     "upload_format",
@@ -83,6 +96,7 @@ __all__ = [
 # Non-widget state that must survive page changes
 
 UPLOADS = "jru_uploads"  # tuple[(name, bytes), ...] of the usable incident files uploaded
+UPLOADS_DIGEST = "jru_uploads_digest"  # (the UPLOADS tuple, its sha256 hex): hashed once per upload
 UPLOAD_ERROR = "jru_upload_error"  # str | None: message of the last unusable incident upload
 UPLOAD_FORMAT = "jru_upload_fmt"  # IncidentFormat the uploads were read with
 SCENARIO_UPLOAD = "jru_scenario_upload"  # (name, bytes) | None: the usable scenario uploaded
@@ -92,6 +106,12 @@ PENDING_PAGE = "jru_pending_page"  # str: a page opened bare (relative path), to
 PLANNED = "jru_planned_units"  # tuple[PlacedUnit, ...]: the new units placed on the planner
 RECOMMENDATION = "jru_recommendation"  # Recommendation | None: the planner's last recommendation
 PLAN_LAST_CLICK = "plan_last_click"  # dict | None: the last planner-map click already turned into a unit
+PLAN_UNDO = "jru_plan_undo"  # tuple of earlier tuple[PlacedUnit, ...]: the plan's undo history
+PLAN_REDO = "jru_plan_redo"  # tuple of undone tuple[PlacedUnit, ...]: the plan's redo history
+PLAN_HISTORY_LIMIT = 50
+PLAN_PARAM = "plan"  # query parameter of the Planner's URL holding the placed units (plan_to_text)
+PLAN_URL_LIMIT = 20
+PACK = "jru_pack"  # (made_for, bytes) | None: the last business-case pack (PDF) and what it was made for
 
 # --------------------------------------------------------------------------------------------------
 # Widget keys of the sidebar (kept across pages by jru_app.sidebar.keep_state)
@@ -149,6 +169,8 @@ class PlacedUnit:
     pattern
         Its shift pattern (a name or ``DAYS@HH:MM-HH:MM`` of :mod:`jru_geo.model.patterns`), or
         None to copy the first unit's shifts.
+    target_min, job_min
+        Its response target and job time in minutes, or None to copy the first unit's.
     """
 
     name: str
@@ -157,6 +179,8 @@ class PlacedUnit:
     lat: float | None = None
     lon: float | None = None
     pattern: str | None = None
+    target_min: float | None = None
+    job_min: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +212,8 @@ def network_available() -> bool:
     bool
         True when the graph file exists.
     """
+    from jru_geo.model.travel import network  # the road-network model only when asked about
+
     return Path(network.DEFAULT_GRAPH_PATH).is_file()
 
 
@@ -245,6 +271,29 @@ def uploads() -> tuple[tuple[str, bytes], ...]:
         ``(file name, content)`` pairs, empty when there are none.
     """
     return tuple(st.session_state.get(UPLOADS) or ())
+
+
+def uploads_digest() -> str:
+    """Give the SHA-256 digest of the uploaded incident files, computed once per upload.
+
+    The digest is kept beside the very tuple of files it was computed from, so a new upload (a new
+    tuple) is hashed once and every later run reads the kept value instead of re-hashing megabytes.
+
+    Returns
+    -------
+    str
+        Hex digest over each file's name and the digest of its content, in upload order.
+    """
+    payload = st.session_state.get(UPLOADS) or ()
+    held = st.session_state.get(UPLOADS_DIGEST)
+    if held is not None and held[0] is payload:
+        return str(held[1])
+    digest = hashlib.sha256()
+    for name, content in payload:
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256(content).digest())
+    st.session_state[UPLOADS_DIGEST] = (payload, digest.hexdigest())
+    return digest.hexdigest()
 
 
 def upload_format() -> IncidentFormat:
@@ -316,6 +365,23 @@ def planned_units() -> tuple[PlacedUnit, ...]:
     return tuple(st.session_state.get(PLANNED, ()))
 
 
+def set_planned_units(units: tuple[PlacedUnit, ...]) -> None:
+    """Replace the planner's new units, keeping the previous ones for undo (and the URL in step).
+
+    Parameters
+    ----------
+    units
+        The new units, in order.
+    """
+    before = planned_units()
+    if tuple(units) == before:
+        return
+    st.session_state[PLAN_UNDO] = (*st.session_state.get(PLAN_UNDO, ()), before)[-PLAN_HISTORY_LIMIT:]
+    st.session_state[PLAN_REDO] = ()
+    st.session_state[PLANNED] = tuple(units)
+    _plan_to_url()
+
+
 def add_planned_unit(unit: PlacedUnit) -> None:
     """Add a unit to the planner's new units.
 
@@ -324,13 +390,139 @@ def add_planned_unit(unit: PlacedUnit) -> None:
     unit
         The unit placed.
     """
-    st.session_state[PLANNED] = (*planned_units(), unit)
+    set_planned_units((*planned_units(), unit))
 
 
 def clear_planned_units() -> None:
-    """Forget every new unit placed on the planner, and the map click that placed the last."""
-    st.session_state[PLANNED] = ()
+    """Forget every new unit placed on the planner (undo brings them back)."""
+    set_planned_units(())
     st.session_state[PLAN_LAST_CLICK] = None
+
+
+def can_undo() -> bool:
+    """Tell whether there is a change of the plan to undo."""
+    return bool(st.session_state.get(PLAN_UNDO))
+
+
+def can_redo() -> bool:
+    """Tell whether there is an undone change of the plan to redo."""
+    return bool(st.session_state.get(PLAN_REDO))
+
+
+def undo_plan() -> None:
+    """Go back to the plan before its last change."""
+    past = tuple(st.session_state.get(PLAN_UNDO, ()))
+    if not past:
+        return
+    st.session_state[PLAN_REDO] = (*st.session_state.get(PLAN_REDO, ()), planned_units())
+    st.session_state[PLAN_UNDO] = past[:-1]
+    st.session_state[PLANNED] = past[-1]
+    _plan_to_url()
+
+
+def redo_plan() -> None:
+    """Redo the last change undone."""
+    future = tuple(st.session_state.get(PLAN_REDO, ()))
+    if not future:
+        return
+    st.session_state[PLAN_UNDO] = (*st.session_state.get(PLAN_UNDO, ()), planned_units())
+    st.session_state[PLAN_REDO] = future[:-1]
+    st.session_state[PLANNED] = future[-1]
+    _plan_to_url()
+
+
+_URL_FIELDS = ("name", "easting", "northing", "lat", "lon", "pattern", "target_min", "job_min")
+
+
+def plan_to_text(units: tuple[PlacedUnit, ...]) -> str:
+    """Write placed units as compact JSON (the ``plan`` query parameter of the Planner's URL)."""
+    rows = [[getattr(u, f) for f in _URL_FIELDS] for u in units]
+    return json.dumps(rows, separators=(",", ":"), ensure_ascii=False)
+
+
+def plan_from_text(text: str) -> tuple[PlacedUnit, ...]:
+    """Read placed units written by :func:`plan_to_text`.
+
+    Raises
+    ------
+    ValueError
+        Text that is not such a list (the caller says so and ignores it).
+    """
+    rows = json.loads(text)
+    if not isinstance(rows, list) or len(rows) > PLAN_URL_LIMIT:
+        raise ValueError(f"expected a list of at most {PLAN_URL_LIMIT} units")
+    units = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != len(_URL_FIELDS) or not isinstance(row[0], str):
+            raise ValueError(
+                "each unit must be a list of name, easting, northing, lat, lon, pattern, target, job"
+            )
+        numbers = row[1:5] + row[6:8]
+        if any(v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in numbers):
+            raise ValueError("a unit's coordinates, target and job time must be numbers")
+        if row[5] is not None and not isinstance(row[5], str):
+            raise ValueError("a unit's pattern must be text")
+        units.append(PlacedUnit(*row))
+    return tuple(units)
+
+
+def _plan_to_url() -> None:
+    """Keep the plan in the page's URL, so a browser reload (or a shared link) brings it back."""
+    units = planned_units()
+    if units:
+        st.query_params[PLAN_PARAM] = plan_to_text(units)
+    elif PLAN_PARAM in st.query_params:
+        del st.query_params[PLAN_PARAM]
+
+
+def restore_plan_from_url() -> str | None:
+    """Bring back the plan kept in the URL when this session has none yet (after a reload).
+
+    Returns
+    -------
+    str or None
+        A message when the URL's plan could not be read (it is then ignored), else None.
+    """
+    if PLANNED in st.session_state or PLAN_PARAM not in st.query_params:
+        return None
+    try:
+        st.session_state[PLANNED] = plan_from_text(str(st.query_params[PLAN_PARAM]))
+    except (ValueError, TypeError) as exc:
+        st.session_state[PLANNED] = ()
+        return f"The plan in this page's address could not be read ({exc}); it was ignored."
+    return None
+
+
+def keep_pack(made_for: str, pdf: bytes) -> None:
+    """Keep the last business-case pack so the download survives the next runs.
+
+    Parameters
+    ----------
+    made_for
+        What it was made for (the plan, the assumptions and the data), as a key.
+    pdf
+        The PDF.
+    """
+    st.session_state[PACK] = (made_for, pdf)
+
+
+def last_pack(made_for: str) -> bytes | None:
+    """Read the last business-case pack, unless it was made for another plan or other inputs.
+
+    Parameters
+    ----------
+    made_for
+        The key of the plan, assumptions and data in force now.
+
+    Returns
+    -------
+    bytes or None
+        The PDF, or None.
+    """
+    kept = st.session_state.get(PACK)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == made_for and isinstance(kept[1], bytes):
+        return kept[1]
+    return None
 
 
 def keep_recommendation(recommendation: Recommendation) -> None:

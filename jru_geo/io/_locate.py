@@ -14,12 +14,22 @@ from jru_geo.io._formats import ColumnPlan
 from jru_geo.io._values import _is_blank, _numeric, _quote, _Reasons
 from jru_geo.io.boundaries import normalise_postcode
 
-__all__ = ["LAT_RANGE", "LON_RANGE", "EASTING_RANGE_M", "NORTHING_RANGE_M"]
+__all__ = ["LAT_RANGE", "LON_RANGE", "EASTING_RANGE_M", "NORTHING_RANGE_M", "NO_COORDINATES"]
 
 LAT_RANGE = (49.8, 60.9)
 LON_RANGE = (-8.7, 1.8)
 EASTING_RANGE_M = (0.0, 700_000.0)
 NORTHING_RANGE_M = (0.0, 1_300_000.0)
+
+NO_COORDINATES = "no coordinates; give latitude and longitude (or easting and northing, or a postcode)"
+"""The reason of a row without any location."""
+
+
+def _range_fix(valid: tuple[float, float]) -> str:
+    """How to fix a coordinate outside ``valid``."""
+    if valid in (LAT_RANGE, LON_RANGE):
+        return "give WGS84 decimal degrees in Great Britain (Kent is near 51.3, 0.9)"
+    return "give British National Grid metres (EPSG:27700), not degrees"
 
 
 @dataclass(frozen=True)
@@ -60,15 +70,33 @@ def _pair_messages(a: _Coordinate, b: _Coordinate, use: pd.Series, *, swap_check
             + b.name
             + " "
             + b.text[swapped].str.strip()
-            + f" look swapped ({a.name} must be {a.range_text()}, {b.name} {b.range_text()})"
+            + f" look swapped ({a.name} must be {a.range_text()}, {b.name} {b.range_text()}); swap the "
+            "two columns' values"
         )
     for c in (a, b):
         blank = use & c.empty
-        messages.append(pd.Series(f"{c.name} is empty", index=blank[blank].index, dtype="str"))
+        messages.append(
+            pd.Series(
+                f"{c.name} is empty; fill it in or blank the whole pair",
+                index=blank[blank].index,
+                dtype="str",
+            )
+        )
         nonnum = use & c.value.isna() & ~c.empty
-        messages.append(c.name + " " + _quote(c.text[nonnum]) + " is not a number")
+        comma = c.text[nonnum].str.fullmatch(r"\s*[-+]?\d+,\d+\s*")
+        hint = pd.Series(
+            np.where(comma, "; a decimal comma? use a point, e.g. 51.3964", "; give a plain decimal number"),
+            index=comma.index,
+            dtype="str",
+        )
+        messages.append(c.name + " " + _quote(c.text[nonnum]) + " is not a number" + hint)
         out = use & c.value.notna() & ~c.inside & ~swapped
-        messages.append(c.name + " " + c.text[out].str.strip() + f" is outside the range {c.range_text()}")
+        messages.append(
+            c.name
+            + " "
+            + c.text[out].str.strip()
+            + f" is outside the range {c.range_text()}; {_range_fix(c.valid)}"
+        )
     return messages
 
 
@@ -112,7 +140,7 @@ def _locate(
             data[plan.postcode_col], remaining, plan.postcode_col, x, y, reasons, get_postcodes
         )
         remaining = remaining & ~use
-    reasons.add(pd.Series("no coordinates", index=remaining[remaining].index, dtype="str"))
+    reasons.add(pd.Series(NO_COORDINATES, index=remaining[remaining].index, dtype="str"))
     return x, y
 
 
@@ -142,6 +170,7 @@ def _postcode_points(
         col
         + " "
         + _quote(unknown.str.strip())
-        + " is not in the Kent and Medway postcode table (Code-Point Open)"
+        + " is not in the Kent and Medway postcode table (Code-Point Open); check it, or give latitude "
+        "and longitude instead"
     )
     return use

@@ -7,7 +7,7 @@ import pandas as pd
 
 from jru_geo.week import LOCAL_TZ
 
-__all__ = []
+__all__: list[str] = []
 
 _MISSING_TOKENS = ("", "NULL", "NA", "N/A", "NAN", "NONE", "-")
 _DAY_FIRST_FORMATS = (
@@ -115,11 +115,35 @@ def _parse_clock(text: pd.Series) -> pd.Series:
     return clock - pd.Timestamp("1900-01-01")
 
 
-def _bad_value_messages(text: pd.Series, bad: pd.Series, col: str, what: str) -> pd.Series:
+def _bad_value_messages(
+    text: pd.Series, bad: pd.Series, col: str, what: str, *, fix: str = "correct the value"
+) -> pd.Series:
+    """``"<col> '<value>' <what>; <fix>"`` (or ``"<col> is empty; fill it in"``) for the ``bad`` rows."""
     blank = _is_blank(text[bad])
     quoted = _quote(text[bad])
     return pd.Series(
-        np.where(blank, f"{col} is empty", col + " " + quoted + f" {what}"),
+        np.where(blank, f"{col} is empty; fill it in", col + " " + quoted + f" {what}; {fix}"),
         index=quoted.index,
         dtype="str",
+    )
+
+
+def _outside_ns(times: pd.Series) -> pd.Series:
+    """Rows whose date lies outside what pandas' nanosecond times hold (1677-09-21 to 2262-04-11)."""
+    if not len(times):
+        return pd.Series(False, index=times.index)
+    lo = np.datetime64("1677-09-22", "us")  # inside pandas' nanosecond range, compared in microseconds
+    hi = np.datetime64("2262-04-10", "us")
+    values = times.to_numpy(dtype="datetime64[us]")
+    bad = ~np.isnat(values) & ((values < lo) | (values > hi))
+    return pd.Series(bad, index=times.index)
+
+
+def _year_messages(text: pd.Series, bad: pd.Series, col: str) -> pd.Series:
+    """Reasons for dates whose year JRU Geo cannot hold."""
+    return (
+        col
+        + " "
+        + _quote(text[bad].str.strip())
+        + " has a year outside 1678-2261; check the year (a typing slip such as 0001 or 9999?)"
     )

@@ -1,7 +1,8 @@
 """Load the embedded Kent geography (EPSG:27700) built by ``scripts/build_data.py``.
 
 Districts, LSOAs and the outline, the offline postcode table (:func:`load_postcodes`,
-:func:`normalise_postcode`) and the candidate-site table (:func:`load_candidate_sites`). Loaders
+:func:`normalise_postcode`), each live postcode's 2011 LSOA (:func:`load_postcode_lsoas`, which the
+join uses to refine LSOAs) and the candidate-site table (:func:`load_candidate_sites`). Loaders
 read the committed files under ``data/`` and return fresh objects on every call, so callers may
 modify what they get. Cache them at the app edge if needed.
 """
@@ -24,6 +25,7 @@ __all__ = [
     "load_lsoas",
     "load_outline",
     "load_postcodes",
+    "load_postcode_lsoas",
     "load_candidate_sites",
     "normalise_postcode",
 ]
@@ -120,6 +122,26 @@ def load_postcodes(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
     )
     df.index = pd.Index(normalise_postcode(df["postcode"]), name="key")
     return df
+
+
+def load_postcode_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Each live Kent postcode's 2011 LSOA, with its Code-Point Open centroid.
+
+    ONS's postcode-to-LSOA (2011) lookup of May 2022 joined to OS Code-Point Open 2025: 50,859 of the
+    51,981 Kent postcodes (the rest are newer than the lookup). There are no 2021 LSOA codes: no
+    registry package the build uses carries the 2011-to-2021 LSOA lookup.
+
+    Returns
+    -------
+    DataFrame
+        ``postcode, lsoa_code, easting, northing`` (metres, EPSG:27700), one row per postcode.
+    """
+    table = pd.read_csv(
+        _require(settings.boundaries_dir / "kent_postcode_lsoa11.csv"),
+        dtype={"postcode": str, "lsoa_code": str},
+    )
+    where = load_postcodes(settings=settings).set_index("postcode")[["easting", "northing"]]
+    return table.join(where, on="postcode", how="inner").reset_index(drop=True)
 
 
 def load_candidate_sites(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:

@@ -14,11 +14,21 @@ says so. All parameters live in :class:`DemoParameters`, and their grounds are:
 * **When**: days uniform over the year; hours from two weekly profiles. Violence and alcohol follow
   a night-time-economy profile that peaks on Friday and Saturday evenings 18:00-02:00; the other
   categories follow a daytime profile with a commuting-hours bump (collisions) and a gentle evening.
+
+``realism="calibrated"`` (opt-in; the app and the command line keep the population model) replaces
+the *where* and adds month-to-month variation, from figures derived by ``scripts/calibrate_demo.py``
+from real police.uk Kent violence and public-order crime, Jan-Mar 2025 (OGL v3.0), and committed as
+``data/demo/``: each LSOA's share is the real LSOA share shrunk towards the population model (by the
+fitted ``shrink``), and each month's daily rate is scaled by a seeded log-normal factor whose spread is
+the real month-to-month spread of the daily rate. The volume, category mix and weekly time profile
+are unchanged. It is still synthetic: no real incident is reproduced, only per-LSOA shares are kept.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -27,11 +37,23 @@ import shapely
 
 from jru_geo._crs import to_bng, to_wgs84
 from jru_geo.demand_profile import NIGHT_CATEGORIES, _day_profile, _night_profile
-from jru_geo.errors import DemoError
+from jru_geo.errors import DataFileError, DemoError
 from jru_geo.io.categories import CATEGORIES
-from jru_geo.settings import BNG
+from jru_geo.settings import BNG, DEFAULT_SETTINGS, Settings
 
-__all__ = ["DemoParameters", "demo_incidents", "to_generic_csv"]
+__all__ = [
+    "DemoCalibration",
+    "DemoParameters",
+    "Realism",
+    "demo_incidents",
+    "load_demo_calibration",
+    "lsoa_weights",
+    "top_share",
+    "to_generic_csv",
+]
+
+Realism = Literal["population", "calibrated"]
+"""How the demo places incidents: the population model, or calibrated to real crime."""
 
 
 @dataclass(frozen=True)
@@ -87,12 +109,92 @@ def lsoa_weights(lsoas: pd.DataFrame, params: DemoParameters) -> np.ndarray:
     return w / w.sum()
 
 
+@dataclass(frozen=True)
+class DemoCalibration:
+    """Figures derived from real crime by ``scripts/calibrate_demo.py`` (``data/demo/``).
+
+    Parameters
+    ----------
+    weights
+        Each LSOA's share of demand, indexed by 2011 LSOA code, summing to 1.
+    shrink
+        Weight of the population model in ``weights`` (the rest is the real LSOA share).
+    month_rate_cv
+        Month-to-month coefficient of variation of the real daily rate.
+    """
+
+    weights: pd.Series
+    shrink: float
+    month_rate_cv: float
+
+
+def load_demo_calibration(*, settings: Settings = DEFAULT_SETTINGS) -> DemoCalibration:
+    """Load the committed demo calibration (``data/demo/``).
+
+    Raises
+    ------
+    DataFileError
+        A file is missing: rerun ``python scripts/calibrate_demo.py`` beside ``../shared/data``.
+    """
+    folder = settings.data_dir / "demo"
+    paths = (folder / "kent_lsoa_demand_weights.csv", folder / "demo_calibration.json")
+    for path in paths:
+        if not path.exists():
+            raise DataFileError(f"{path} is missing: rebuild it with `python scripts/calibrate_demo.py`")
+    weights = pd.read_csv(paths[0], dtype={"lsoa_code": str}).set_index("lsoa_code")["weight"]
+    meta = json.loads(paths[1].read_text(encoding="utf-8"))
+    return DemoCalibration(
+        weights=weights / weights.sum(),
+        shrink=float(meta["shrink"]),
+        month_rate_cv=float(meta["month_rate_cv"]),
+    )
+
+
+def top_share(counts: np.ndarray, *, fraction: float = 0.1) -> float:
+    """Share of the total held by the busiest ``fraction`` of areas (rounded to whole areas).
+
+    Examples
+    --------
+    >>> top_share(np.array([5, 1, 1, 1, 1, 1, 0, 0, 0, 0]))
+    0.5
+    """
+    ordered = np.sort(np.asarray(counts, dtype=float))[::-1]
+    k = max(1, int(round(len(ordered) * fraction)))
+    total = ordered.sum()
+    return float(ordered[:k].sum() / total) if total > 0 else 0.0
+
+
+def _calibrated_weights(lsoas: pd.DataFrame, calibration: DemoCalibration) -> np.ndarray:
+    """Return the calibrated shares of ``lsoas`` (renormalised); raise naming LSOAs without one."""
+    codes = lsoas["lsoa_code"].astype(str)
+    w = calibration.weights.reindex(codes.to_numpy())
+    if w.isna().any():
+        missing = codes[w.isna().to_numpy()].tolist()
+        raise DemoError(
+            f"no calibrated weight for LSOAs {missing[:5]} ({len(missing)} in all); "
+            'use the embedded Kent LSOAs or realism="population"'
+        )
+    arr = w.to_numpy(dtype=float)
+    return arr / arr.sum()
+
+
+def _day_weights(rng: np.random.Generator, start: pd.Timestamp, n_days: int, cv: float) -> np.ndarray:
+    """Probability of each day of the year: a seeded log-normal factor per month, mean 1."""
+    sigma = float(np.sqrt(np.log1p(cv**2)))
+    factor = np.exp(rng.normal(0.0, sigma, size=12) - sigma**2 / 2)
+    months = (start + pd.to_timedelta(np.arange(n_days), unit="D")).month.to_numpy() - 1
+    w = factor[months]
+    return w / w.sum()
+
+
 def demo_incidents(
     lsoas: gpd.GeoDataFrame,
     *,
     seed: int = 2025,
     year: int = 2025,
     params: DemoParameters | None = None,
+    realism: Realism = "population",
+    calibration: DemoCalibration | None = None,
 ) -> gpd.GeoDataFrame:
     """Generate one synthetic year of joint-response incidents.
 
@@ -107,6 +209,12 @@ def demo_incidents(
         Calendar year of the incident times.
     params
         Generator assumptions; defaults to :class:`DemoParameters`.
+    realism
+        ``"population"`` (the default, and the app's): population times a density uplift.
+        ``"calibrated"``: LSOA shares and month-to-month variation calibrated to real Kent violence
+        and public-order crime (see the module notes); ``lsoas`` must be the embedded Kent LSOAs.
+    calibration
+        The calibrated figures; loaded from ``data/demo/`` when needed and omitted.
 
     Returns
     -------
@@ -114,26 +222,40 @@ def demo_incidents(
         The incident schema of :mod:`jru_geo.io.incidents` (``incident_id, time, time_precision,
         category, category_original, source_category, source, file, row, geometry``) in EPSG:27700, with
         ``source == "demo"``, sorted by time.
+
+    Raises
+    ------
+    DemoError
+        ``realism`` is unknown, or calibrated weights are missing for some of ``lsoas``.
     """
+    if realism not in ("population", "calibrated"):
+        raise DemoError(f'realism must be "population" or "calibrated", got {realism!r}')
     params = params or DemoParameters()
     rng = np.random.default_rng(seed)
     lsoas = to_bng(lsoas, what="lsoas")
     n = int(rng.poisson(params.incidents_per_year))
+    start = pd.Timestamp(year=year, month=1, day=1)
+    n_days = (pd.Timestamp(year=year + 1, month=1, day=1) - start).days
+    day_weights: np.ndarray | None = None
+    if realism == "calibrated":
+        calibration = calibration or load_demo_calibration()
+        weights = _calibrated_weights(lsoas, calibration)
+        day_weights = _day_weights(rng, start, n_days, calibration.month_rate_cv)
+    else:
+        weights = lsoa_weights(lsoas, params)
 
-    per_lsoa = rng.multinomial(n, lsoa_weights(lsoas, params))
+    per_lsoa = rng.multinomial(n, weights)
     points = lsoas.geometry.sample_points(size=per_lsoa, rng=rng)
     xy = shapely.get_coordinates(points[per_lsoa > 0].to_numpy())
     rng.shuffle(xy)
 
     codes = list(params.category_shares)
     category = rng.choice(codes, size=n, p=[params.category_shares[c] for c in codes])
-    start = pd.Timestamp(year=year, month=1, day=1)
-    n_days = (pd.Timestamp(year=year + 1, month=1, day=1) - start).days
     times = np.empty(n, dtype="datetime64[s]")
     for is_night in (True, False):
         mask = np.isin(category, NIGHT_CATEGORIES) == is_night
         profile = _night_profile() if is_night else _day_profile()
-        times[mask] = _sample_times(rng, int(mask.sum()), profile, start, n_days)
+        times[mask] = _sample_times(rng, int(mask.sum()), profile, start, n_days, day_weights)
 
     order = np.argsort(times, kind="stable")
     gdf = gpd.GeoDataFrame(
@@ -145,7 +267,9 @@ def demo_incidents(
             "category_original": [CATEGORIES[c] for c in category[order]],
             "source_category": [CATEGORIES[c] for c in category[order]],
             "source": "demo",
-            "file": f"demo (synthetic, seed {seed})",
+            "file": f"demo (synthetic, seed {seed})"
+            if realism == "population"
+            else f"demo (synthetic, calibrated, seed {seed})",
             "row": np.arange(2, n + 2),
         },
         geometry=gpd.points_from_xy(xy[order, 0], xy[order, 1]),
@@ -155,10 +279,21 @@ def demo_incidents(
 
 
 def _sample_times(
-    rng: np.random.Generator, n: int, profile: np.ndarray, start: pd.Timestamp, n_days: int
+    rng: np.random.Generator,
+    n: int,
+    profile: np.ndarray,
+    start: pd.Timestamp,
+    n_days: int,
+    day_weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Draw ``n`` minute-resolution times in the year following ``profile`` over the week."""
-    day = rng.integers(0, n_days, size=n)
+    """Draw ``n`` minute-resolution times in the year following ``profile`` over the week.
+
+    Days are uniform, or drawn with ``day_weights`` (one probability per day of the year).
+    """
+    if day_weights is None:
+        day = rng.integers(0, n_days, size=n)
+    else:
+        day = rng.choice(n_days, size=n, p=day_weights)
     day_start = np.datetime64(start.to_datetime64(), "D") + day
     weekday = (day_start.astype("datetime64[D]").view("int64") - 4) % 7  # 1970-01-01 was a Thursday
     hour = np.empty(n, dtype=np.int64)

@@ -33,11 +33,13 @@ Every data row either becomes an incident or goes to the rejects with its file, 
 spreadsheet shows it: the header is line 1, so the first data row is 2) and a reason naming the field
 and value: missing, non-numeric or out-of-range coordinates (latitude 49.8..60.9, longitude
 -8.7..1.8, easting 0..700000 m, northing 0..1300000 m), latitude/longitude swapped, unparseable date
-or time, unknown postcode, missing id (STATS19, or generic files with an id column), or a line with
-more fields than the header. A row with no location at all has the reason ``"no coordinates"``.
-Completely empty lines are skipped and not counted. A file that is not an incident file at all
-(missing, empty, binary, undecodable, wrong columns) raises one :class:`IncidentFileError` naming
-every such file and what is wrong.
+or time (a year outside 1678-2261 included), unknown postcode, missing id (STATS19, or generic files
+with an id column), a line with more fields than the header, or an unbalanced quote (the file is then
+read line by line, so the lines after it are still rows of their own). A row with no location at all
+has the reason ``"no coordinates; give latitude and longitude ..."``. Every reason ends with how to
+fix it. Completely empty lines (also before the header) are skipped and not counted. A file that
+is not an incident file at all (missing, empty, binary, undecodable, wrong columns, over 1 GB)
+raises one :class:`IncidentFileError` naming every such file and what is wrong.
 
 Where the work is done
 ----------------------
@@ -71,7 +73,15 @@ from jru_geo.errors import IncidentFileError
 from jru_geo.io._formats import ColumnPlan, detect_format, plan_columns
 from jru_geo.io._locate import _locate
 from jru_geo.io._table import IncidentSource, _load_table, _Table
-from jru_geo.io._values import _DATE_HINT, _bad_value_messages, _parse_clock, _parse_datetimes, _Reasons
+from jru_geo.io._values import (
+    _DATE_HINT,
+    _bad_value_messages,
+    _outside_ns,
+    _parse_clock,
+    _parse_datetimes,
+    _Reasons,
+    _year_messages,
+)
 from jru_geo.io.boundaries import load_postcodes
 from jru_geo.io.categories import categorise
 from jru_geo.settings import BNG
@@ -150,7 +160,13 @@ def _ids(data: pd.DataFrame, plan: ColumnPlan, name: str, reasons: _Reasons) -> 
         if missing.any():
             ids[missing] = made_up(data.index[missing])
         return ids
-    reasons.add(pd.Series(f"{plan.id_col} is empty", index=ids.index[missing], dtype="str"))
+    reasons.add(
+        pd.Series(
+            f"{plan.id_col} is empty; give every row an id (or drop the id column to number rows)",
+            index=ids.index[missing],
+            dtype="str",
+        )
+    )
     return ids
 
 
@@ -159,21 +175,39 @@ def _times(data: pd.DataFrame, plan: ColumnPlan, reasons: _Reasons) -> tuple[pd.
         assert plan.date_col is not None
         text = data[plan.date_col].str.strip()
         times = pd.to_datetime(text, format="%Y-%m", errors="coerce")
-        bad = times.isna()
-        reasons.add(_bad_value_messages(text, bad, plan.date_col, "is not a YYYY-MM month"))
+        outside = _outside_ns(times)
+        reasons.add(_year_messages(text, outside, plan.date_col))
+        times = times.mask(outside)
+        bad = times.isna() & ~outside
+        reasons.add(
+            _bad_value_messages(
+                text, bad, plan.date_col, "is not a YYYY-MM month", fix="write it as e.g. 2025-01"
+            )
+        )
         return times, pd.Series("month", index=data.index, dtype="str")
     date_col = plan.datetime_col or plan.date_col
     assert date_col is not None
     text = data[date_col]
     times, precision = _parse_datetimes(text)
-    reasons.add(_bad_value_messages(text, times.isna(), date_col, f"is not a date ({_DATE_HINT})"))
+    outside = _outside_ns(times)
+    reasons.add(_year_messages(text, outside, date_col))
+    times = times.mask(outside)
+    reasons.add(
+        _bad_value_messages(
+            text, times.isna() & ~outside, date_col, f"is not a date ({_DATE_HINT})", fix="correct the date"
+        )
+    )
     if plan.datetime_col is None and plan.time_col is not None:
         clock_text = data[plan.time_col].str.strip()
         has_clock = clock_text != ""
         clock = _parse_clock(clock_text[has_clock])
         bad = pd.Series(False, index=data.index)
         bad[has_clock] = clock.isna()
-        reasons.add(_bad_value_messages(clock_text, bad, plan.time_col, "is not a time (HH:MM)"))
+        reasons.add(
+            _bad_value_messages(
+                clock_text, bad, plan.time_col, "is not a time (HH:MM)", fix="write it as e.g. 18:30"
+            )
+        )
         ok = clock.notna()
         times[ok[ok].index] = times[ok[ok].index] + clock[ok]
         precision[ok[ok].index] = "minute"

@@ -53,6 +53,30 @@ _POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, data: object) -> object:
+        """Refuse ``true``/``false`` where a number goes (pydantic would read ``true`` as 1)."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                field = cls.model_fields.get(str(key))
+                if isinstance(value, bool) and field is not None and field.annotation is not bool:
+                    raise ValueError(
+                        f"{key} is {str(value).lower()}, a yes/no value, not a number; give a number, "
+                        f"e.g. {_NUMBER_EXAMPLES.get(str(key), '15')}"
+                    )
+        return data
+
+
+_NUMBER_EXAMPLES = {
+    "lat": "51.38",
+    "lon": "0.55",
+    "easting": "577349",
+    "northing": "169462",
+    "target_min": "15",
+    "job_min": "45",
+}
+
 
 class Shift(_Model):
     """A weekly shift: on the given days from ``start`` to ``end`` (local time, ``HH:MM``).
@@ -163,6 +187,12 @@ class Base(_Model):
                 raise ValueError(
                     'give both easting and northing in metres (EPSG:27700), e.g. {"easting": 577349, '
                     '"northing": 169462}'
+                )
+            if abs(self.easting) <= 180 and abs(self.northing) <= 90:
+                raise ValueError(
+                    f"easting={self.easting}, northing={self.northing} look like degrees, not metres; give "
+                    f'them as lat and lon, e.g. {{"lat": {self.northing}, "lon": {self.easting}}}, or give '
+                    "EPSG:27700 metres (Kent is near easting 600000, northing 150000)"
                 )
             if not in_gb_grid(np.array([self.easting]), np.array([self.northing]))[0]:
                 raise ValueError(

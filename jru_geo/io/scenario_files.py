@@ -29,6 +29,7 @@ from pydantic import (
 
 from jru_geo.errors import CandidatesFileError, ScenarioError
 from jru_geo.io._scenario_errors import _scenario_error
+from jru_geo.io._table import decode_text
 from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
@@ -89,7 +90,7 @@ def _read_source(
     *,
     error: type[ScenarioError] | type[CandidatesFileError],
 ) -> tuple[str, str]:
-    """Return (name for messages, decoded text)."""
+    """Return (name for messages, decoded text): UTF-8 (with or without BOM), else Windows-1252."""
     if isinstance(source, tuple):
         name, raw = source
     else:
@@ -101,12 +102,7 @@ def _read_source(
             raise error(f"{name}: file not found; check the path") from None
         except IsADirectoryError:
             raise error(f"{name}: is a folder, not a file; give the path of a file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise error(
-            f"{name}: not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8"
-        ) from None
+    text = decode_text(name, bytes(raw), error=error)  # the incident reader's decoding: UTF-8, else cp1252
     if not text.strip():
         example = (
             "see data/scenarios/kent_jru_2020.json for an example"

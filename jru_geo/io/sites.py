@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import os
@@ -17,7 +18,10 @@ from jru_geo.io.boundaries import load_candidate_sites, load_postcodes, normalis
 from jru_geo.io.scenario_files import _read_source
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["read_candidates", "default_candidates"]
+__all__ = ["read_candidates", "default_candidates", "MAX_CANDIDATES"]
+
+MAX_CANDIDATES = 5000
+"""Most rows a candidate-sites file may have (each is screened under every pattern)."""
 
 # --------------------------------------------------------------------------------------------------
 # Candidate sites
@@ -136,6 +140,15 @@ def read_candidates(
         rows count from 1, the header is line 1) and the field.
     """
     name, text = _read_source(source, error=CandidatesFileError)
+    first_line = text.lstrip("\r\n").splitlines()[0] if text.strip("\r\n") else ""
+    header = next(csv.reader([first_line]), [])
+    raw_columns = [_COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in header]
+    repeated = sorted({c for c in raw_columns if raw_columns.count(c) > 1})
+    if repeated:
+        raise CandidatesFileError(
+            f"{name}: line 1 repeats the column(s) {', '.join(repeated)} (header {', '.join(header)}); "
+            "give each column once, e.g. name,lat,lon"
+        )
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -154,6 +167,11 @@ def read_candidates(
     mode = _candidate_mode(columns, name)
     if table.empty:
         raise CandidatesFileError(f"{name}: no candidate rows under the header; add one site per line")
+    if len(table) > MAX_CANDIDATES:
+        raise CandidatesFileError(
+            f"{name}: {len(table):,} candidate sites, over the limit of {MAX_CANDIDATES:,}; keep the "
+            "likeliest sites (or use --sites grid for a 1 km grid over Kent)"
+        )
     if mode == "postcode" and postcodes is None:
         postcodes = load_postcodes()
     points: list[tuple[float, float, float, float]] = []

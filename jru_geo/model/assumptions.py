@@ -9,8 +9,9 @@ Three assumptions move the coverage figures most:
   model (docs/travel_calibration.md).
 * **Dispatch reach** (``dispatch_reach_min``): how far, in minutes, a unit is sent to a call. By
   default each unit's own response target; a larger reach sends units to more calls, so they are
-  busier (with the demo data a reach of 35-45 minutes gives 5-6 jobs a shift, nearer the published
-  ~7 jobs in an 8-hour shift).
+  busier (on the demo year a 40-minute reach gives 3.9-4.4 jobs per 8 hours per unit, against the
+  published ~7 in an 8-hour shift; :mod:`jru_geo.optimise.calibrate` fits reach and share to the
+  record).
 * **Share of incidents that are JRU calls** (``demand_share``): the part of the loaded incidents
   that needs a police officer and a paramedic together. 1 for the demo data and a joint-call log;
   far less for police.uk street crime (about 180,000 Kent rows a year against about 15,000 calls a

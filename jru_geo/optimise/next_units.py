@@ -88,7 +88,7 @@ class UnitPlan:
     baseline, final
         The engine's results for the fleet without and with every pick.
     scenario
-        The fleet with the picks added (their bases and patterns).
+        The fleet with the picks added (their bases and patterns), named ``"<fleet> + k new unit(s)"``.
     objective, rank
         What was maximised and how candidates were compared.
     screen
@@ -354,7 +354,7 @@ def recommend_units(
         curve=pd.DataFrame(curve),
         baseline=baseline,
         final=current,
-        scenario=plan,
+        scenario=plan if k == 0 else plan.model_copy(update={"name": f"{scenario.name} + {k} new unit(s)"}),
         objective=objective,
         rank=rank,
         screen=int(screen),

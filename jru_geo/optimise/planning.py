@@ -33,10 +33,11 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from numpy.typing import NDArray
 from pydantic import ValidationError
 
-from jru_geo._crs import bng_to_lonlat
+from jru_geo._crs import bng_to_lonlat, to_bng
 from jru_geo._validate import require_columns
 from jru_geo.errors import CandidatesFileError, PlanningError, ScenarioError
 from jru_geo.io.bases import resolve_bases
@@ -54,12 +55,17 @@ __all__ = [
     "CandidateKind",
     "MIN_WEEKS_FOR_YEARLY",
     "PlanResult",
+    "SAME_SITE_M",
     "candidate_table",
+    "check_site",
     "place_unit",
     "plan_new_units",
 ]
 
 CandidateKind = Literal["sites", "grid", "both"]
+
+SAME_SITE_M = 200.0
+"""Closest two units' bases may be (metres) before a new one counts as on top of another."""
 
 MIN_WEEKS_FOR_YEARLY = 4.0
 """Shortest data span (weeks) whose incident count is shown scaled to a year (one police.uk month)."""
@@ -79,6 +85,8 @@ def place_unit(
     name: str | None = None,
     like: str | None = None,
     pattern: ShiftPattern | None = None,
+    target_min: float | None = None,
+    job_min: float | None = None,
 ) -> Scenario:
     """Add one vehicle based at ``(easting, northing)`` or ``(lat, lon)``, in a new scenario.
 
@@ -102,6 +110,8 @@ def place_unit(
         Id of the vehicle whose shifts, target and job time to copy.
     pattern
         The new vehicle's shift pattern (:mod:`jru_geo.model.patterns`) instead of the copied shifts.
+    target_min, job_min
+        Its response target and job time in minutes instead of the copied ones.
 
     Returns
     -------
@@ -137,7 +147,64 @@ def place_unit(
         )
     if pattern is not None:
         vehicle = vehicle.model_copy(update={"shifts": list(pattern.shifts)})
+    extra = {k: v for k, v in (("target_min", target_min), ("job_min", job_min)) if v is not None}
+    if extra:
+        try:
+            vehicle = Vehicle.model_validate({**vehicle.model_dump(), **extra})
+        except ValidationError as exc:
+            reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            raise ScenarioError(f"cannot give the new unit {extra}: {reason}") from None
     return add_vehicle(scenario, vehicle)
+
+
+def check_site(
+    easting: float,
+    northing: float,
+    *,
+    outline: gpd.GeoDataFrame,
+    others: NDArray[np.float64],
+    min_gap_m: float = SAME_SITE_M,
+) -> None:
+    """Refuse a base off land or outside the force area, or on top of another unit.
+
+    Parameters
+    ----------
+    easting, northing
+        The proposed base, EPSG:27700 metres.
+    outline
+        The force area's outline (EPSG:27700), e.g. :func:`jru_geo.io.boundaries.load_outline`.
+    others
+        ``(n, 2)`` easting, northing of the units already there (existing and placed).
+    min_gap_m
+        Closest another unit may be, metres.
+
+    Raises
+    ------
+    PlanningError
+        The base is outside the outline (the sea, or another force's area) or within ``min_gap_m``
+        of another unit; the message says where it is and what to do.
+
+    Examples
+    --------
+    A point in the Thames estuary off Sheerness is refused; see tests/optimise/test_planning.py.
+    """
+    area = to_bng(outline, what="outline", error=PlanningError).geometry.union_all()
+    point = shapely.Point(float(easting), float(northing))
+    if not area.covers(point):
+        km = area.distance(point) / 1000
+        raise PlanningError(
+            f"a base at easting {easting:,.0f}, northing {northing:,.0f} is outside Kent ({km:.1f} km from "
+            "its boundary: at sea or in another force's area); place it on land inside Kent"
+        )
+    pts = np.asarray(others, dtype=np.float64).reshape(-1, 2)
+    if len(pts):
+        gap = np.hypot(pts[:, 0] - easting, pts[:, 1] - northing)
+        if float(gap.min()) < min_gap_m:
+            raise PlanningError(
+                f"a base at easting {easting:,.0f}, northing {northing:,.0f} is {gap.min():,.0f} m from "
+                f"another unit (closer than {min_gap_m:,.0f} m): move it, or give the unit there more hours "
+                "instead"
+            )
 
 
 def _base_at(*, easting: float | None, northing: float | None, lat: float | None, lon: float | None) -> Base:

@@ -16,13 +16,11 @@ import datetime as dt
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.figure import Figure
 
 from jru_geo._validate import require_columns
 from jru_geo.areas.counts import counts_by_area
@@ -30,7 +28,14 @@ from jru_geo.io.boundaries import ATTRIBUTION
 from jru_geo.io.sources import Headline, Period, format_day, headline_count, incident_period
 from jru_geo.viz.style import OKABE_ITO, class_breaks, viridis_hex
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
+    "DEFINITIONS",
+    "SummarySize",
+    "summary_title",
+    "summary_alt_text",
     "CoverageFigures",
     "Summary",
     "summarise",
@@ -321,6 +326,50 @@ def _headline_rows(summary: Summary) -> list[tuple[str, str]]:
     ]
 
 
+SummarySize = Literal["web", "print"]
+"""``"web"``: 1280x720 px at 100 dpi; ``"print"``: 2400x1350 px at 200 dpi (about 30 x 17 cm)."""
+
+_SIZES: dict[str, tuple[tuple[float, float], int]] = {"web": ((12.8, 7.2), 100), "print": ((12.0, 6.75), 200)}
+
+DEFINITIONS = (
+    "Reached within target: the share of incidents a unit on shift could reach within its response "
+    "target. Expected coverage: the same, allowing for units already busy on another job (so the unit "
+    "is on shift, in time and free). Per 1,000: incidents per 1,000 residents (Census 2011)."
+)
+"""Plain-English definitions of the summary's figures, printed on it."""
+
+
+def summary_title(summary: Summary) -> str:
+    """Give the summary's headline with its period.
+
+    For example ``"Kent Joint Response Units, 1 Jan 2025 to 31 Dec 2025"``.
+    """
+    return f"Kent Joint Response Units, {summary.period}"
+
+
+def summary_alt_text(summary: Summary, table: pd.DataFrame) -> str:
+    """Describe the summary image in words, for screen readers and for posting it.
+
+    Parameters
+    ----------
+    summary, table
+        From :func:`summarise` and :func:`district_table`.
+
+    Returns
+    -------
+    str
+        A few sentences with every headline figure.
+    """
+    rows = "; ".join(f"{label} {value}" for label, value in _headline_rows(summary))
+    n = len(table)
+    return (
+        f"{summary_title(summary)}. Map of Kent's {n} districts shaded by incidents per 1,000 residents, "
+        f"with the units' bases marked. {rows}. A table lists all {n} districts with their incidents, rate "
+        f"per 1,000 and share reached within target."
+        + (" Synthetic demo data, not real incidents." if summary.synthetic else "")
+    )
+
+
 def summary_png(
     summary: Summary,
     table: pd.DataFrame,
@@ -330,24 +379,30 @@ def summary_png(
     outline: gpd.GeoDataFrame | None = None,
     towns: pd.DataFrame | None = None,
     rates: pd.DataFrame | None = None,
-    dpi: int = 100,
+    size: SummarySize = "web",
 ) -> bytes:
-    """Draw the public summary as a 1280x720 PNG (at ``dpi=100``): map, headline figures, table.
+    """Draw the public summary: map, headline figures with the period, every district, definitions.
 
     Parameters
     ----------
     summary, table
-        From :func:`summarise` and :func:`district_table`.
+        From :func:`summarise` and :func:`district_table` (every district is listed).
     districts, bases, outline, towns
         Geography in EPSG:27700 (towns: ``name, easting, northing``).
     rates
         ``district_code, rate_per_1000`` to colour the districts (viridis); plain when ``None``.
+    size
+        ``"web"`` (1280x720 px) or ``"print"`` (2400x1350 px at 200 dpi).
     """
-    fig = Figure(figsize=(12.8, 7.2), dpi=dpi, facecolor="white")
-    ax = fig.add_axes((0.01, 0.12, 0.55, 0.78))
+    from matplotlib.figure import Figure  # matplotlib only when drawing
+
+    figsize, dpi = _SIZES[size]
+    fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
+    ax = fig.add_axes((0.01, 0.14, 0.55, 0.76))
     _draw_map(ax, districts, bases, outline=outline, towns=towns, rates=rates)
-    title = "Kent Joint Response Units: public summary"
-    fig.text(0.015, 0.955, title, fontsize=17, fontweight="bold", color="#1a1a1a", va="center")
+    fig.text(
+        0.015, 0.955, summary_title(summary), fontsize=16, fontweight="bold", color="#1a1a1a", va="center"
+    )
     if summary.synthetic:
         fig.text(
             0.985,
@@ -360,21 +415,27 @@ def summary_png(
             va="center",
             bbox={"boxstyle": "round,pad=0.3", "facecolor": "#fff3e6", "edgecolor": OKABE_ITO["vermillion"]},
         )
-    y = 0.86
+    y = 0.875
     for label, value in _headline_rows(summary):
-        fig.text(0.585, y, label, fontsize=11, color="#555555", va="center")
+        fig.text(0.585, y, label, fontsize=10.5, color="#555555", va="center")
         fig.text(
-            0.80, y, value, fontsize=14, fontweight="bold", color="#1a1a1a", va="center", parse_math=False
+            0.80, y, value, fontsize=13, fontweight="bold", color="#1a1a1a", va="center", parse_math=False
         )
-        y -= 0.052
-    _draw_table(fig, table.head(8), top=y - 0.005)
-    footer = textwrap.fill(summary.as_of_line, 190) + "\n" + textwrap.fill(ATTRIBUTION, 190)
+        y -= 0.046
+    _draw_table(fig, table, top=y - 0.004)
+    footer = "\n".join(
+        [
+            textwrap.fill(DEFINITIONS, 200),
+            textwrap.fill(summary.as_of_line, 200),
+            textwrap.fill(ATTRIBUTION, 200),
+        ]
+    )
     # user text (file names, category names) is drawn as written: a "$" is no mathtext
     fig.text(
-        0.015, 0.015, footer, fontsize=7.2, color="#444444", va="bottom", linespacing=1.3, parse_math=False
+        0.015, 0.012, footer, fontsize=6.6, color="#444444", va="bottom", linespacing=1.3, parse_math=False
     )
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Title": summary_title(summary)})
     return buf.getvalue()
 
 
@@ -405,6 +466,8 @@ def _draw_map(
         if len(edges) < 3:
             edges = [edges[0], edges[-1] - 1e-9, edges[-1]]
             colours = colours * 2
+        from matplotlib.colors import BoundaryNorm, ListedColormap
+
         cmap = ListedColormap(colours)
         norm = BoundaryNorm(edges, cmap.N)
         districts.assign(_v=values).plot(
@@ -472,12 +535,14 @@ def _patch(colour: str, label: str) -> object:
 
 
 def _draw_table(fig: Figure, table: pd.DataFrame, *, top: float) -> None:
+    """List every district (the table's rows), spacing the rows to fit above the footer."""
     cols = [c for c in table.columns if c != "Share of Kent (%)"]
     x_pos = [0.585, 0.78, 0.86, 0.93][: len(cols)]
     heads = {"Per 1,000 residents": "per 1,000", "Reached in target (%)": "in target"}
     for x, c in zip(x_pos, cols, strict=False):
-        fig.text(x, top, heads.get(c, c), fontsize=9, fontweight="bold", color="#333333", va="top")
-    y = top - 0.04
+        fig.text(x, top, heads.get(c, c), fontsize=8.5, fontweight="bold", color="#333333", va="top")
+    step = min(0.034, (top - 0.04 - 0.16) / max(len(table), 1))
+    y = top - 0.035
     for _, row in table.iterrows():
         for x, c in zip(x_pos, cols, strict=False):
             v = row[c]
@@ -488,5 +553,5 @@ def _draw_table(fig: Figure, table: pd.DataFrame, *, top: float) -> None:
             )
             if c == "Reached in target (%)":
                 text = f"{v:.1f}%"
-            fig.text(x, y, text, fontsize=9, color="#1a1a1a", va="top")
-        y -= 0.034
+            fig.text(x, y, text, fontsize=8.2, color="#1a1a1a", va="top", parse_math=False)
+        y -= step

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from matplotlib import colormaps
 
 from jru_geo.errors import MapError
 
@@ -33,6 +32,8 @@ def viridis_hex(n: int) -> list[str]:
     """``n`` evenly spaced viridis colours as hex strings, dark (low) to yellow (high)."""
     if n < 1:
         raise MapError(f"need at least one colour, got n={n}")
+    from matplotlib import colormaps  # matplotlib only when colours are asked for
+
     cmap = colormaps["viridis"]
     stops = [0.5] if n == 1 else np.linspace(0.05, 0.95, n)
     return ["#{:02x}{:02x}{:02x}".format(*(int(round(255 * c)) for c in cmap(float(s))[:3])) for s in stops]

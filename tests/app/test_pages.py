@@ -94,10 +94,16 @@ def test_filters_in_sidebar_change_the_numbers() -> None:
     at.run()
     no_failure(at)
     assert metrics(at)["Incidents shown"] == f"{medway:,}"
-    # the filter survives a visit to the Overview, which has no sidebar
+    # the Overview (no sidebar) summarises all data unless told to follow the filter: a filter set on
+    # another page is never inherited silently
     at.switch_page("pages/overview.py")
     at.run()
+    assert metrics(at)["Joint incidents"] == f"{len(joined):,}"
+    at.radio(key="ov_scope").set_value("filtered")
+    at.run()
+    no_failure(at)
     assert metrics(at)["Joint incidents"] == f"{medway:,}"
+    assert any("Alt text for the PNG" in c.value for c in at.caption)
     at.switch_page("pages/heatmap.py")
     at.run()
     assert metrics(at)["Incidents shown"] == f"{medway:,}"

@@ -53,7 +53,9 @@ def test_policeuk_month_file() -> None:
     assert inc.crs.to_epsg() == 27700
     assert list(inc.index) == list(range(9))
     # row 6 (aa05) has no coordinates
-    assert rej[["Crime ID", "row", "reason"]].values.tolist() == [["aa05", 6, "no coordinates"]]
+    assert rej[["Crime ID", "row", "reason"]].values.tolist() == [
+        ["aa05", 6, "no coordinates; give latitude and longitude (or easting and northing, or a postcode)"]
+    ]
     assert rej["file"].tolist() == ["policeuk_2025-01.csv"]
     # ASB rows (no Crime ID) get a stable id from file and row
     asb = inc[inc["category_original"] == "Anti-social behaviour"]
@@ -93,8 +95,13 @@ def test_several_policeuk_files_are_concatenated_in_order() -> None:
     assert result.incidents["file"].iloc[-1] == "policeuk_2025-02.csv"
     assert result.incidents["time"].iloc[-1] == pd.Timestamp("2025-02-01")
     bad = result.rejects.set_index(["file", "row"])["reason"]
-    assert bad[("policeuk_2025-02.csv", 3)] == "Month '2025-13' is not a YYYY-MM month"
-    assert bad[("policeuk_2025-01.csv", 6)] == "no coordinates"
+    assert (
+        bad[("policeuk_2025-02.csv", 3)] == "Month '2025-13' is not a YYYY-MM month; write it as e.g. 2025-01"
+    )
+    assert (
+        bad[("policeuk_2025-01.csv", 6)]
+        == "no coordinates; give latitude and longitude (or easting and northing, or a postcode)"
+    )
 
 
 def test_stats19_collisions() -> None:
@@ -111,9 +118,10 @@ def test_stats19_collisions() -> None:
     assert inc.geometry.iloc[1].y == pytest.approx(157910, abs=50)
     reasons = dict(zip(result.rejects["row"], result.rejects["reason"], strict=True))
     assert reasons == {
-        4: "no coordinates",
-        5: "accident_index is empty",
-        6: "date '31/02/2019' is not a date (expected e.g. 2025-01-31 18:30 or 31/01/2025 18:30)",
+        4: "no coordinates; give latitude and longitude (or easting and northing, or a postcode)",
+        5: "accident_index is empty; give every row an id (or drop the id column to number rows)",
+        6: "date '31/02/2019' is not a date (expected e.g. 2025-01-31 18:30 or 31/01/2025 18:30); "
+        "correct the date",
     }
 
 
@@ -151,8 +159,9 @@ def test_generic_bng_with_separate_date_and_time_and_semicolons() -> None:
     assert inc["time_precision"].tolist() == ["minute", "day"]
     reasons = dict(zip(result.rejects["row"], result.rejects["reason"], strict=True))
     assert reasons == {
-        4: "time '18:70' is not a time (HH:MM)",
-        5: "x 800000 is outside the range 0..700000",
+        4: "time '18:70' is not a time (HH:MM); write it as e.g. 18:30",
+        5: "x 800000 is outside the range 0..700000; give British National Grid metres (EPSG:27700), "
+        "not degrees",
     }
 
 
@@ -162,8 +171,9 @@ def test_generic_postcodes_are_geocoded_offline(tiny_postcodes: pd.DataFrame) ->
     assert result.incidents["category"].tolist() == ["welfare"]
     reasons = dict(zip(result.rejects["row"], result.rejects["reason"], strict=True))
     assert reasons == {
-        3: "postcode 'ZZ99 9ZZ' is not in the Kent and Medway postcode table (Code-Point Open)",
-        4: "no coordinates",
+        3: "postcode 'ZZ99 9ZZ' is not in the Kent and Medway postcode table (Code-Point Open); "
+        "check it, or give latitude and longitude instead",
+        4: "no coordinates; give latitude and longitude (or easting and northing, or a postcode)",
     }
 
 
@@ -195,7 +205,11 @@ def test_line_with_too_many_fields_is_a_reject() -> None:
     result = read_incidents(upload(text))
     assert result.n_read == 2
     assert result.rejects[["row", "reason"]].values.tolist() == [
-        [3, "line has 6 fields but the header has 5"]
+        [
+            3,
+            "line has 6 fields but the header has 5; remove the extra delimiters or quote the field "
+            "that holds them",
+        ]
     ]
 
 
@@ -228,8 +242,14 @@ def test_unterminated_quote_does_not_crash() -> None:
         ("1,2025-01-03 18:30,Fall,51.27,2.5", "longitude 2.5 is outside the range -8.7..1.8"),
         ("1,2025-01-03 18:30,Fall,north,0.52", "latitude 'north' is not a number"),
         ("1,2025-01-03 18:30,Fall,51.27,", "longitude is empty"),
-        ("1,2025-01-03 18:30,Fall,,", "no coordinates"),
-        ("1,2025-01-03 18:30,Fall,NULL,NULL", "no coordinates"),
+        (
+            "1,2025-01-03 18:30,Fall,,",
+            "no coordinates; give latitude and longitude (or easting and northing, or a postcode)",
+        ),
+        (
+            "1,2025-01-03 18:30,Fall,NULL,NULL",
+            "no coordinates; give latitude and longitude (or easting and northing, or a postcode)",
+        ),
         ("1,32/01/2025 18:30,Fall,51.27,0.52", "datetime '32/01/2025 18:30' is not a date"),
         ("1,,Fall,51.27,0.52", "datetime is empty"),
         (",2025-01-03 18:30,Fall,51.27,0.52", "incident_id is empty"),
@@ -246,8 +266,10 @@ def test_bad_generic_rows_are_rejected_with_a_reason(row: str, reason: str) -> N
 def test_several_problems_in_one_row_are_all_named() -> None:
     result = read_incidents(upload(GENERIC_HEADER + ",someday,Fall,95,x\n"))
     assert result.rejects["reason"].iloc[0] == (
-        "incident_id is empty; datetime 'someday' is not a date (expected e.g. 2025-01-31 18:30 or "
-        "31/01/2025 18:30); latitude 95 is outside the range 49.8..60.9; longitude 'x' is not a number"
+        "incident_id is empty; give every row an id (or drop the id column to number rows); "
+        "datetime 'someday' is not a date (expected e.g. 2025-01-31 18:30 or 31/01/2025 18:30); "
+        "correct the date; latitude 95 is outside the range 49.8..60.9; give WGS84 decimal degrees in "
+        "Great Britain (Kent is near 51.3, 0.9); longitude 'x' is not a number; give a plain decimal number"
     )
 
 
@@ -466,7 +488,10 @@ def test_real_policeuk_months(shared_data: Path) -> None:
     assert len(files) == 3
     result = read_incidents(files)
     assert result.n_read == 43_270
-    no_coords = result.rejects["reason"] == "no coordinates"
+    no_coords = (
+        result.rejects["reason"]
+        == "no coordinates; give latitude and longitude (or easting and northing, or a postcode)"
+    )
     # SOURCES.md's "2,164 rows have no coordinates" is the whole-year figure; these three months
     # have 507 (counted independently with the csv module)
     assert no_coords.sum() == len(result.rejects) == 507

@@ -412,3 +412,18 @@ def test_demand_scale_scales_the_gains_not_the_picks(two_sites):
     assert tenth.recommendation.objective == pytest.approx(0.1 * full.recommendation.objective)
     with pytest.raises(JruGeoError, match="demand_scale must be a positive share"):
         plan_new_units(incidents, _scenario([]), model, candidates, lsoas=lsoas, k=1, demand_scale=0.0)
+
+
+def test_check_site_refuses_the_sea_other_forces_and_stacked_units():
+    from jru_geo.errors import PlanningError
+    from jru_geo.optimise.planning import check_site
+
+    outline = load_outline()
+    others = np.array([[573362.0, 155654.0]])
+    check_site(576161.0, 155591.0, outline=outline, others=others)  # Maidstone police station: fine
+    with pytest.raises(PlanningError, match="outside Kent .*km from its boundary"):
+        check_site(600000.0, 185000.0, outline=outline, others=others)  # the Thames estuary, off Sheerness
+    with pytest.raises(PlanningError, match="outside Kent"):
+        check_site(530000.0, 180000.0, outline=outline, others=others)  # London
+    with pytest.raises(PlanningError, match="50 m from another unit"):
+        check_site(573412.0, 155654.0, outline=outline, others=others)

@@ -223,3 +223,27 @@ def test_png_draws_user_text_as_written(
         s, report.district_table(joined, districts), districts, bases.assign(vehicle_id=["$\\frac{$", "J2"])
     )
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_print_summary_is_2400_wide_with_the_period_and_every_district() -> None:
+    from matplotlib.image import imread
+
+    from jru_geo.areas.join import assign_areas
+    from jru_geo.io import boundaries as b
+    from jru_geo.io.bases import resolve_bases as rb
+    from jru_geo.io.demo import demo_incidents
+    from jru_geo.io.scenario_files import load_default_scenario as lds
+
+    lsoas, districts = b.load_lsoas(), b.load_districts()
+    joined = assign_areas(demo_incidents(lsoas).head(3000), districts, lsoas)
+    bases = rb(lds())
+    s = report.summarise(
+        joined, districts, bases, as_of=dt.date(2026, 12, 2), synthetic=True, source_note="demo (synthetic)"
+    )
+    table = report.district_table(joined, districts)
+    png = report.summary_png(s, table, districts, bases, size="print")
+    assert imread(io.BytesIO(png)).shape[:2] == (1350, 2400)
+    assert report.summary_title(s).startswith("Kent Joint Response Units, 1 Jan 2025 to ")
+    alt = report.summary_alt_text(s, table)
+    assert f"all {len(table)} districts" in alt and "Synthetic demo data" in alt
+    assert len(table) == 13

@@ -44,8 +44,10 @@ not depend on the other vehicles, so adding one only inserts it into dispatch li
 argument in :mod:`jru_geo.model.queueing.hypercube` every old vehicle is then busy no more often,
 and every call is at least as likely to find a free vehicle that meets the target. Raising the
 target (``target_min``) does not change who responds (the reach is fixed), only what counts as in
-time, so no figure falls either. Both hold exactly for the exact hypercube (up to 10 vehicles);
-beyond, Larson's approximation is used and they hold only approximately.
+time, so no figure falls either. Both hold exactly while every group of vehicles that share calls
+(:mod:`jru_geo.model.queueing.schedule`) has at most 10 vehicles, whatever the size of the fleet, and
+a vehicle never on shift changes nothing; a larger group uses Larson's approximation, and they hold
+only approximately (within about 0.01; ``tests/model/coverage/test_coverage_fleets.py``).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from jru_geo.errors import CoverageError
 from jru_geo.io.boundaries import load_lsoas
 from jru_geo.io.scenario import Scenario
 from jru_geo.model.coverage._fleet import _Fleet, _fleet
-from jru_geo.model.coverage.dispatch import _dispatch_lists, _incident_cover
+from jru_geo.model.coverage.dispatch import _dispatch_lists, _incident_cover, _unique_rows
 from jru_geo.model.coverage.result import BoolArray, CoverageResult, DemandProfile, FloatArray, QueueInputs
 from jru_geo.model.coverage.tables import _by_group, _by_hour, _system_busy, _vehicle_table
 from jru_geo.model.coverage.timing import _profile_rows, _span_weeks, _Timing
@@ -150,7 +152,8 @@ def compute_coverage(
     lsoas
         LSOAs with ``population`` for the population figures (default: the embedded Kent LSOAs).
     method
-        Hypercube method: ``"auto"`` (exact up to 10 vehicles), ``"exact"`` or ``"approx"``.
+        Hypercube method: ``"auto"`` (exact for each group of up to 10 vehicles sharing calls),
+        ``"exact"`` or ``"approx"``.
     slot_min
         Length of the time slots of the week in minutes (a divisor of 60). A vehicle counts as on
         shift in a slot if it is on for at least half of it.
@@ -215,13 +218,12 @@ def compute_coverage(
     timing = _Timing.build(time, precision, frame["category"].astype(str), profiles, slot_min)
 
     pref = _dispatch_lists(travel, covering, in_reach)
-    atoms = np.unique(pref, axis=0) if n and len(frame) else np.zeros((0, n), dtype=np.int64)
+    atoms, atom_of = _unique_rows(pref) if n and len(frame) else (np.zeros((0, n), dtype=np.int64), None)
     service_min = _service_min(scenario, travel, in_reach)
     schedule: ScheduleResult | None = None
     rates: FloatArray | None = None
-    if n and len(frame):
-        _, atom_of = np.unique(pref, axis=0, return_inverse=True)
-        hourly = timing.hourly_counts(np.asarray(atom_of).ravel(), len(atoms))
+    if atom_of is not None:
+        hourly = timing.hourly_counts(atom_of, len(atoms))
         rates = demand_scale * hourly[:, timing.hour_of_slot].T / weeks
         schedule = hypercube_schedule(
             rates, atoms, 60.0 / service_min, fleet.slot_on, slot_hours=slot_min / 60, method=method

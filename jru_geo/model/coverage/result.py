@@ -132,7 +132,8 @@ class CoverageResult:
     demand_scale
         Multiplier applied to the incidents to get calls for the JRU.
     method
-        Hypercube method used (``"exact"``, ``"approx"``, or ``"none"`` without fleet or calls).
+        Hypercube method used (``"exact"``, ``"approx"``, ``"mixed"`` when some groups of vehicles
+        sharing calls are exact and some approximate, or ``"none"`` without fleet or calls).
     queue
         The availability model's inputs and result (``None`` without fleet or incidents).
     week_slice

@@ -104,25 +104,21 @@ class _Timing:
         filled = time.fillna(pd.Timestamp("2000-01-03"))
         minute = minute_of_week(filled).astype(np.int64)
         dow = minute // MINUTES_PER_DAY
-        keys = pd.Series(
-            np.where(
-                prec == "day",
-                category.to_numpy(str).astype(object) + "|" + dow.astype(str),
-                category.to_numpy(str),
-            ),
-            index=time.index,
-        )
-        keys = keys.where(~exact, "")
+        # one integer key per incident (category, and the day of week for day precision; -1 when
+        # timed to the minute), numbered in order of first appearance
+        category_code, category_names = pd.factorize(category.to_numpy(str))
+        day_part = np.where(prec == "day", dow + 1, 0)
+        keys = np.where(exact, -1, category_code.astype(np.int64) * 8 + day_part)
         codes, uniques = pd.factorize(keys)
         weights = np.zeros((len(uniques), HOURS_PER_WEEK))
         for k, key in enumerate(uniques):
-            if key == "":
+            if key < 0:
                 continue
-            cat, _, day = str(key).partition("|")
-            row = profiles[cat].copy()
-            if day:
+            row = profiles[str(category_names[key // 8])].copy()
+            day = int(key % 8) - 1
+            if day >= 0:
                 keep = np.zeros(HOURS_PER_WEEK, dtype=bool)
-                keep[int(day) * 24 : int(day) * 24 + 24] = True
+                keep[day * 24 : day * 24 + 24] = True
                 row = np.where(keep, row, 0.0)
                 row = row if row.sum() > 0 else keep.astype(float)
             weights[k] = row / row.sum()

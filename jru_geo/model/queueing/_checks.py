@@ -12,7 +12,8 @@ from jru_geo.errors import QueueingError
 __all__ = ["EXACT_MAX_VEHICLES", "Method", "check_preference"]
 
 EXACT_MAX_VEHICLES = 10
-"""Largest fleet solved exactly (2**10 = 1,024 states); larger fleets use Larson's approximation."""
+"""Largest fleet (or, over a week of shifts, group of vehicles sharing calls) solved exactly (2**10 =
+1,024 states); larger ones use Larson's approximation."""
 
 Method = Literal["auto", "exact", "approx"]
 

@@ -6,6 +6,15 @@ off-shift vehicle takes no new calls but finishes the job in hand. The exact met
 time-dependent state probabilities through the week (uniformisation) until the week repeats, so it
 includes the start-of-shift effect (every vehicle starts its shift free); the approximate method
 treats each slot as stationary.
+
+Coupled groups. Two vehicles interact only through calls that may go to either: some atom lists both
+and has calls in a slot in which both are on shift. The week's vehicles split into groups linked in
+this way, and groups evolve independently (the generator is a sum of one generator per group and
+every vehicle starts free), so each group is solved on its own and the state probabilities of the
+fleet are the product of the groups'. This is exact, not an approximation: it is why the choice
+between the exact method and Larson's approximation is made per group, on the vehicles that really
+share calls, and not on the size of the scenario. A vehicle that never takes a call (never on shift
+where calls arrive in its reach) belongs to no group and is never busy, so adding it changes nothing.
 """
 
 from __future__ import annotations
@@ -14,18 +23,18 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.stats import poisson
+from scipy import sparse, special
+from scipy.sparse.csgraph import connected_components
 
 from jru_geo.errors import QueueingError
 from jru_geo.model.queueing._checks import (
+    EXACT_MAX_VEHICLES,
     BoolArray,
     FloatArray,
     IntArray,
     Method,
     _check_rates,
     _check_service,
-    _resolve_method,
     check_preference,
 )
 from jru_geo.model.queueing.hypercube import (
@@ -35,12 +44,14 @@ from jru_geo.model.queueing.hypercube import (
     _list_masks,
     _shares_from_all_busy,
     _superset_sums,
+    _transitions,
 )
 
 __all__ = ["ScheduleResult", "hypercube_schedule"]
 
 _WEEK_TOL = 1e-11
 _MAX_WEEKS = 60
+_DENSE_MAX_STATES = 64
 
 
 class _CallTotals:
@@ -90,7 +101,7 @@ class ScheduleResult(_CallTotals):
     lost_by_slot
         ``(S,)`` calls a week arriving in slot ``s`` that are lost.
     method
-        ``"exact"`` or ``"approx"``.
+        ``"exact"``, ``"approx"`` or ``"mixed"`` (some groups exact, some approximate).
     """
 
     slot_hours: float
@@ -102,8 +113,7 @@ class ScheduleResult(_CallTotals):
     dispatched_by_slot: FloatArray
     lost_by_slot: FloatArray
     method: str
-    _all_busy: FloatArray | None
-    _approx_factor: FloatArray | None
+    _parts: tuple[_Part, ...]
 
     def all_busy_probability(self, slots: IntArray, vehicles: BoolArray) -> FloatArray:
         """Mean probability, during slot ``slots[k]``, that every vehicle in ``vehicles[k]`` is busy.
@@ -125,17 +135,42 @@ class ScheduleResult(_CallTotals):
         """
         slots = np.asarray(slots, dtype=np.int64)
         sets = np.asarray(vehicles, dtype=bool).reshape(len(slots), -1)
-        if self._all_busy is not None:
+        out = np.ones(len(slots))
+        grouped = np.zeros(sets.shape[1], dtype=bool)
+        for part in self._parts:
+            grouped[part.vehicles] = True
+            sub = sets[:, part.vehicles]
+            hit = sub.any(axis=1)
+            if hit.any():
+                out[hit] *= part.all_busy(slots[hit], sub[hit], self.busy_probability[:, part.vehicles])
+        # a vehicle in no group never takes a call, so is never busy
+        out[sets[:, ~grouped].any(axis=1)] = 0.0
+        return out
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One group of coupled vehicles and what its all-busy probabilities are read from.
+
+    ``table`` is the exact method's ``(S, 2**k)`` superset table (bit ``i`` = the group's ``i``-th
+    vehicle); ``factor`` Larson's ``(S, k + 1)`` correction ``Q'`` by set size (approximate method).
+    """
+
+    vehicles: IntArray
+    table: FloatArray | None
+    factor: FloatArray | None
+
+    def all_busy(self, slots: IntArray, sets: BoolArray, busy: FloatArray) -> FloatArray:
+        """P(every vehicle of ``sets[k]`` (the group's columns) is busy in slot ``slots[k]``)."""
+        if self.table is not None:
             weights = (1 << np.arange(sets.shape[1], dtype=np.int64)).astype(np.int64)
-            masks = sets.astype(np.int64) @ weights
-            return self._all_busy[slots, masks]
-        assert self._approx_factor is not None
-        rho = self.busy_probability[slots]
+            return self.table[slots, sets.astype(np.int64) @ weights]
+        assert self.factor is not None
+        rho = busy[slots]
         with np.errstate(divide="ignore"):
             log_rho = np.where(sets, np.log(np.maximum(rho, 0.0)), 0.0)
-        size = sets.sum(axis=1)
         product = np.exp(log_rho.sum(axis=1))
-        return np.clip(self._approx_factor[slots, size] * product, 0.0, 1.0)
+        return np.clip(self.factor[slots, sets.sum(axis=1)] * product, 0.0, 1.0)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -161,28 +196,66 @@ def _check_schedule(
     return arrival, pref, mu, on
 
 
+def _poisson_upper(mean: float, tail: float = 1e-14) -> int:
+    """Smallest ``k`` with ``P(N > k) <= tail`` for a Poisson ``N`` of that mean (its inverse survival)."""
+    level = 1.0 - tail
+    k = float(np.ceil(special.pdtrik(level, mean)))
+    below = max(k - 1.0, 0.0)
+    return int(below if special.pdtr(below, mean) >= level else k)
+
+
 class _Step:
     """Uniformised transition of one slot: end state and slot-mean state from a start state."""
 
     def __init__(self, arrival: FloatArray, targets: IntArray, mu: FloatArray, n: int, hours: float):
-        rates, exit_rate = _generator(arrival, targets, mu, n)
+        n_states = 1 << n
+        small = n_states <= _DENSE_MAX_STATES
+        if small:
+            # few states: dense matrices, and the series summed once into two small matrices, so a
+            # slot costs two matrix-vector products
+            rows, cols, vals = _transitions(arrival, targets, mu, n)
+            dense = np.zeros((n_states, n_states))
+            np.add.at(dense, (rows, cols), vals)
+            exit_rate = dense.sum(axis=1)
+        else:
+            rates, exit_rate = _generator(arrival, targets, mu, n)
         lam = float(exit_rate.max()) if exit_rate.size else 0.0
         self.lam = lam
+        self.dense: tuple[FloatArray, FloatArray] | None = None
+        self.matrix_t: sparse.csr_matrix | FloatArray | None = None
         if lam <= 0:
-            self.matrix_t = None
             return
-        jump = rates.multiply(1.0 / lam).tocsr() + sparse.diags(1.0 - exit_rate / lam)
-        self.matrix_t = jump.T.tocsr()
+        if small:
+            self.matrix_t = (dense * (1.0 / lam) + np.diag(1.0 - exit_rate / lam)).T.copy()
+        else:
+            jump = rates.multiply(1.0 / lam).tocsr() + sparse.diags(1.0 - exit_rate / lam)
+            self.matrix_t = jump.T.tocsr()
         mean_jumps = lam * hours
-        k_max = int(poisson.isf(1e-14, mean_jumps)) + 2
+        k_max = _poisson_upper(mean_jumps) + 2
         k = np.arange(k_max + 1)
-        self.weights_end = poisson.pmf(k, mean_jumps)
+        # Poisson probabilities P(N(hours) = k), as scipy.stats.poisson computes them
+        self.weights_end = np.exp(special.xlogy(k, mean_jumps) - special.gammaln(k + 1) - mean_jumps)
         # mean over the slot of P(N(t) = k), t uniform on [0, hours]: P(N(hours) > k) / (lam*hours)
-        self.weights_mean = poisson.sf(k, mean_jumps) / mean_jumps
+        self.weights_mean = special.pdtrc(k, mean_jumps) / mean_jumps
+        if small:
+            self.dense = self._series(np.eye(n_states))
+
+    def _series(self, start: FloatArray) -> tuple[FloatArray, FloatArray]:
+        assert self.matrix_t is not None
+        term = start
+        end = self.weights_end[0] * term
+        mean = self.weights_mean[0] * term
+        for k in range(1, self.weights_end.size):
+            term = self.matrix_t @ term
+            end = end + self.weights_end[k] * term
+            mean = mean + self.weights_mean[k] * term
+        return np.asarray(end), np.asarray(mean)
 
     def apply(self, start: FloatArray) -> tuple[FloatArray, FloatArray]:
         if self.matrix_t is None:
             return start, start
+        if self.dense is not None:
+            return self.dense[0] @ start, self.dense[1] @ start
         term = start
         end = self.weights_end[0] * term
         mean = self.weights_mean[0] * term
@@ -256,7 +329,10 @@ def hypercube_schedule(
         the week by uniformisation, starting with every vehicle free and repeating the week until
         its start state changes by less than 1e-11; this includes the start-of-shift effect.
         ``"approx"``: Larson's approximation in each slot as if that slot lasted for ever
-        (quasi-stationary). ``"auto"``: exact for up to :data:`EXACT_MAX_VEHICLES` vehicles.
+        (quasi-stationary). ``"auto"``: exact for every group of up to :data:`EXACT_MAX_VEHICLES`
+        vehicles that share calls (see "Coupled groups" in the module docstring), approximate for a
+        larger group; vehicles that never take a call are in no group. The choice is made per group,
+        so it depends on who shares calls, never on the number of vehicles in the scenario.
 
     Returns
     -------
@@ -268,10 +344,146 @@ def hypercube_schedule(
     arrival, pref, mu, on = _check_schedule(
         arrival_rate_per_hour, preference, service_rate_per_hour, on_shift, slot_hours
     )
+    if method not in ("auto", "exact", "approx"):
+        raise QueueingError(f"method must be 'auto', 'exact' or 'approx', got {method!r}")
     n = mu.size
     n_slots, m = arrival.shape
-    chosen = _resolve_method(method, n)
+    listed = _listed(pref, n)
+    groups = _coupled_groups(arrival, listed, on)
     offered = arrival.sum(axis=0) * slot_hours
+    dispatched = np.zeros((m, n))
+    lost = np.zeros(m)
+    busy = np.zeros((n_slots, n))
+    by_slot = np.zeros((n_slots, n))
+    lost_by_slot = np.zeros(n_slots)
+    parts: list[_Part] = []
+    if len(groups) == 1 and groups[0].size == n:
+        # the whole fleet is one group: solve it as it is
+        solved = [(np.arange(m), _solve_group(arrival, pref, mu, on, slot_hours, _group_method(method, n)))]
+    else:
+        # calls of an atom that no on-shift vehicle may take are lost outright
+        reachable = (on.astype(np.int64) @ listed.T.astype(np.int64)) > 0
+        unlisted = np.where(reachable, 0.0, arrival) * slot_hours
+        lost += unlisted.sum(axis=0)
+        lost_by_slot += unlisted.sum(axis=1)
+        solved = []
+        for group in groups:
+            rows, sub_pref = _restrict(pref, group, n)
+            sub_on = on[:, group]
+            # an atom's calls reach this group only in slots where one of its vehicles is on shift
+            here = (sub_on.astype(np.int64) @ listed[np.ix_(rows, group)].T.astype(np.int64)) > 0
+            sub_arrival = np.where(here, arrival[:, rows], 0.0)
+            chosen = _group_method(method, group.size)
+            solved.append((rows, _solve_group(sub_arrival, sub_pref, mu[group], sub_on, slot_hours, chosen)))
+    for group, (rows, part) in zip(groups, solved, strict=True):
+        busy[:, group] = part.busy
+        dispatched[np.ix_(rows, group)] += part.dispatched
+        by_slot[:, group] = part.by_slot
+        lost[rows] += part.lost
+        lost_by_slot += part.lost_by_slot
+        parts.append(_Part(vehicles=group, table=part.table, factor=part.factor))
+    on_hours = on.sum(axis=0) * slot_hours
+    busy_on = (busy * on).sum(axis=0) * slot_hours
+    with np.errstate(invalid="ignore", divide="ignore"):
+        busy_fraction = np.where(on_hours > 0, busy_on / on_hours, 0.0)
+    return ScheduleResult(
+        slot_hours=float(slot_hours),
+        busy_probability=busy,
+        busy_fraction=busy_fraction,
+        offered_calls=offered,
+        dispatched_calls=dispatched,
+        lost_calls=lost,
+        dispatched_by_slot=by_slot,
+        lost_by_slot=lost_by_slot,
+        method=_method_label(method, parts),
+        _parts=tuple(parts),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Coupled groups of vehicles
+
+
+def _listed(pref: IntArray, n: int) -> BoolArray:
+    """``(m, n)`` booleans: vehicle ``i`` is on atom ``j``'s list."""
+    out = np.zeros((pref.shape[0], n), dtype=bool)
+    rows, cols = np.nonzero(pref >= 0)
+    out[rows, pref[rows, cols]] = True
+    return out
+
+
+def _coupled_groups(arrival: FloatArray, listed: BoolArray, on: BoolArray) -> list[IntArray]:
+    """Find the groups of vehicles that share calls, each as sorted vehicle indices, by lowest vehicle.
+
+    Vehicles ``i`` and ``k`` are linked when some atom lists both and has calls in a slot in which
+    both are on shift; a group is a connected set of links. A vehicle that never takes a call (no
+    listing atom has calls while it is on shift) is in no group.
+    """
+    n = listed.shape[1]
+    links = np.zeros((n, n), dtype=np.int64)
+    masks, slot_mask = np.unique(on, axis=0, return_inverse=True)
+    slot_mask = np.asarray(slot_mask).ravel()
+    for k, mask in enumerate(masks):
+        calls = (arrival[slot_mask == k] > 0).any(axis=0)
+        active = (listed[calls] & mask[None, :]).astype(np.int64)
+        links += active.T @ active
+    takes_calls = np.diagonal(links) > 0
+    if not takes_calls.any():
+        return []
+    _, label = connected_components(sparse.csr_matrix(links > 0), directed=False)
+    groups = [np.flatnonzero(takes_calls & (label == g)) for g in np.unique(label[takes_calls])]
+    return sorted(groups, key=lambda g: int(g[0]))
+
+
+def _restrict(pref: IntArray, group: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Cut the lists to ``group``: the atoms listing one of its vehicles, in the group's indices."""
+    local = np.full(n + 1, -1, dtype=np.int64)  # index -1 (padding) reads the last entry, -1
+    local[group] = np.arange(group.size)
+    mapped = local[pref]
+    order = np.argsort(mapped < 0, axis=1, kind="stable")
+    cut = np.take_along_axis(mapped, order, axis=1)[:, : group.size]
+    rows = np.flatnonzero((cut >= 0).any(axis=1))
+    return rows, cut[rows]
+
+
+def _group_method(method: Method, size: int) -> str:
+    if method == "exact" and size > EXACT_MAX_VEHICLES:
+        raise QueueingError(
+            f"method='exact' supports groups of at most {EXACT_MAX_VEHICLES} vehicles sharing calls "
+            f"(2**n states), got a group of {size}; use method='approx' or 'auto'"
+        )
+    if method == "auto":
+        return "exact" if size <= EXACT_MAX_VEHICLES else "approx"
+    return method
+
+
+def _method_label(method: Method, parts: list[_Part]) -> str:
+    """``"exact"``, ``"approx"`` or ``"mixed"`` (exact for some groups, approximate for others)."""
+    kinds = {"exact" if part.table is not None else "approx" for part in parts}
+    if not kinds:
+        return "approx" if method == "approx" else "exact"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """One group's weekly figures, in the group's own vehicle and atom indices."""
+
+    busy: FloatArray
+    dispatched: FloatArray
+    by_slot: FloatArray
+    lost: FloatArray
+    lost_by_slot: FloatArray
+    table: FloatArray | None
+    factor: FloatArray | None
+
+
+def _solve_group(
+    arrival: FloatArray, pref: IntArray, mu: FloatArray, on: BoolArray, slot_hours: float, chosen: str
+) -> _Solved:
+    """Solve one group of vehicles over the week, exactly or by Larson's approximation."""
+    n = mu.size
+    n_slots, m = arrival.shape
     dispatched = np.zeros((m, n))
     lost = np.zeros(m)
     by_slot = np.zeros((n_slots, n))
@@ -309,20 +521,4 @@ def hypercube_schedule(
             slot_lost = arrival[s] * loss * slot_hours
             lost += slot_lost
             lost_by_slot[s] = slot_lost.sum()
-    on_hours = on.sum(axis=0) * slot_hours
-    busy_on = (busy * on).sum(axis=0) * slot_hours
-    with np.errstate(invalid="ignore", divide="ignore"):
-        busy_fraction = np.where(on_hours > 0, busy_on / on_hours, 0.0)
-    return ScheduleResult(
-        slot_hours=float(slot_hours),
-        busy_probability=busy,
-        busy_fraction=busy_fraction,
-        offered_calls=offered,
-        dispatched_calls=dispatched,
-        lost_calls=lost,
-        dispatched_by_slot=by_slot,
-        lost_by_slot=lost_by_slot,
-        method=chosen,
-        _all_busy=all_busy,
-        _approx_factor=factor,
-    )
+    return _Solved(busy, dispatched, by_slot, lost, lost_by_slot, all_busy, factor)

@@ -18,11 +18,9 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
 from jru_geo._crs import to_bng, to_wgs84, xy_to_bng
 from jru_geo.errors import TravelModelError
@@ -31,7 +29,9 @@ from jru_geo.model.travel.base import BLUE_LIGHT_FACTOR, TURNOUT_MIN, check_poin
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
+    import networkx as nx
     from numpy.typing import NDArray
+    from scipy.spatial import cKDTree
 
 
 __all__ = [
@@ -132,6 +132,8 @@ class NetworkModel:
             )
         if not (self.access_speed_kmh > 0):
             raise TravelModelError(f"access_speed_kmh must be > 0, got {self.access_speed_kmh!r}")
+        from scipy.spatial import cKDTree  # only when the network model is used
+
         object.__setattr__(self, "_tree", cKDTree(self.node_xy))
 
     @classmethod
@@ -245,9 +247,19 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
             f"road graph {path} not found; download it once (needs internet) with "
             "`python -m jru_geo roads download`, or use --travel calibrated"
         )
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
     import osmnx as ox
 
-    return ox.load_graphml(filepath=path)
+    try:
+        return ox.load_graphml(filepath=path)
+    except (ET.ParseError, nx.NetworkXError, KeyError, ValueError, TypeError, UnicodeDecodeError) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise TravelModelError(
+            f"road graph {path} is not a GraphML drive graph ({first}); download it again with "
+            "`python -m jru_geo roads download`, or use --travel calibrated"
+        ) from None
 
 
 def download_kent_graph(

@@ -247,3 +247,110 @@ def test_adding_a_vehicle_never_raises_any_atoms_loss(
     new = hypercube(lam, np.array(rows), np.r_[mu, new_mu])
     assert (new.loss_probability <= old.loss_probability + 1e-9).all()
     assert (new.busy_probability[:n] <= old.busy_probability + 1e-9).all()
+
+
+# --------------------------------------------------------------------------------------------------
+# Coupled groups: the exact/approximate choice follows the vehicles that share calls
+
+
+def _random_schedule(
+    seed: int, n: int, m: int, slots: int = 8
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    pref = np.full((m, n), -1)
+    for j in range(m):
+        length = int(rng.integers(1, n + 1))
+        pref[j, :length] = rng.permutation(n)[:length]
+    lam = rng.uniform(0.0, 0.4, (slots, m))
+    mu = rng.uniform(0.5, 2.0, n)
+    on = rng.random((slots, n)) < 0.7
+    return lam, pref, mu, on
+
+
+def _insert_off_duty(pref: np.ndarray, at: int) -> np.ndarray:
+    """Renumber vehicles so a new one sits at index ``at`` and put it first on every list."""
+    shifted = np.where(pref >= at, pref + 1, pref)
+    return np.column_stack([np.full(len(pref), at), shifted])
+
+
+def test_an_off_duty_vehicle_changes_nothing_and_keeps_the_model_exact() -> None:
+    """Ten vehicles that share calls, then an eleventh that is never on shift (issue 10, item 6)."""
+    lam, pref, mu, on = _random_schedule(3, 10, 12)
+    before = hypercube_schedule(lam, pref, mu, on, slot_hours=2.0)
+    at = 4
+    after = hypercube_schedule(
+        lam,
+        _insert_off_duty(pref, at),
+        np.insert(mu, at, 1.0),
+        np.insert(on, at, False, axis=1),
+        slot_hours=2.0,
+    )
+    assert before.method == after.method == "exact"
+    old = np.r_[0:at, at + 1 : 11]
+    assert np.allclose(after.busy_probability[:, old], before.busy_probability, rtol=0, atol=1e-12)
+    assert (after.busy_probability[:, at] == 0).all() and (after.dispatched_calls[:, at] == 0).all()
+    assert np.allclose(after.dispatched_calls[:, old], before.dispatched_calls, rtol=0, atol=1e-12)
+    assert np.allclose(after.lost_calls, before.lost_calls, rtol=0, atol=1e-12)
+    sets = np.random.default_rng(0).random((20, 10)) < 0.5
+    slots = np.arange(20) % 8
+    assert np.allclose(
+        after.all_busy_probability(slots, np.insert(sets, at, False, axis=1)),
+        before.all_busy_probability(slots, sets),
+        rtol=0,
+        atol=1e-12,
+    )
+
+
+def test_groups_that_share_no_calls_are_solved_exactly_and_apart() -> None:
+    """Twelve vehicles in two groups of six: exact, and each group as if alone."""
+    lam_a, pref_a, mu_a, on_a = _random_schedule(5, 6, 7)
+    lam_b, pref_b, mu_b, on_b = _random_schedule(6, 6, 5)
+    pref = np.vstack(
+        [
+            np.column_stack([pref_a, np.full((7, 6), -1)]),
+            np.column_stack([np.where(pref_b >= 0, pref_b + 6, -1), np.full((5, 6), -1)]),
+        ]
+    )
+    both = hypercube_schedule(
+        np.hstack([lam_a, lam_b]), pref, np.r_[mu_a, mu_b], np.hstack([on_a, on_b]), slot_hours=1.5
+    )
+    a = hypercube_schedule(lam_a, pref_a, mu_a, on_a, slot_hours=1.5)
+    b = hypercube_schedule(lam_b, pref_b, mu_b, on_b, slot_hours=1.5)
+    assert both.method == "exact"
+    assert np.allclose(both.busy_probability, np.hstack([a.busy_probability, b.busy_probability]), atol=1e-12)
+    assert np.allclose(both.lost_calls, np.r_[a.lost_calls, b.lost_calls], atol=1e-12)
+    assert both.loss_total == pytest.approx(
+        (a.lost_calls.sum() + b.lost_calls.sum()) / (a.offered_calls.sum() + b.offered_calls.sum())
+    )
+    # a set across both groups: the product of the groups' probabilities (they are independent)
+    sets = np.zeros((1, 12), dtype=bool)
+    sets[0, [0, 7]] = True
+    expected = a.all_busy_probability(np.array([2]), sets[:, :6]) * b.all_busy_probability(
+        np.array([2]), sets[:, 6:]
+    )
+    assert both.all_busy_probability(np.array([2]), sets) == pytest.approx(expected, abs=1e-12)
+
+
+def test_exact_method_refuses_a_group_over_the_limit() -> None:
+    lam, pref, mu, on = _random_schedule(1, 11, 3, slots=2)
+    on[:] = True
+    lam[:] = 0.3
+    pref[:, :] = np.arange(11)  # every atom lists every vehicle: one group of 11
+    with pytest.raises(ValueError, match="groups of at most 10 vehicles"):
+        hypercube_schedule(lam, pref, mu, on, slot_hours=1.0, method="exact")
+    assert hypercube_schedule(lam, pref, mu, on, slot_hours=1.0).method == "approx"
+
+
+def test_larson_tables_match_the_binomial_formula() -> None:
+    from math import comb
+
+    from jru_geo.model.queueing.hypercube import _larson_tables
+
+    for n in range(0, 7):
+        busy, free = _larson_tables(n)
+        for k in range(n + 1):
+            for j in range(n + 1):
+                want_busy = comb(n - k, j - k) / comb(n, j) if j >= k else 0.0
+                want_free = comb(n - k - 1, j - k) / comb(n, j) if k < n and k <= j <= n - 1 else 0.0
+                assert busy[k, j] == pytest.approx(want_busy, rel=1e-12)
+                assert free[k, j] == pytest.approx(want_free, rel=1e-12)
