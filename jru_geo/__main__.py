@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from jru_geo.errors import JruGeoError, OutputFileError
-from jru_geo.io._csv import write_csv, write_csvs
 
 __all__ = ["main", "build_parser"]
 
@@ -105,6 +104,8 @@ def _cmd_join(args: argparse.Namespace) -> int:
     files = {args.out: out}
     if args.rejects is not None:
         files[args.rejects] = result.rejects
+    from jru_geo.io._csv import write_csvs
+
     write_csvs(files)
     for old, new in rename.items():
         print(
@@ -126,6 +127,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from jru_geo.io import boundaries, demo
 
     gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=args.seed, year=args.year)
+    from jru_geo.io._csv import write_csv
+
     write_csv(demo.to_generic_csv(gdf), args.out)
     print(f"wrote {len(gdf):,} synthetic demo incidents for {args.year} (seed {args.seed}) to {args.out}")
     return 0

@@ -6,7 +6,7 @@ exit status 2 and a message naming the option and the range):
 ``--demand-scale``
     a share of the incidents, greater than 0 and at most 1 (:data:`DEMAND_SCALE_RANGE`).
 ``--new``
-    0 to :data:`jru_geo.optimise.next_units.MAX_NEW_UNITS` new units.
+    0 to :data:`jru_geo.settings.MAX_NEW_UNITS` new units.
 ``--screen``
     1 to :data:`MAX_SCREEN` sites per pattern checked with the engine.
 ``--target-min``, ``--dispatch-reach-min``
@@ -23,13 +23,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
+from typing import TYPE_CHECKING, Any
 
 from jru_geo._json import dumps
 from jru_geo.errors import FilterError, ScenarioError, TravelModelError
-from jru_geo.optimise.next_units import MAX_NEW_UNITS
+from jru_geo.settings import MAX_NEW_UNITS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["add_commands", "DEMAND_SCALE_RANGE", "MAX_SCREEN", "MAX_MINUTES", "share", "count_in", "minutes"]
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from jru_geo._cli_engine import _add_data_options, _load_inputs
 from jru_geo._json import dumps
 from jru_geo.errors import FilterError
-from jru_geo.model.history import HistoryError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,6 +84,8 @@ def _no_slice(args: argparse.Namespace, command: str) -> None:
             f"--days and --hours do not apply to {command}, which replays every unit's whole week; drop them"
         )
     if getattr(args, "scenario", None):
+        from jru_geo.model.history import HistoryError
+
         raise HistoryError(
             f"--scenario does not apply to {command}: the fleet comes from the history; give --history FILE"
         )

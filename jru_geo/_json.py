@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import math
 
-import numpy as np
-
 __all__ = ["rounded", "dumps"]
 
 _RULES: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -60,8 +58,8 @@ def rounded(value: object, key: str = "") -> object:
         return {str(k): rounded(v, str(k) if _digits(str(k)) is not None else key) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [rounded(v, key) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()  # a numpy scalar
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
     if isinstance(value, float):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jru_geo.errors import SettingsError
 
-__all__ = ["Settings", "DEFAULT_SETTINGS", "PROJECT_ROOT", "BNG", "WGS84"]
+__all__ = ["Settings", "DEFAULT_SETTINGS", "PROJECT_ROOT", "BNG", "WGS84", "MAX_NEW_UNITS"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,3 +70,6 @@ class Settings:
 
 
 DEFAULT_SETTINGS = Settings()
+
+MAX_NEW_UNITS = 10
+"""Most new units one recommendation places (each costs ``patterns x screen`` engine runs)."""

@@ -46,6 +46,7 @@ from jru_geo.model.patterns import ShiftPattern
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import travel_matrix
 from jru_geo.optimise.planning import place_unit
+from jru_geo.settings import MAX_NEW_UNITS
 from jru_geo.week import HOURS_PER_WEEK, MINUTES_PER_HOUR, WEEKS_PER_YEAR, minute_of_week, week_mask
 
 __all__ = ["EngineObjective", "Rank", "CREW_SIZE", "MAX_NEW_UNITS", "UnitPlan", "recommend_units"]
@@ -59,8 +60,6 @@ Rank = Literal["gain", "gain_per_crew_hour"]
 CREW_SIZE = 2
 """People in a unit (a police officer and a paramedic): crew hours are on-shift hours times this."""
 
-MAX_NEW_UNITS = 10
-"""Most units one recommendation places (each costs ``patterns x screen`` engine runs)."""
 
 _COLUMN: dict[EngineObjective, str] = {"expected": "p_covered_expected", "in_hours": "covered_in_hours"}
 
