@@ -16,7 +16,7 @@ from jru_app.state import PlacedUnit
 from jru_geo.errors import JruGeoError
 from jru_geo.model.patterns import PATTERNS
 
-__all__ = ["plan_history_buttons", "edit_plan"]
+__all__ = ["apply_change", "plan_history_buttons", "edit_plan"]
 
 _AS_FIRST = "(as the first unit)"
 _OWN = "(your own, below)"
@@ -37,7 +37,18 @@ def plan_history_buttons() -> None:
         st.rerun()
 
 
-def _apply(data: AppData, units: tuple[PlacedUnit, ...], changed: int | None) -> None:
+def apply_change(data: AppData, units: tuple[PlacedUnit, ...], changed: int | None) -> None:
+    """Make ``units`` the plan and rerun, or show why not (:func:`jru_app.results.change_plan`).
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    units
+        The whole new list of placed units.
+    changed
+        Index of the unit added or edited, or None (a deletion, or picks checked by the optimiser).
+    """
     try:
         results.change_plan(data, units, changed)
     except JruGeoError as exc:
@@ -98,9 +109,9 @@ def edit_plan(data: AppData) -> None:
                 target_min=float(target),
                 job_min=float(job),
             )
-            _apply(data, (*units[:index], edited, *units[index + 1 :]), index)
+            apply_change(data, (*units[:index], edited, *units[index + 1 :]), index)
         if st.button("Delete this unit", key=f"pe_delete_{version}", icon=":material/delete:"):
-            _apply(data, (*units[:index], *units[index + 1 :]), None)
+            apply_change(data, (*units[:index], *units[index + 1 :]), None)
         st.caption(
             "Changes can be undone. The plan is kept in this page's address, so a reload or a shared link "
             "brings it back."

@@ -17,9 +17,8 @@ from jru_app import data as app
 from jru_app import results, state
 from jru_app.business_view import show_business_case
 from jru_app.page import escape_markdown, run_page
-from jru_app.plan_editor import edit_plan, plan_history_buttons
+from jru_app.plan_editor import apply_change, edit_plan, plan_history_buttons
 from jru_app.state import PlacedUnit, Recommendation
-from jru_geo.errors import JruGeoError
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.patterns import PATTERNS
@@ -53,12 +52,7 @@ def _place_controls(data: app.AppData) -> None:
 
 def _add(data: app.AppData, unit: PlacedUnit) -> None:
     """Add a unit if its base is on land in Kent and not on top of another; else say why."""
-    try:
-        results.change_plan(data, (*state.planned_units(), unit), len(state.planned_units()))
-    except JruGeoError as exc:
-        st.error(escape_markdown(str(exc)))
-        return
-    st.rerun()
+    apply_change(data, (*state.planned_units(), unit), len(state.planned_units()))
 
 
 def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None) -> None:
@@ -223,12 +217,7 @@ def _add_picks(data: app.AppData, rows: list[dict[str, object]]) -> None:
             pattern=str(row["pattern"]),
         )
         units = (*units, unit)
-    try:
-        results.change_plan(data, units, None)
-    except JruGeoError as exc:
-        st.error(escape_markdown(str(exc)))
-        return
-    st.rerun()
+    apply_change(data, units, None)
 
 
 def _compare(data: app.AppData, plan: Scenario) -> None:

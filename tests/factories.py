@@ -100,3 +100,16 @@ def make_line_lsoas() -> gpd.GeoDataFrame:
         geometry=gpd.GeoSeries.from_xy(xs, [LINE_Y0] * 3).buffer(500),
         crs=BNG,
     )
+
+
+def make_line_incidents() -> gpd.GeoDataFrame:
+    """10 incidents on the line of :func:`make_line_lsoas`: 6 in L1, 3 in L2, 1 in L3, all on a Friday
+    at 20:00, spanning one year (Friday 3 Jan 2025 to Friday 2 Jan 2026)."""
+    codes = ["L1"] * 6 + ["L2"] * 3 + ["L3"]
+    xs = [LINE_X0] * 6 + [LINE_X0 + 10_000] * 3 + [LINE_X0 + 20_000]
+    times = pd.to_datetime(["2025-01-03 20:00"] * 9 + ["2026-01-02 20:00"])
+    return gpd.GeoDataFrame(
+        {"lsoa_code": codes, "time": times, "time_precision": ["minute"] * 10, "category": ["violence"] * 10},
+        geometry=gpd.points_from_xy(xs, [LINE_Y0] * 10),
+        crs=BNG,
+    )

@@ -10,9 +10,8 @@ from __future__ import annotations
 import dataclasses
 
 import geopandas as gpd
-import pandas as pd
 import pytest
-from factories import LINE_X0, LINE_Y0, make_line_lsoas, make_scenario, make_vehicle
+from factories import LINE_X0, LINE_Y0, make_line_incidents, make_line_lsoas, make_scenario, make_vehicle
 
 from jru_geo.errors import BusinessCaseError
 from jru_geo.io.scenario import Scenario
@@ -32,7 +31,6 @@ from jru_geo.optimise.business_case import (
     plan_business_case,
 )
 from jru_geo.optimise.planning import place_unit
-from jru_geo.settings import BNG
 
 X0, Y0 = LINE_X0, LINE_Y0
 LINE_MODEL = StraightLineModel(speed_kmh=60.0, turnout_min=1.0)
@@ -46,15 +44,7 @@ def line_lsoas() -> gpd.GeoDataFrame:
 
 @pytest.fixture
 def line_incidents() -> gpd.GeoDataFrame:
-    """6 incidents in L1, 3 in L2, 1 in L3, all on a Friday at 20:00, spanning one year."""
-    codes = ["L1"] * 6 + ["L2"] * 3 + ["L3"]
-    xs = [X0] * 6 + [X0 + 10_000] * 3 + [X0 + 20_000]
-    times = pd.to_datetime(["2025-01-03 20:00"] * 9 + ["2026-01-02 20:00"])
-    return gpd.GeoDataFrame(
-        {"lsoa_code": codes, "time": times, "time_precision": ["minute"] * 10, "category": ["violence"] * 10},
-        geometry=gpd.points_from_xy(xs, [Y0] * 10),
-        crs=BNG,
-    )
+    return make_line_incidents()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from factories import LINE_X0, LINE_Y0, make_line_lsoas
+from factories import LINE_X0, LINE_Y0, make_line_incidents, make_line_lsoas
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,20 +44,7 @@ def line_lsoas() -> gpd.GeoDataFrame:
 
 @pytest.fixture
 def line_incidents() -> gpd.GeoDataFrame:
-    """6 incidents in L1, 3 in L2, 1 in L3, all on a Friday at 20:00, spanning one year."""
-    codes = ["L1"] * 6 + ["L2"] * 3 + ["L3"]
-    xs = [X0] * 6 + [X0 + 10_000] * 3 + [X0 + 20_000]
-    times = pd.to_datetime(["2025-01-03 20:00"] * 9 + ["2026-01-02 20:00"])
-    return gpd.GeoDataFrame(
-        {
-            "lsoa_code": codes,
-            "time": times,
-            "time_precision": ["minute"] * 10,
-            "category": ["violence"] * 10,
-        },
-        geometry=gpd.points_from_xy(xs, [Y0] * 10),
-        crs=BNG,
-    )
+    return make_line_incidents()
 
 
 def _line_vehicle(vid: str, e: float) -> dict:
