@@ -256,14 +256,7 @@ class _Step:
             return start, start
         if self.dense is not None:
             return self.dense[0] @ start, self.dense[1] @ start
-        term = start
-        end = self.weights_end[0] * term
-        mean = self.weights_mean[0] * term
-        for k in range(1, self.weights_end.size):
-            term = self.matrix_t @ term
-            end = end + self.weights_end[k] * term
-            mean = mean + self.weights_mean[k] * term
-        return end, mean
+        return self._series(start)
 
 
 def _exact_schedule(
