@@ -10,6 +10,7 @@ from jru_app.page import escape_markdown, run_page
 from jru_geo.errors import JruGeoError
 from jru_geo.io import boundaries, scenario_files
 from jru_geo.io._csv import csv_bytes
+from jru_geo.io.rejects import generic_template_csv, rejects_for_reading, summarise_rejects
 from jru_geo.settings import DEFAULT_SETTINGS
 
 MAX_MB = DEFAULT_SETTINGS.max_upload_mb
@@ -67,10 +68,23 @@ def _forget_uploads() -> None:
 
 def _upload_incidents() -> None:
     st.markdown("#### Incident files")
-    st.caption(
-        f"police.uk street-level crime CSVs (one or many months), DfT STATS19 collision CSVs, or a generic "
-        f"CSV with an id, date-time, category and lat/lon, easting/northing or a postcode. CSV only, "
-        f"up to {MAX_MB} MB per file."
+    st.markdown(
+        "1. **Get the files.** police.uk street-level crime: "
+        "[data.police.uk/data](https://data.police.uk/data/) (choose the force and months, tick "
+        "*Include crime data*). Road collisions: DfT STATS19 on "
+        "[data.gov.uk](https://www.data.gov.uk/dataset/road-accidents-safety-data). A control-room (CAD) or "
+        "joint-call log: one row per incident in the generic format (template below).\n"
+        f"2. **Upload them** here: CSV files (a .txt file holding CSV is read too), up to {MAX_MB} MB each.\n"
+        "3. **Check the report** below: every row is joined or listed as a reject with its reason and fix.\n"
+        "4. **Set the JRU share** under *Assumptions* in the sidebar when the file holds more than "
+        "joint calls (police.uk holds all street crime)."
+    )
+    st.download_button(
+        "Download a template CSV (generic format)",
+        generic_template_csv(),
+        "jru_incidents_template.csv",
+        "text/csv",
+        key="dl_template",
     )
     c1, c2 = st.columns([3, 1])
     c1.file_uploader(
@@ -105,9 +119,22 @@ def _validation_report() -> None:
         help=f"{s['outside_near_border']:,} within 500 m of a district.",
     )
     cols[4].metric("Rejected", f"{s['rejected']:,}")
+    _share_prompt(loaded)
     if loaded.read is not None and len(loaded.read.rejects):
-        st.markdown("Rejected rows, with the file, row number and reason:")
-        st.dataframe(loaded.read.rejects, hide_index=True, width="stretch", height=220)
+        st.markdown("Rejected rows by reason:")
+        st.dataframe(
+            summarise_rejects(loaded.read.rejects),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "reason": "Reason (values blanked)",
+                "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                "first_file": "First in file",
+                "first_row": "at row",
+            },
+        )
+        st.markdown("Every rejected row, with the file, row number and reason first:")
+        st.dataframe(rejects_for_reading(loaded.read.rejects), hide_index=True, width="stretch", height=220)
         st.download_button(
             "Download rejects (CSV)",
             csv_bytes(loaded.read.rejects),  # formula-like cells start with ' (CSV injection)
@@ -116,6 +143,20 @@ def _validation_report() -> None:
         )
     elif loaded.read is not None:
         st.success("Every row was usable.")
+
+
+def _share_prompt(loaded: app.Loaded) -> None:
+    """Ask for the JRU share when police.uk files (all street crime) are counted as JRU calls."""
+    if loaded.read is None or "source" not in loaded.joined.columns:
+        return
+    police = int((loaded.joined["source"].astype(str) == "policeuk").sum())
+    share = state.current_assumptions().demand_share
+    if police and share >= 1.0:
+        st.warning(
+            f"{police:,} rows are police.uk street crime (burglary, shoplifting and the rest as well as "
+            "violence), and every one is counted as a JRU call. Set the share that is JRU work under "
+            "*Assumptions* in the sidebar, or filter the categories, before reading the workload figures."
+        )
 
 
 def _read_scenario() -> None:
