@@ -22,7 +22,7 @@ from jru_app.state import PlacedUnit, Recommendation
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.patterns import PATTERNS
-from jru_geo.optimise.kpis import kpi_table
+from jru_geo.optimise.kpis import coverage_long, kpi_columns, kpi_table
 from jru_geo.optimise.next_units import Rank
 from jru_geo.viz import maps
 
@@ -221,14 +221,30 @@ def _add_picks(data: app.AppData, rows: list[dict[str, object]]) -> None:
 
 
 def _compare(data: app.AppData, plan: Scenario) -> None:
-    st.markdown("#### Compare two scenarios")
+    st.markdown("#### Compare scenarios side by side")
     options = {"Current plan": plan, **{k: None for k in app.scenario_choices()}}
-    c1, c2 = st.columns(2)
-    a = c1.selectbox("Scenario A", list(options), index=1, key="cmp_a")
-    b = c2.selectbox("Scenario B", list(options), index=0, key="cmp_b")
-    sa = options[a] or app.scenario_by_label(a)
-    sb = options[b] or app.scenario_by_label(b)
-    st.table(kpi_table(results.plan_kpis(data, sa), results.plan_kpis(data, sb), labels=(a, b)))
+    labels = list(options)
+    chosen = st.multiselect(
+        "Scenarios (two to four)", labels, default=labels[1:2] + labels[:1], max_selections=4, key="cmp_pick"
+    )
+    if len(chosen) < 2:
+        st.info("Choose two to four scenarios to compare.")
+        return
+    kpis = [results.plan_kpis(data, options[label] or app.scenario_by_label(label)) for label in chosen]
+    st.table(kpi_columns(kpis, chosen))
+    chart = (
+        alt.Chart(coverage_long(kpis, chosen))
+        .mark_bar()
+        .encode(
+            x=alt.X("scenario:N", title=None, sort=chosen, axis=alt.Axis(labelAngle=0, labelLimit=240)),
+            xOffset=alt.XOffset("figure:N", sort=["Geographic", "In hours", "Expected"]),
+            y=alt.Y("percent:Q", title="Incidents covered (%)"),
+            color=alt.Color("figure:N", sort=["Geographic", "In hours", "Expected"], title="Coverage"),
+            tooltip=["scenario:N", "figure:N", alt.Tooltip("percent:Q", format=".1f")],
+        )
+        .properties(height=220)
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 def body() -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from jru_geo.errors import PlanningError
 from jru_geo.model.coverage.business import WEEKS_PER_YEAR
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.optimise.planning import MIN_WEEKS_FOR_YEARLY
 
-__all__ = ["PlanKpis", "kpi_table"]
+__all__ = ["PlanKpis", "kpi_table", "kpi_columns", "coverage_long"]
 
 # --------------------------------------------------------------------------------------------------
 # KPIs from the coverage engine
@@ -184,6 +186,67 @@ def kpi_table(
         {labels[0]: cells[0], second: cells[1], "Change": cells[2]},
         index=pd.Index(names, name="KPI"),
     )
+
+
+def kpi_columns(kpis: Sequence[PlanKpis], labels: Sequence[str]) -> pd.DataFrame:
+    """Put two to four scenarios' KPIs side by side, one column each, formatted as :func:`kpi_table`.
+
+    Parameters
+    ----------
+    kpis
+        The scenarios' KPIs, in the order to show.
+    labels
+        Their names (repeated names get `` (2)``, `` (3)``...).
+
+    Returns
+    -------
+    DataFrame
+        One row per KPI, one column per scenario (formatted strings; ``"n/a"`` where not finite).
+        Incidents are a year when every data span allows it, else the count in the data.
+
+    Raises
+    ------
+    PlanningError
+        Fewer than two or more than four scenarios, or labels that do not match them.
+    """
+    if not 2 <= len(kpis) <= 4 or len(labels) != len(kpis):
+        raise PlanningError(
+            f"compare two to four scenarios with one label each, got {len(kpis)} and {len(labels)} labels"
+        )
+    yearly = all(k.incidents_per_year is not None for k in kpis)
+    names: list[str] = []
+    columns: list[list[str]] = [[] for _ in kpis]
+    for label, attr, scale, (value_fmt, _change_fmt) in _KPI_ROWS:
+        if attr == "incidents_per_year" and not yearly:
+            label, attr = "Incidents in the data", "incidents"
+        names.append(label)
+        for column, k in zip(columns, kpis, strict=True):
+            column.append(_format(value_fmt, scale * float(getattr(k, attr))))
+    unique: list[str] = []
+    for label in labels:
+        n = sum(1 for u in unique if u == label or u.startswith(f"{label} ("))
+        unique.append(label if n == 0 else f"{label} ({n + 1})")
+    return pd.DataFrame(dict(zip(unique, columns, strict=True)), index=pd.Index(names, name="KPI"))
+
+
+def coverage_long(kpis: Sequence[PlanKpis], labels: Sequence[str]) -> pd.DataFrame:
+    """Give the three coverage figures of each scenario as rows, for a grouped bar chart.
+
+    Returns
+    -------
+    DataFrame
+        ``scenario, figure`` (``"Geographic"``, ``"In hours"``, ``"Expected"``) and ``percent`` (0-100).
+    """
+    rows = [
+        {"scenario": label, "figure": figure, "percent": 100.0 * float(getattr(k, attr))}
+        for k, label in zip(kpis, labels, strict=True)
+        for figure, attr in (
+            ("Geographic", "coverage_geographic"),
+            ("In hours", "coverage_in_hours"),
+            ("Expected", "coverage_expected"),
+        )
+    ]
+    return pd.DataFrame(rows, columns=["scenario", "figure", "percent"])
 
 
 def _format(pattern: str, value: float) -> str:

@@ -97,3 +97,15 @@ def test_plan_text_round_trip_and_refusals() -> None:
     for bad in ("{}", "[[1, 2]]", '[["a", "x", 1, null, null, null, null, null]]', "not json"):
         with pytest.raises(ValueError):
             plan_from_text(bad)
+
+
+def test_three_scenarios_side_by_side() -> None:
+    at = _planner()
+    _place(at, "Maidstone police station")
+    labels = at.multiselect(key="cmp_pick").options
+    at.multiselect(key="cmp_pick").set_value(list(labels)[:3])
+    at.run()
+    no_failure(at)
+    table = at.table[1].value
+    assert len(table.columns) == 3
+    assert table.loc["Units"].tolist()[0] == "4"  # the current plan: three units and the one placed

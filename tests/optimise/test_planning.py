@@ -414,3 +414,24 @@ def test_check_site_refuses_the_sea_other_forces_and_stacked_units():
         check_site(530000.0, 180000.0, outline=outline, others=others)  # London
     with pytest.raises(PlanningError, match="50 m from another unit"):
         check_site(573412.0, 155654.0, outline=outline, others=others)
+
+
+def test_kpi_columns_put_two_to_four_scenarios_side_by_side(line_incidents, line_lsoas, scenario_one):
+    from jru_geo.errors import PlanningError
+    from jru_geo.optimise.kpis import coverage_long, kpi_columns
+
+    one = PlanKpis.from_coverage(_cover(line_incidents, scenario_one, line_lsoas))
+    plan = place_unit(scenario_one, easting=X0 + 20_000, northing=Y0)
+    two = PlanKpis.from_coverage(_cover(line_incidents, plan, line_lsoas))
+    table = kpi_columns([one, two, one], ["A", "B", "A"])
+    assert list(table.columns) == ["A", "B", "A (2)"]
+    assert table.loc["Units"].tolist() == ["1", "2", "1"]
+    assert table.loc["Geographic: incidents within target (%)"].tolist() == ["90.0", "100.0", "90.0"]
+    # the same formats as the two-column table
+    assert table["B"].tolist() == kpi_table(one, two)["With change"].tolist()
+    long = coverage_long([one, two], ["A", "B"])
+    assert long.loc[(long["scenario"] == "B") & (long["figure"] == "Geographic"), "percent"].item() == 100.0
+    with pytest.raises(PlanningError, match="two to four"):
+        kpi_columns([one], ["A"])
+    with pytest.raises(PlanningError, match="two to four"):
+        kpi_columns([one] * 5, ["A"] * 5)
