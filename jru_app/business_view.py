@@ -10,7 +10,6 @@ cached under its own key).
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import altair as alt
 import pandas as pd
@@ -18,6 +17,7 @@ import streamlit as st
 
 from jru_app import results, state
 from jru_app.data import AppData
+from jru_app.page import escape_markdown
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
@@ -27,17 +27,11 @@ from jru_geo.optimise.business_case import PlanBusinessCase, Uncertainty, plan_b
 
 __all__ = ["show_business_case"]
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 _POLICE: dict[PoliceOfficer, str] = {
     "constable": "Paid police constable",
     "special_constable": "Special Constable (unpaid volunteer)",
 }
 _SERVICES = {1: "ambulance", 2: "ambulance and police", 0: "none"}
-
-
-def _md(text: str) -> str:
-    """Escape a user's text (a scenario or vehicle name) so markdown shows it as it is."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _gbp(value: float) -> str:
@@ -260,9 +254,10 @@ def show_business_case(data: AppData, plan: Scenario) -> None:
             assumptions=assumptions,
             uncertainty=uncertainty,
         )
-    names = ", ".join(_md(v.name) for v in new)
+    names = ", ".join(escape_markdown(v.name) for v in new)
+    baseline = escape_markdown(data.scenario.name)
     st.caption(
-        f"New unit(s): {names}; baseline: {_md(data.scenario.name)}. Over the whole week and every call "
+        f"New unit(s): {names}; baseline: {baseline}. Over the whole week and every call "
         "in the date range (the unit's year), whatever days, hours, categories or districts are shown."
     )
     _figures(result)
@@ -272,7 +267,7 @@ def show_business_case(data: AppData, plan: Scenario) -> None:
         "on its own, the others central."
     )
     st.altair_chart(_tornado(result), width="stretch")
-    st.caption(" ".join(_md(note) for note in result.case.notes))
+    st.caption(" ".join(escape_markdown(note) for note in result.case.notes))
     made_for = repr((scenario_to_json(plan), data.assumptions, assumptions, uncertainty, data.demand_key))
     if st.button("Prepare the business-case pack for chief officers (PDF)", key="pack_go"):
         with st.spinner("Laying out the pack (map, KPIs, case, range, assumptions, validity)..."):

@@ -10,36 +10,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 from jru_geo._cli_business import add_business_options, run_business
 from jru_geo._cli_engine import _add_data_options, _load_inputs
-from jru_geo.errors import DataFileError, FilterError
+from jru_geo.errors import FilterError
+from jru_geo.io._atomic import write_bytes_atomic
 
-__all__ = ["add_commands", "write_atomic"]
-
-
-def write_atomic(data: bytes, path: Path) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it.
-
-    Raises
-    ------
-    DataFileError
-        The folder does not exist.
-    """
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise DataFileError(f"cannot write {path}: the folder {folder} does not exist; create it first")
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+__all__ = ["add_commands"]
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -87,7 +65,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         bases=resolve_bases(run.plan),
         outline=boundaries.load_outline(),
     )
-    write_atomic(pdf, args.out)
+    write_bytes_atomic(pdf, args.out)
     print(f"wrote the business-case pack for {run.plan.name!r} against {run.baseline.name!r} to {args.out}")
     return 0
 
@@ -130,7 +108,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         rates=counts_by_area(joined, districts, level="district"),
         size="web" if args.web else "print",
     )
-    write_atomic(png, args.out)
+    write_bytes_atomic(png, args.out)
     size = "1280x720" if args.web else "2400x1350 at 200 dpi"
     print(f"wrote the public summary ({size}) to {args.out}")
     print(f"alt text: {report.summary_alt_text(summary, table)}")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from pydantic import (
 )
 
 from jru_geo.errors import CandidatesFileError, ScenarioError
+from jru_geo.io._atomic import write_bytes_atomic
 from jru_geo.io._scenario_errors import _scenario_error
 from jru_geo.io._table import decode_text
 from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
@@ -180,11 +180,4 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     is_yaml = target.suffix.lower() in (".yaml", ".yml")
     text = scenario_to_yaml(scenario) if is_yaml else scenario_to_json(scenario)
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(text.encode("utf-8"), target)
