@@ -339,11 +339,15 @@ def _approx_stationary(
     m = arrival.size
     active = np.flatnonzero(eligible)
     n_active = active.size
-    total = float(arrival.sum())
+    # only calls that some on-shift listed vehicle may take load the fleet: a call with none is lost
+    # outright, so it must not stretch the offered-load grid either (the figures then do not depend
+    # on whether such atoms are passed in, e.g. with an off-duty vehicle in the scenario)
+    servable = _list_masks(pref, eligible) != 0
+    total = float(arrival[servable].sum())
     qp_full = np.zeros(n + 1)
     qp_full[0] = 1.0
     if n_active == 0 or total <= 0:
-        loss = np.where(_list_masks(pref, eligible) == 0, 1.0, 0.0) if total > 0 else np.zeros(m)
+        loss = np.where(servable, 0.0, 1.0) if float(arrival.sum()) > 0 else np.zeros(m)
         return np.zeros(n), np.zeros((m, n)), loss.astype(float), qp_full
     mean_service_hours = float(np.mean(1.0 / mu[active]))
     loads, means = _offered_load_inverse(n_active, total * mean_service_hours)

@@ -301,6 +301,32 @@ def test_an_off_duty_vehicle_changes_nothing_and_keeps_the_model_exact() -> None
     )
 
 
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_an_off_duty_vehicle_changes_nothing_in_an_approximate_group(seed: int) -> None:
+    """Twelve vehicles sharing calls (Larson's approximation), then a thirteenth never on shift.
+
+    Some atoms have calls in slots where none of their listed vehicles is on shift. Before the fix
+    those calls stretched the approximation's offered-load grid only when the fleet was solved as one
+    group (no off-duty vehicle), so an off-duty vehicle moved busy probabilities by up to 1.5e-4.
+    """
+    lam, pref, mu, on = _random_schedule(seed, 12, 30)
+    lam = lam * 8.0
+    before = hypercube_schedule(lam, pref, mu, on, slot_hours=2.0)
+    at = 5
+    after = hypercube_schedule(
+        lam,
+        _insert_off_duty(pref, at),
+        np.insert(mu, at, 1.0),
+        np.insert(on, at, False, axis=1),
+        slot_hours=2.0,
+    )
+    assert before.method == after.method == "approx"
+    old = np.r_[0:at, at + 1 : 13]
+    assert np.allclose(after.busy_probability[:, old], before.busy_probability, rtol=0, atol=1e-9)
+    assert np.allclose(after.dispatched_calls[:, old], before.dispatched_calls, rtol=0, atol=1e-9)
+    assert np.allclose(after.lost_calls, before.lost_calls, rtol=0, atol=1e-9)
+
+
 def test_groups_that_share_no_calls_are_solved_exactly_and_apart() -> None:
     """Twelve vehicles in two groups of six: exact, and each group as if alone."""
     lam_a, pref_a, mu_a, on_a = _random_schedule(5, 6, 7)
