@@ -205,7 +205,8 @@ def agreement_for(data: AppData) -> Agreement | None:
     if read is None or data.loaded.synthetic:
         return None
     codes = set(cache.lsoas()["lsoa_code"].astype(str))
-    return policeuk_agreement(read.originals, data.loaded.joined, codes)
+    names = set(cache.districts()["district_name"].astype(str))
+    return policeuk_agreement(read.originals, data.loaded.joined, codes, names)
 
 
 def record_sentence(data: AppData) -> str:

@@ -8,6 +8,7 @@ LSOA with them row by row; the LSOA is compared where police.uk's code is also o
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,9 @@ class Agreement:
     Attributes
     ----------
     district_share, district_rows
-        Our district (or the nearest one within 500 m) against the district in ``LSOA name``.
+        Our district (or the nearest one within 500 m, for a point just over the border or coast)
+        against the district in ``LSOA name``; a row police.uk places in a district outside the area
+        agrees when we also place it outside every district of the area.
     lsoa_share_2011, lsoa_rows_2011
         Our LSOA against ``LSOA code`` where that code is also a 2011 code of ours.
     lsoa_share_all, lsoa_rows_all
@@ -51,7 +54,10 @@ def _share(agree: np.ndarray) -> float:
 
 
 def policeuk_agreement(
-    originals: pd.DataFrame, joined: pd.DataFrame, lsoa_codes_2011: set[str]
+    originals: pd.DataFrame,
+    joined: pd.DataFrame,
+    lsoa_codes_2011: set[str],
+    area_districts: Collection[str] | None = None,
 ) -> Agreement | None:
     """Compare the join with police.uk's own district and LSOA.
 
@@ -64,6 +70,8 @@ def policeuk_agreement(
         ``lsoa_code`` and, when present, ``nearest_district_name``.
     lsoa_codes_2011
         Our LSOA codes (the embedded 2011 LSOAs).
+    area_districts
+        The names of the area's districts (default: those in ``joined["district_name"]``).
 
     Returns
     -------
@@ -72,16 +80,19 @@ def policeuk_agreement(
     """
     if not set(POLICEUK_COLUMNS) & set(originals.columns) or len(originals) != len(joined):
         return None
+    inside = _text(joined["district_name"])
     district = joined["district_name"]
     if "nearest_district_name" in joined.columns:
         district = district.fillna(joined["nearest_district_name"])
     ours_district = _text(district)
+    known = set(inside[inside != ""]) if area_districts is None else set(area_districts)
     ours_lsoa = _text(joined["lsoa_code"])
     d_agree = l_all = l_2011 = np.zeros(0, dtype=bool)
     if "LSOA name" in originals.columns:
         named = _text(originals["LSOA name"].astype("string").str.replace(r"\s+\d{3}[A-Z]$", "", regex=True))
         has = named != ""
-        d_agree = (ours_district == named)[has]
+        both_outside = (inside == "") & ~np.isin(named, sorted(known))
+        d_agree = ((ours_district == named) | both_outside)[has]
     if "LSOA code" in originals.columns:
         theirs = _text(originals["LSOA code"])
         same = ours_lsoa == theirs

@@ -16,24 +16,28 @@ from jru_geo.model.queueing.check import compare_with_simulation
 from jru_geo.model.queueing.schedule import hypercube_schedule
 from jru_geo.model.travel.calibrated import load_calibrated
 
+KENT = ("Medway", "Swale", "Dover", "Dartford")
+
 
 def test_agreement_counts_by_hand() -> None:
     originals = pd.DataFrame(
         {
-            "LSOA name": ["Medway 001A", "Swale 002B", None, "Dover 003C"],
-            "LSOA code": ["E01000001", "E01000002", None, "E01099999"],
+            "LSOA name": ["Medway 001A", "Swale 002B", None, "Dover 003C", "Bexley 004A", "Swale 005A"],
+            "LSOA code": ["E01000001", "E01000002", None, "E01099999", None, None],
         }
     )
     joined = pd.DataFrame(
         {
-            "district_name": ["Medway", None, "Dover", "Dover"],
-            "nearest_district_name": [None, "Swale", None, None],
-            "lsoa_code": ["E01000001", "E01000003", "E01000004", "E01099999"],
+            "district_name": ["Medway", None, "Dover", "Dover", None, None],
+            "nearest_district_name": [None, "Swale", None, None, "Dartford", "Dover"],
+            "lsoa_code": ["E01000001", "E01000003", "E01000004", "E01099999", None, None],
         }
     )
-    a = policeuk_agreement(originals, joined, {"E01000001", "E01000002", "E01000003"})
+    a = policeuk_agreement(originals, joined, {"E01000001", "E01000002", "E01000003"}, KENT)
     assert a is not None
-    assert (a.district_share, a.district_rows) == (1.0, 3)  # the nearest district counts
+    # the nearest district counts for a point just outside; Bexley is outside the area, as we say;
+    # Swale is inside it, and we put the last point outside (nearest Dover): a disagreement
+    assert (a.district_share, a.district_rows) == (4 / 5, 5)
     assert (a.lsoa_share_2011, a.lsoa_rows_2011) == (0.5, 2)  # E01099999 is not a 2011 code of ours
     assert a.lsoa_share_all == pytest.approx(2 / 3) and a.lsoa_rows_all == 3
 
@@ -104,11 +108,12 @@ def test_agreement_on_the_real_policeuk_months(shared_data) -> None:
     result = read_incidents(files)
     lsoas = load_lsoas()
     joined = assign_areas(result.incidents, load_districts(), lsoas)
-    a = policeuk_agreement(result.originals, joined, set(lsoas["lsoa_code"]))
+    districts = load_districts()
+    a = policeuk_agreement(result.originals, joined, set(lsoas["lsoa_code"]), set(districts["district_name"]))
     assert a is not None
     print(
         f"district {a.district_share:.4%} of {a.district_rows:,}; "
         f"LSOA (2011 codes) {a.lsoa_share_2011:.2%} of {a.lsoa_rows_2011:,}; "
         f"LSOA (all codes) {a.lsoa_share_all:.2%} of {a.lsoa_rows_all:,}"
     )
-    assert a.district_share >= 0.99
+    assert a.district_share >= 0.999  # issue 9's target; 99.92% measured 2026-12-02
