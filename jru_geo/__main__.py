@@ -40,6 +40,19 @@ ADDED_COLUMNS = (
 )
 """The columns ``join`` adds; an input column of the same name is kept as ``<name>_original``."""
 
+AREA_ADDED_COLUMNS = (
+    "force",
+    "district_code",
+    "district_name",
+    "lsoa_code",
+    "lsoa_name",
+    "easting",
+    "northing",
+    "in_area",
+    "snapped_m",
+)
+"""The columns ``join --area`` adds; an input column of the same name is kept as ``<name>_original``."""
+
 
 def _same_file(a: Path, b: Path) -> bool:
     """Tell whether two paths name one file (symlinks and hard links included)."""
@@ -84,12 +97,55 @@ def _renamed(columns: Sequence[str], clash: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _join_area(args: argparse.Namespace) -> int:
+    """Run ``join --area``: every usable row joined (``in_area`` flags those outside), rejects as ``join``."""
+    from jru_geo.areas.national_join import assign_forces, national_summary
+    from jru_geo.areas.registry import force_for_falls_within, resolve_forces
+    from jru_geo.io import incidents
+    from jru_geo.io._csv import write_csvs
+    from jru_geo.io.national import load_national_lsoas
+
+    forces = resolve_forces(args.area)
+    result = incidents.read_incidents(args.incidents, fmt=args.format)
+    joined = assign_forces(result.incidents, load_national_lsoas(force_for_falls_within), forces)
+    rename = _renamed([str(c) for c in result.originals.columns], AREA_ADDED_COLUMNS)
+    out = result.originals.rename(columns=rename)
+    for col in AREA_ADDED_COLUMNS:
+        if col == "easting":
+            out[col] = joined.geometry.x.round(1).to_numpy()
+        elif col == "northing":
+            out[col] = joined.geometry.y.round(1).to_numpy()
+        else:
+            out[col] = joined[col].to_numpy()
+    files = {args.out: out}
+    if args.rejects is not None:
+        files[args.rejects] = result.rejects
+    write_csvs(files)
+    for old, new in rename.items():
+        print(
+            f"note: the input column {old!r} is written as {new!r} (join adds its own {old})", file=sys.stderr
+        )
+    s = national_summary(result.n_read, joined, len(result.rejects))
+    where = "England and Wales" if len(forces) > 40 else ", ".join(forces)
+    print(
+        f"read {s['read']:,} rows: joined {s['joined']:,} ({s['in_area']:,} in {where}, "
+        f"{s['outside_area']:,} outside it and flagged in_area=False, of which {s['no_lsoa']:,} in no "
+        f"LSOA; {s['snapped']:,} snapped to an LSOA within 500 m), rejected {s['rejected']:,}"
+        + ("" if args.rejects else " (use --rejects FILE to write them)")
+        + f"; wrote {args.out}"
+        + ("" if args.rejects is None else f" and {args.rejects}")
+    )
+    return 0
+
+
 def _cmd_join(args: argparse.Namespace) -> int:
     from jru_geo.areas import join
     from jru_geo.io import boundaries, incidents
 
     outputs = [("-o", args.out)] + ([] if args.rejects is None else [("--rejects", args.rejects)])
     _check_outputs(args.incidents, outputs)
+    if args.area is not None:
+        return _join_area(args)
     result = incidents.read_incidents(args.incidents, fmt=args.format)
     joined = join.assign_areas(result.incidents, boundaries.load_districts(), boundaries.load_lsoas())
     rename = _renamed([str(c) for c in result.originals.columns], ADDED_COLUMNS)
@@ -157,6 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["auto", "policeuk", "stats19", "generic"],
         default="auto",
         help="input format (default: detected from the header)",
+    )
+    p.add_argument(
+        "--area",
+        metavar="FORCES",
+        help="join to police force areas of England and Wales instead of Kent: a police.uk force slug "
+        "(surrey), a comma list (kent,surrey) or england-wales; adds force, lsoa_name, in_area, snapped_m",
     )
     p.set_defaults(handler=_cmd_join)
 

@@ -32,6 +32,7 @@ __all__ = [
     "PlanningError",
     "MapError",
     "OutputFileError",
+    "AreaError",
 ]
 
 
@@ -113,3 +114,7 @@ class MapError(ValueError, JruGeoError):
 
 class OutputFileError(ValueError, JruGeoError):
     """An output path cannot be used: it is one of the inputs or another output, or its columns clash."""
+
+
+class AreaError(ValueError, JruGeoError):
+    """An ``--area`` name (police force slug) is unknown, or the national LSOA table cannot be built."""

