@@ -49,6 +49,12 @@ def body() -> None:
         help="police.uk gives only the month; a day or hour filter cannot place them.",
     )
 
+    squares = st.checkbox(
+        "Show 1 km squares (incidents and top categories per square)",
+        value=False,
+        key="heat_squares",
+        help="Off by default: the squares are the map's heaviest layer, so they are sent only when ticked.",
+    )
     with st.spinner("Building the map..."):
         m = maps.heatmap_map(
             data.filtered,
@@ -58,11 +64,12 @@ def body() -> None:
             towns=geo.towns,
             tiles=data.tiles,
             assets_url=data.assets_url,
+            squares=squares,
         )
     st_folium(m, height=480, use_container_width=True, returned_objects=[], key="heat_map")
     st.caption(
         "Heat map of incidents binned to 250 m squares (never one marker per incident). Switch on the "
-        "district rates (per 1,000 residents, Census 2011) or 1 km squares in the layer box."
+        "district rates (per 1,000 residents, Census 2011) in the layer box, or tick the 1 km squares above."
     )
 
     left, right = st.columns([3, 2])

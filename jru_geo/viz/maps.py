@@ -98,25 +98,30 @@ def heatmap_map(
     tiles: bool = True,
     assets_url: str | None = None,
     cell_m: float = 250.0,
+    squares: bool = False,
 ) -> folium.Map:
-    """Incident density (heat map), the district rate choropleth and 1 km bins, with a layer switcher.
+    """Incident density (heat map) and the district rate choropleth, with a layer switcher.
 
-    The choropleth and the bins start hidden behind the heat map; the layer control switches them,
-    and each one's legend shows only while it is ticked.
+    The choropleth starts hidden behind the heat map; the layer control switches it, and its legend
+    shows only while it is ticked. The 1 km squares (count and top categories per square) are by
+    far the heaviest layer, so they are built and sent only with ``squares=True``; they then start
+    ticked, and the layer control can still hide them (their legend follows).
     """
     m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     choropleth, legend = choropleth_layer(districts, counts)
     choropleth.show = False
     choropleth.add_to(m)
     districts_layer(districts, name="District boundaries").add_to(m)
-    bins, bins_legend = binned_layer(incidents, show=False)
-    bins.add_to(m)
+    bins, bins_legend = binned_layer(incidents, show=True) if squares else (None, None)
+    if bins is not None:
+        bins.add_to(m)
     heatmap_layer(incidents, cell_m=cell_m, assets_url=assets_url).add_to(m)
     _add_towns(m, towns)
     legend.layer = choropleth  # each legend shows only while its layer is ticked
     legend.add_to(m)
-    bins_legend.layer = bins
-    bins_legend.add_to(m)
+    if bins is not None and bins_legend is not None:
+        bins_legend.layer = bins
+        bins_legend.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
 

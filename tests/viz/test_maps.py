@@ -10,8 +10,11 @@ import pytest
 from folium.plugins import HeatMap
 from shapely.geometry import Point, box
 
+from jru_geo.areas import counts as area_counts
+from jru_geo.areas import join
 from jru_geo.errors import JruGeoError
-from jru_geo.io.boundaries import load_districts, load_lsoas, load_outline
+from jru_geo.io import demo
+from jru_geo.io.boundaries import load_candidate_sites, load_districts, load_lsoas, load_outline
 from jru_geo.viz.layers import (
     binned_layer,
     candidates_layer,
@@ -124,7 +127,9 @@ def test_heatmap_aggregates_points() -> None:
     assert isinstance(layer, HeatMap)
     assert len(layer.data) == 2  # one weighted point per busy square, not one per incident
     weights = sorted(p[2] for p in layer.data)
-    assert weights[-1] == 1.0 and weights[0] < weights[-1]
+    # counts capped at their 99.9th centile (the heat layer scales by its largest cell)
+    assert weights == [1, round(float(np.quantile([1, 50], 0.999)), 3)]
+    assert isinstance(weights[0], int)  # whole numbers are sent as "1", not "1.0"
     assert layer.default_js == [("leaflet-heat.js", "/static/leaflet-heat.js")]
 
 
@@ -225,16 +230,19 @@ def test_100k_incidents_stay_under_5_mb() -> None:
 def test_heatmap_legends_show_only_while_their_layer_is_ticked(squares: gpd.GeoDataFrame) -> None:
     counts = pd.DataFrame({"district_code": ["A", "B"], "rate_per_1000": [1.0, 3.0], "incidents": [1, 3]})
     inc = _incidents([(575000.0, 155000.0), (585000.0, 155000.0)], ["Assault", "Theft"])
-    m = heatmap_map(inc, squares, counts, tiles=False)
+    plain_map = heatmap_map(inc, squares, counts, tiles=False)
+    assert [legend.caption for legend in _children(plain_map, Legend)] == ["Incidents per 1,000 residents"]  # type: ignore[attr-defined]
+    m = heatmap_map(inc, squares, counts, tiles=False, squares=True)
     legends = _children(m, Legend)
     assert [legend.caption for legend in legends] == [  # type: ignore[attr-defined]
         "Incidents per 1,000 residents",
         "Incidents per 1 km square",
     ]
     html = m.get_root().render()
-    for legend in legends:
-        layer = legend.layer  # type: ignore[attr-defined]
-        assert layer is not None and layer.show is False  # both layers start unticked
+    rates, bins = (legend.layer for legend in legends)  # type: ignore[attr-defined]
+    assert rates.show is False  # the rates start unticked in the layer box
+    assert bins.show is True  # the squares are sent only when asked for, and then shown
+    for layer in (rates, bins):
         assert f"var layer = {layer.get_name()};" in html
     assert html.count("map.on('overlayadd'") == 2 and html.count("map.on('overlayremove'") == 2
     # an unbound legend is always on the map
@@ -242,3 +250,25 @@ def test_heatmap_legends_show_only_while_their_layer_is_ticked(squares: gpd.GeoD
     base = base_map(tiles=False)
     plain.add_to(base)
     assert "overlayadd" not in base.get_root().render() and "legend.addTo(map);" in base.get_root().render()
+
+
+def test_demo_year_heatmap_stays_under_300_kb_until_the_squares_are_ticked() -> None:
+    """The Heatmap page's map on the demo year, built as the page builds it (web tiles, local assets)."""
+    lsoas, districts = load_lsoas(), load_districts()
+    joined = join.assign_areas(demo.demo_incidents(lsoas, seed=2025, year=2025), districts, lsoas)
+    rates = area_counts.counts_by_area(joined, districts, level="district")
+    towns = town_labels(load_candidate_sites())
+    kw = {"outline": load_outline(), "towns": towns, "tiles": True, "assets_url": "/app/static/leaflet"}
+    plain = heatmap_map(joined, districts, rates, **kw)  # type: ignore[arg-type]
+    ticked = heatmap_map(joined, districts, rates, squares=True, **kw)  # type: ignore[arg-type]
+    assert map_html_size(plain) < 300_000
+    bins, _ = binned_layer(joined)
+    plain_layers = [c for c in plain._children.values() if isinstance(c, folium.GeoJson)]
+    assert "Incidents per square" not in {c.layer_name for c in plain_layers}
+    ticked_squares = next(
+        c
+        for c in ticked._children.values()
+        if isinstance(c, folium.GeoJson) and c.layer_name == "Incidents per square"
+    )
+    assert len(ticked_squares.data["features"]) == len(bins.data["features"]) > 1000  # every busy 1 km square
+    assert map_html_size(ticked) > map_html_size(plain) + 300_000

@@ -55,6 +55,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from jru_geo._crs import to_bng
 from jru_geo._validate import require_columns
@@ -63,7 +64,14 @@ from jru_geo.io.boundaries import load_lsoas
 from jru_geo.io.scenario import Scenario
 from jru_geo.model.coverage._fleet import _Fleet, _fleet
 from jru_geo.model.coverage.dispatch import _dispatch_lists, _incident_cover, _unique_rows
-from jru_geo.model.coverage.result import BoolArray, CoverageResult, DemandProfile, FloatArray, QueueInputs
+from jru_geo.model.coverage.result import (
+    BoolArray,
+    CoverageResult,
+    DemandProfile,
+    FloatArray,
+    IntArray,
+    QueueInputs,
+)
 from jru_geo.model.coverage.tables import _by_group, _by_hour, _system_busy, _vehicle_table
 from jru_geo.model.coverage.timing import _profile_rows, _span_weeks, _Timing
 from jru_geo.model.queueing._checks import Method
@@ -194,18 +202,8 @@ def compute_coverage(
     hours_in = _check_slice(week_slice)
     fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min, bases)
     n = len(fleet.target)
-    travel = _column_major(
-        travel_matrix(model, points=frame, bases=fleet.bases)
-        if travel_min is None
-        else check_minutes(
-            travel_min,
-            name="travel_min",
-            rows="n_incidents",
-            columns="n_vehicles",
-            shape=(len(frame), n),
-            error=CoverageError,
-        )
-    )
+    rows, where = _travel_rows(model, frame, fleet, travel_min)
+    travel = _column_major(rows if where is None else rows[where])
     covering = travel <= fleet.target[None, :]
     in_reach = travel <= fleet.reach[None, :]
     near = nearest_vehicle(travel, fleet.bases["vehicle_id"].tolist())
@@ -217,8 +215,9 @@ def compute_coverage(
         raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
     timing = _Timing.build(time, precision, frame["category"].astype(str), profiles, slot_min)
 
-    pref = _dispatch_lists(travel, covering, in_reach)
-    atoms, atom_of = _unique_rows(pref) if n and len(frame) else (np.zeros((0, n), dtype=np.int64), None)
+    atoms, atom_of = (
+        _atoms(rows, where, fleet) if n and len(frame) else (np.zeros((0, n), dtype=np.int64), None)
+    )
     service_min = _service_min(scenario, travel, in_reach)
     schedule: ScheduleResult | None = None
     rates: FloatArray | None = None
@@ -271,6 +270,64 @@ def compute_coverage(
         ),
         week_slice=hours_in,
     )
+
+
+def _travel_rows(
+    model: TravelModel, frame: gpd.GeoDataFrame, fleet: _Fleet, travel_min: FloatArray | None
+) -> tuple[FloatArray, IntArray | None]:
+    """Travel minutes, one row per distinct incident location, and each incident's row among them.
+
+    Many incidents share a location (police.uk snaps them to street points; a resampled year
+    repeats them), and every travel model is a function of the two ends, so the model is asked
+    once per distinct location: the rows, expanded, equal the full matrix. An injected
+    ``travel_min`` (or geometry the matrix must reject with its own message) gives one row per
+    incident and ``None``.
+    """
+    if travel_min is not None:
+        checked = check_minutes(
+            travel_min,
+            name="travel_min",
+            rows="n_incidents",
+            columns="n_vehicles",
+            shape=(len(frame), len(fleet.target)),
+            error=CoverageError,
+        )
+        return checked, None
+    distinct = _distinct_locations(frame)
+    if distinct is None:
+        return travel_matrix(model, points=frame, bases=fleet.bases), None
+    xy, where = distinct
+    return travel_matrix(model, points=xy, bases=fleet.bases), where
+
+
+def _distinct_locations(frame: gpd.GeoDataFrame) -> tuple[FloatArray, IntArray] | None:
+    """Each distinct point of ``frame`` once (EPSG:27700 metres) and each row's index among them.
+
+    ``None`` for no rows or when a geometry is not a finite, non-empty point.
+    """
+    geoms = frame.geometry.to_numpy()
+    if len(geoms) == 0 or not ((shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)).all():
+        return None
+    xy = shapely.get_coordinates(geoms)
+    if xy.shape != (len(geoms), 2) or not np.isfinite(xy).all():
+        return None
+    key = np.empty(len(xy), dtype=np.complex128)  # (x, y) as one hashable value, exactly
+    key.real, key.imag = xy[:, 0], xy[:, 1]
+    codes, uniques = pd.factorize(key)
+    distinct = np.column_stack([np.real(uniques), np.imag(uniques)]).astype(np.float64)
+    return distinct, np.asarray(codes, dtype=np.int64)
+
+
+def _atoms(rows: FloatArray, where: IntArray | None, fleet: _Fleet) -> tuple[IntArray, IntArray]:
+    """Distinct dispatch lists (sorted) and each incident's list, worked out once per travel row.
+
+    A dispatch list depends only on the incident's travel row, so it is the same for every incident
+    at one location; the distinct lists come out identical to those of the full matrix.
+    """
+    covering = rows <= fleet.target[None, :]
+    in_reach = rows <= fleet.reach[None, :]
+    atoms, atom_of = _unique_rows(_dispatch_lists(rows, covering, in_reach))
+    return atoms, (atom_of if where is None else atom_of[where])
 
 
 def _check_counted(counted: BoolArray | pd.Series | None, n: int) -> BoolArray:
