@@ -7,6 +7,8 @@ URL (``?plan=...``) so a browser reload or a shared link brings it back.
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from jru_app import results, state
@@ -69,12 +71,18 @@ def edit_plan(data: AppData) -> None:
     if not units:
         return
     with st.expander(f"Edit the new units ({len(units)})", expanded=False):
+        # the names are part of the key: the browser keeps a keyed widget's labels, so a renamed unit
+        # would otherwise show its old name; the chosen position is kept across the new key
+        labels = [f"{i + 1}. {u.name}" for i, u in enumerate(units)]
+        chosen = st.session_state.get("pe_unit_index", 0)
         index = st.selectbox(
             "Unit",
             list(range(len(units))),
-            format_func=lambda i: f"{i + 1}. {units[i].name}",
-            key="pe_unit",
+            index=chosen if isinstance(chosen, int) and 0 <= chosen < len(units) else 0,
+            format_func=lambda i: labels[i],
+            key=f"pe_unit_{hashlib.sha1(chr(0).join(labels).encode()).hexdigest()[:10]}",
         )
+        st.session_state["pe_unit_index"] = index
         unit = units[index]
         plan = results.planned_scenario(data.scenario, units)
         vehicle = plan.vehicles[len(data.scenario.vehicles) + index]

@@ -6,6 +6,7 @@ Each is read from :mod:`jru_app.cache` for the :class:`~jru_app.data.AppData` of
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 
 from jru_app import cache, state
 from jru_app.data import AppData, bases_for, today
+from jru_app.page import escape_markdown
 from jru_geo.areas.counts import count_without_hour, counts_by_hour_of_week
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
@@ -21,17 +23,19 @@ from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.coverage.tonight import TonightView, night_slice, tonight
 from jru_geo.model.patterns import parse_pattern
-from jru_geo.optimise.business_case import PlanBusinessCase
 from jru_geo.optimise.kpis import PlanKpis, kpi_table
-from jru_geo.optimise.next_units import Rank, UnitPlan
 from jru_geo.optimise.planning import check_site, place_unit
-from jru_geo.viz import report
-from jru_geo.viz.pack import PackContent, validity_notes
+
+if TYPE_CHECKING:
+    from jru_geo.optimise.business_case import PlanBusinessCase
+    from jru_geo.optimise.next_units import Rank, UnitPlan
+    from jru_geo.viz import report
 
 __all__ = [
     "coverage_result",
     "coverage_for",
     "coverage_gaps_for",
+    "empty_note",
     "plan_kpis",
     "planned_scenario",
     "change_plan",
@@ -82,6 +86,45 @@ def coverage_result(data: AppData) -> CoverageResult:
         :func:`coverage_for` the sidebar's scenario.
     """
     return coverage_for(data, data.scenario)
+
+
+def empty_note(data: AppData) -> str | None:
+    """Say why there is nothing to count and how to fix it, or None when some incidents pass.
+
+    With no incident passing the filter every share would read "0.0%" and every mean "nan min";
+    a page shows this note instead of its figures.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+
+    Returns
+    -------
+    str or None
+        Markdown (the filter in words escaped) when ``data.filtered`` is empty, else None.
+    """
+    if len(data.filtered):
+        return None
+    if len(data.loaded.joined) == 0:
+        return (
+            "**No incidents loaded**, so there is nothing to count. Load incident files on the "
+            "**Data** page, or choose the demo year there."
+        )
+    excluded = data.month_precision_excluded
+    if excluded and excluded >= len(data.demand):
+        return (
+            f"**Nothing to show for this day or hour filter.** The {excluded:,} incidents in these dates "
+            "are dated only to the month (police.uk publishes the month, never the day or time), so a "
+            "day-of-week or hour filter cannot place them. To fix it, set the sidebar's **Days of the "
+            "week** back to all days and the hours to 00:00-24:00, or load files that carry a date and "
+            "time (a CAD export or STATS19) on the **Data** page."
+        )
+    words = escape_markdown(data.filter_note)
+    return (
+        f"**No incidents match the filter** ({words}). To fix it, widen the sidebar's dates, days, "
+        "hours, categories or districts."
+    )
 
 
 def coverage_gaps_for(data: AppData, result: CoverageResult) -> gpd.GeoDataFrame:
@@ -301,6 +344,7 @@ def case_pack(data: AppData, plan: Scenario, business: PlanBusinessCase) -> byte
         The PDF (:func:`jru_geo.viz.pack.case_pack_pdf`).
     """
     from jru_app.model_view import travel_errors
+    from jru_geo.viz.pack import PackContent, validity_notes  # matplotlib only for the pack
 
     whole_week = dataclasses.replace(data, week_hours=None)
     before, after = coverage_for(whole_week, data.scenario), coverage_for(whole_week, plan)

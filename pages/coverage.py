@@ -33,6 +33,9 @@ def body() -> None:
     st.markdown(f"### Coverage: {escape_markdown(data.scenario.name)}")
     badge = ":orange-badge[Synthetic demo data] Not real incidents. " if data.loaded.synthetic else ""
     st.caption(f"{badge}**Assumptions**: {app.assumptions_note(data)}")
+    if (empty := results.empty_note(data)) is not None:
+        st.info(empty, icon=":material/filter_alt_off:")
+        return
     result = results.coverage_result(data)
     kpis = PlanKpis.from_coverage(result)
     c1, c2, c3, c4 = st.columns(4)

@@ -37,6 +37,9 @@ def body() -> None:
     )
     if scope == "all":
         data = app.unfiltered(data)
+    if (empty := results.empty_note(data)) is not None:
+        st.info(empty, icon=":material/filter_alt_off:")
+        return
     geo = data.geo
     coverage = results.coverage_result(data)
     summary = report.summarise(

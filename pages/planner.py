@@ -83,6 +83,9 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
         plan_history_buttons()
         edit_plan(data)
     with right:
+        if (empty := results.empty_note(data)) is not None:
+            st.info(empty, icon=":material/filter_alt_off:")
+            return
         before = results.plan_kpis(data, data.scenario)
         after = results.plan_kpis(data, plan)
         st.table(kpi_table(before, after, labels=("Baseline", "Plan")))
@@ -262,6 +265,8 @@ def body() -> None:
     )
     plan = results.planned_scenario(data.scenario)
     _map_and_kpis(data, plan, state.last_recommendation(results.recommendation_key(data)))
+    if results.empty_note(data) is not None:
+        return  # the note beside the map says why and how to fix it
     _show_recommendation(data, _recommend(data))
     show_business_case(data, plan)
     _compare(data, plan)

@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 
 from jru_geo._crs import bng_to_lonlat, in_gb_grid, lonlat_to_bng
+from jru_geo._validate import require_columns
 from jru_geo.errors import CandidatesFileError
 from jru_geo.io.bases import _lookup_postcode
 from jru_geo.io.boundaries import load_candidate_sites, load_postcodes, normalise_postcode
 from jru_geo.io.scenario_files import _read_source
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["read_candidates", "default_candidates", "MAX_CANDIDATES"]
+__all__ = ["read_candidates", "default_candidates", "town_labels", "MAX_CANDIDATES"]
 
 MAX_CANDIDATES = 5000
 """Most rows a candidate-sites file may have (each is screened under every pattern)."""
@@ -236,3 +237,35 @@ def default_candidates(*, in_kent_only: bool = True, settings: Settings = DEFAUL
     )
     compact = normalise_postcode(sites["postcode"]).tolist()
     return frame.assign(postcode=pd.Series([f"{p[:-3]} {p[-3:]}" for p in compact], dtype="string"))
+
+
+def town_labels(sites: pd.DataFrame) -> pd.DataFrame:
+    """Town names and positions from the candidate-sites table (one per police station).
+
+    ``"Ashford police station"`` gives ``"Ashford"``; a place in brackets wins:
+    ``"Medway police station (Gillingham)"`` gives ``"Gillingham"``.
+
+    Parameters
+    ----------
+    sites
+        ``name, kind, easting, northing`` (:func:`jru_geo.io.boundaries.load_candidate_sites`).
+
+    Returns
+    -------
+    DataFrame
+        ``name, easting, northing``, one row per town, sorted by name.
+    """
+    require_columns(sites, ("name", "kind", "easting", "northing"), what="sites")
+    stations = sites[sites["kind"].astype(str) == "police_station"]
+    names = stations["name"].astype(str)
+    bracket = names.str.extract(r"\(([^)]+)\)")[0]
+    plain = names.str.replace(r"\s*police station.*$", "", regex=True, case=False).str.strip()
+    town = bracket.fillna(plain)
+    out = pd.DataFrame(
+        {
+            "name": town.to_numpy(),
+            "easting": stations["easting"].to_numpy(float),
+            "northing": stations["northing"].to_numpy(float),
+        }
+    )
+    return out.drop_duplicates("name").sort_values("name").reset_index(drop=True)

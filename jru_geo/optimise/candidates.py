@@ -11,23 +11,113 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.spatial import cKDTree
 
 from jru_geo._crs import to_bng
 from jru_geo._validate import require_columns
+from jru_geo.io.boundaries import load_candidate_sites, load_postcodes
+from jru_geo.io.sites import town_labels
 from jru_geo.optimise._objective import FloatArray, PlacementError
 from jru_geo.settings import BNG
 
-__all__ = ["candidate_grid", "demand_points"]
+__all__ = ["NEAR_M", "candidate_grid", "demand_points", "place_names"]
+
+NEAR_M = 5000.0
+"""A site is named after a postcode only when the postcode's centroid lies within this distance."""
 
 
 # ---------------------------------------------------------------------------------------------
 # geodata side
 
 
-def candidate_grid(outline: gpd.GeoDataFrame, *, cell_m: float = 1000) -> gpd.GeoDataFrame:
+def place_names(
+    easting: FloatArray,
+    northing: FloatArray,
+    *,
+    towns: pd.DataFrame,
+    postcodes: pd.DataFrame,
+    near_m: float = NEAR_M,
+) -> list[str]:
+    """Name points by their nearest town and postcode, like ``"near Sittingbourne (ME10 3AB)"``.
+
+    A point with no postcode centroid within ``near_m`` (or when either table is empty) keeps a
+    grid name, ``"grid 551500 165500"``. Names are unique: a repeat gets ``" #2"``, ``" #3"``...
+
+    Parameters
+    ----------
+    easting, northing
+        The points, metres in EPSG:27700.
+    towns
+        ``name, easting, northing`` (the maps' town labels,
+        :func:`jru_geo.io.sites.town_labels`).
+    postcodes
+        ``postcode, easting, northing`` (:func:`jru_geo.io.boundaries.load_postcodes`).
+    near_m
+        Farthest postcode centroid a name may use, metres.
+
+    Returns
+    -------
+    list of str
+        One unique name per point, in the order given.
+
+    Examples
+    --------
+    >>> towns = pd.DataFrame({"name": ["Ashford"], "easting": [0.0], "northing": [0.0]})
+    >>> pcs = pd.DataFrame({"postcode": ["TN23 1AB"], "easting": [10.0], "northing": [0.0]})
+    >>> place_names(np.array([0.0, 5.0, 9e6]), np.array([0.0, 0.0, 0.0]), towns=towns, postcodes=pcs)
+    ['near Ashford (TN23 1AB)', 'near Ashford (TN23 1AB) #2', 'grid 9000000 0']
+    """
+    require_columns(
+        towns,
+        ["name", "easting", "northing"],
+        what="towns",
+        fix="pass jru_geo.io.sites.town_labels(load_candidate_sites())",
+        plural=True,
+        error=PlacementError,
+    )
+    require_columns(
+        postcodes,
+        ["postcode", "easting", "northing"],
+        what="postcodes",
+        fix="pass jru_geo.io.boundaries.load_postcodes()",
+        plural=True,
+        error=PlacementError,
+    )
+    xy = np.column_stack([np.asarray(easting, dtype=float), np.asarray(northing, dtype=float)])
+    names = [f"grid {x:.0f} {y:.0f}" for x, y in xy]
+    if len(xy) and len(towns) and len(postcodes):
+        pc_dist, pc_at = cKDTree(postcodes[["easting", "northing"]].to_numpy(float)).query(xy)
+        _, town_at = cKDTree(towns[["easting", "northing"]].to_numpy(float)).query(xy)
+        pc_names = postcodes["postcode"].astype(str).to_numpy()
+        town_names = towns["name"].astype(str).to_numpy()
+        names = [
+            f"near {town_names[t]} ({pc_names[p]})" if d <= near_m else g
+            for g, d, p, t in zip(names, pc_dist, pc_at, town_at, strict=True)
+        ]
+    return _unique(names)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Make names unique, numbering each repeat ``" #2"``, ``" #3"``... in order."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
+    return out
+
+
+def candidate_grid(
+    outline: gpd.GeoDataFrame,
+    *,
+    cell_m: float = 1000,
+    towns: pd.DataFrame | None = None,
+    postcodes: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
     """Place candidate bases at the centres of the national-grid cells inside ``outline``.
 
-    A cell is a candidate when its centre lies inside ``outline``.
+    A cell is a candidate when its centre lies inside ``outline``. Each is named by its nearest
+    town and postcode (:func:`place_names`).
 
     Parameters
     ----------
@@ -36,12 +126,16 @@ def candidate_grid(outline: gpd.GeoDataFrame, *, cell_m: float = 1000) -> gpd.Ge
         EPSG:27700 when in another CRS.
     cell_m
         Cell size in metres; cells are aligned to multiples of ``cell_m`` in EPSG:27700.
+    towns, postcodes
+        Tables for :func:`place_names`; default the maps' town labels of the shipped police
+        stations and the committed Kent postcodes.
 
     Returns
     -------
     GeoDataFrame
         ``name, easting, northing, geometry`` (points, EPSG:27700), ordered by northing then
-        easting. ``name`` is like ``"grid 551500 165500"``.
+        easting. ``name`` is like ``"near Sittingbourne (ME10 3AB)"``, or ``"grid 551500 165500"``
+        with no postcode within :data:`NEAR_M`.
 
     Raises
     ------
@@ -61,7 +155,12 @@ def candidate_grid(outline: gpd.GeoDataFrame, *, cell_m: float = 1000) -> gpd.Ge
     shapely.prepare(area)
     inside = shapely.contains_xy(area, mx.ravel(), my.ravel())
     gx, gy = mx.ravel()[inside], my.ravel()[inside]
-    names = [f"grid {x:.0f} {y:.0f}" for x, y in zip(gx, gy, strict=True)]
+    names = place_names(
+        gx,
+        gy,
+        towns=town_labels(load_candidate_sites()) if towns is None else towns,
+        postcodes=load_postcodes() if postcodes is None else postcodes,
+    )
     return gpd.GeoDataFrame(
         {"name": names, "easting": gx, "northing": gy},
         geometry=gpd.points_from_xy(gx, gy),

@@ -16,6 +16,7 @@ from jinja2 import Template
 
 from jru_geo._crs import bng_to_lonlat, to_bng, to_wgs84
 from jru_geo._validate import require_columns
+from jru_geo.io.sites import town_labels
 from jru_geo.settings import WGS84
 from jru_geo.viz.style import _SEA
 
@@ -137,38 +138,6 @@ class Legend(MacroElement):
 
 # --------------------------------------------------------------------------------------------------
 # Towns
-
-
-def town_labels(sites: pd.DataFrame) -> pd.DataFrame:
-    """Town names and positions from the candidate-sites table (one per police station).
-
-    ``"Ashford police station"`` gives ``"Ashford"``; a place in brackets wins:
-    ``"Medway police station (Gillingham)"`` gives ``"Gillingham"``.
-
-    Parameters
-    ----------
-    sites
-        ``name, kind, easting, northing`` (:func:`jru_geo.io.boundaries.load_candidate_sites`).
-
-    Returns
-    -------
-    DataFrame
-        ``name, easting, northing``, one row per town, sorted by name.
-    """
-    _require(sites, ("name", "kind", "easting", "northing"), "sites")
-    stations = sites[sites["kind"].astype(str) == "police_station"]
-    names = stations["name"].astype(str)
-    bracket = names.str.extract(r"\(([^)]+)\)")[0]
-    plain = names.str.replace(r"\s*police station.*$", "", regex=True, case=False).str.strip()
-    town = bracket.fillna(plain)
-    out = pd.DataFrame(
-        {
-            "name": town.to_numpy(),
-            "easting": stations["easting"].to_numpy(float),
-            "northing": stations["northing"].to_numpy(float),
-        }
-    )
-    return out.drop_duplicates("name").sort_values("name").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_place_edit_undo_redo_and_refuse_a_stacked_unit() -> None:
     assert any("from another unit" in e.value for e in at.error)
     assert _units_row(at) == ("3", "4")
     # give it Friday and Saturday nights and a new name
-    at.selectbox(key="pe_unit").set_value(0)
+    next(s for s in at.selectbox if s.label == "Unit").set_value(0)
     at.run()
     next(t for t in at.text_input if t.label == "Name").set_value("Maidstone nights")
     pattern = next(s for s in at.selectbox if s.label == "Shift pattern")

@@ -380,7 +380,7 @@ def test_candidate_grid_on_tiny_districts(tiny_districts: pd.DataFrame) -> None:
     assert grid.crs.to_epsg() == 27700
     assert set(grid["easting"]) == {250.0, 750.0, 1250.0, 1750.0}
     assert set(grid["northing"]) == {250.0, 750.0}
-    assert grid["name"].iloc[0] == "grid 250 250"
+    assert grid["name"].iloc[0] == "grid 250 250"  # no Kent postcode within 5 km of the tiny block
     assert (grid.geometry.x == grid["easting"]).all()
     assert len(candidate_grid(tiny_districts, cell_m=200)) == 50 + 1  # island centre 3100, 100
 
