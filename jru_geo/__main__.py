@@ -20,8 +20,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jru_geo.errors import JruGeoError, OutputFileError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from jru_geo.io.incidents import ReadResult
 
 __all__ = ["main", "build_parser"]
 
@@ -97,20 +103,15 @@ def _renamed(columns: Sequence[str], clash: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _join_area(args: argparse.Namespace) -> int:
-    """Run ``join --area``: every usable row joined (``in_area`` flags those outside), rejects as ``join``."""
-    from jru_geo.areas.national_join import assign_forces, national_summary
-    from jru_geo.areas.registry import force_for_falls_within, resolve_forces
-    from jru_geo.io import incidents
+def _write_joined(
+    args: argparse.Namespace, result: ReadResult, joined: gpd.GeoDataFrame, added: Sequence[str]
+) -> None:
+    """Write the file's own columns plus ``added`` from ``joined`` (and the rejects), all or nothing."""
     from jru_geo.io._csv import write_csvs
-    from jru_geo.io.national import load_national_lsoas
 
-    forces = resolve_forces(args.area)
-    result = incidents.read_incidents(args.incidents, fmt=args.format)
-    joined = assign_forces(result.incidents, load_national_lsoas(force_for_falls_within), forces)
-    rename = _renamed([str(c) for c in result.originals.columns], AREA_ADDED_COLUMNS)
+    rename = _renamed([str(c) for c in result.originals.columns], added)
     out = result.originals.rename(columns=rename)
-    for col in AREA_ADDED_COLUMNS:
+    for col in added:
         if col == "easting":
             out[col] = joined.geometry.x.round(1).to_numpy()
         elif col == "northing":
@@ -125,6 +126,19 @@ def _join_area(args: argparse.Namespace) -> int:
         print(
             f"note: the input column {old!r} is written as {new!r} (join adds its own {old})", file=sys.stderr
         )
+
+
+def _join_area(args: argparse.Namespace) -> int:
+    """Run ``join --area``: every usable row joined (``in_area`` flags those outside), rejects as ``join``."""
+    from jru_geo.areas.national_join import assign_forces, national_summary
+    from jru_geo.areas.registry import force_for_falls_within, resolve_forces
+    from jru_geo.io import incidents
+    from jru_geo.io.national import load_national_lsoas
+
+    forces = resolve_forces(args.area)
+    result = incidents.read_incidents(args.incidents, fmt=args.format)
+    joined = assign_forces(result.incidents, load_national_lsoas(force_for_falls_within), forces)
+    _write_joined(args, result, joined, AREA_ADDED_COLUMNS)
     s = national_summary(result.n_read, joined, len(result.rejects))
     where = "England and Wales" if len(forces) > 40 else ", ".join(forces)
     print(
@@ -148,25 +162,7 @@ def _cmd_join(args: argparse.Namespace) -> int:
         return _join_area(args)
     result = incidents.read_incidents(args.incidents, fmt=args.format)
     joined = join.assign_areas(result.incidents, boundaries.load_districts(), boundaries.load_lsoas())
-    rename = _renamed([str(c) for c in result.originals.columns], ADDED_COLUMNS)
-    out = result.originals.rename(columns=rename)
-    for col in ADDED_COLUMNS:
-        if col == "easting":
-            out[col] = joined.geometry.x.round(1).to_numpy()
-        elif col == "northing":
-            out[col] = joined.geometry.y.round(1).to_numpy()
-        else:
-            out[col] = joined[col].to_numpy()
-    files = {args.out: out}
-    if args.rejects is not None:
-        files[args.rejects] = result.rejects
-    from jru_geo.io._csv import write_csvs
-
-    write_csvs(files)
-    for old, new in rename.items():
-        print(
-            f"note: the input column {old!r} is written as {new!r} (join adds its own {old})", file=sys.stderr
-        )
+    _write_joined(args, result, joined, ADDED_COLUMNS)
     s = join.join_summary(result.n_read, joined, len(result.rejects))
     print(
         f"read {s['read']:,} rows: joined {s['joined']:,} ({s['in_kent']:,} in Kent, "
