@@ -19,7 +19,6 @@ import streamlit as st
 from numpy.typing import NDArray
 
 from jru_app import state
-from jru_geo.areas import join
 from jru_geo.areas.filters import DataExtent, IncidentFilter, data_extent, filter_incidents
 from jru_geo.io import boundaries, demo
 from jru_geo.io.bases import resolve_bases
@@ -28,23 +27,21 @@ from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import load_scenario, scenario_to_json
 from jru_geo.io.sites import default_candidates
 from jru_geo.model.assumptions import ModelAssumptions
-from jru_geo.model.coverage.engine import compute_coverage
-from jru_geo.model.coverage.gaps import coverage_gaps, gaps_per_year
-from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.patterns import parse_patterns
-from jru_geo.model.travel import network
 from jru_geo.model.travel.base import TravelModel
-from jru_geo.model.travel.calibrated import CalibratedModel, load_calibrated
-from jru_geo.model.travel.factory import build_travel_model
-from jru_geo.model.travel.isochrones import isochrones as _isochrones
-from jru_geo.optimise.next_units import Rank, UnitPlan, recommend_units
-from jru_geo.optimise.planning import candidate_table
 from jru_geo.settings import DEFAULT_SETTINGS
-from jru_geo.viz import leaflet, pack, report
-from jru_geo.viz.pack import PackContent
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from jru_geo.model.coverage.result import CoverageResult
+    from jru_geo.model.travel.calibrated import CalibratedModel
+    from jru_geo.optimise.next_units import Rank, UnitPlan
+    from jru_geo.viz import report
+    from jru_geo.viz.pack import PackContent
+
+# The engine (scipy), the maps (folium), the PNG/PDF exports (matplotlib) and the placement search are
+# imported inside the functions that use them, so a page that needs none of them (Data) starts without them.
 
 __all__ = [
     "extent",
@@ -134,6 +131,8 @@ def towns() -> pd.DataFrame:
     DataFrame
         :func:`jru_geo.viz.leaflet.town_labels` of the shipped sites.
     """
+    from jru_geo.viz import leaflet
+
     return leaflet.town_labels(boundaries.load_candidate_sites())
 
 
@@ -168,6 +167,8 @@ def demo_joined(seed: int, year: int) -> tuple[gpd.GeoDataFrame, dict[str, int]]
         The joined incidents and their :func:`jru_geo.areas.join.join_summary`.
     """
     incidents = demo.demo_incidents(lsoas(), seed=seed, year=year)
+    from jru_geo.areas import join  # scipy.spatial, only once there are incidents to join
+
     joined = join.assign_areas(incidents, districts(), lsoas())
     return joined, join.join_summary(len(incidents), joined, 0)
 
@@ -196,6 +197,8 @@ def uploaded(
         A file is not an incident file at all.
     """
     result = read_incidents(list(files), fmt=fmt, postcodes=postcodes())
+    from jru_geo.areas import join
+
     joined = join.assign_areas(result.incidents, districts(), lsoas())
     return result, joined, join.join_summary(result.n_read, joined, len(result.rejects))
 
@@ -303,16 +306,22 @@ def bases(sc: Scenario) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner="Fitting the travel-time model...")
 def _calibrated_fit() -> CalibratedModel:
+    from jru_geo.model.travel.calibrated import load_calibrated  # scipy.spatial
+
     return load_calibrated()
 
 
 @st.cache_resource(show_spinner="Loading the road network (first time only)...", max_entries=1)
 def _road_graph(path: str, mtime: float) -> nx.MultiDiGraph:
+    from jru_geo.model.travel import network  # scipy.sparse
+
     return network.load_graph(Path(path))
 
 
 @st.cache_resource(show_spinner="Building the travel-time model...", max_entries=8)
 def _travel_model(assumptions: ModelAssumptions, graph_file: tuple[str, float] | None) -> TravelModel:
+    from jru_geo.model.travel.factory import build_travel_model
+
     if assumptions.travel_mode == "network":
         graph = _road_graph(*graph_file) if graph_file is not None else None
         return build_travel_model(assumptions, graph=graph)
@@ -337,6 +346,8 @@ def travel_model(assumptions: ModelAssumptions) -> TravelModel:
     """
     graph_file = None
     if assumptions.travel_mode == "network" and state.network_available():
+        from jru_geo.model.travel import network
+
         path = Path(network.DEFAULT_GRAPH_PATH)
         graph_file = (str(path), path.stat().st_mtime)
     return _travel_model(assumptions.travel_only(), graph_file)
@@ -382,6 +393,8 @@ def coverage(
     CoverageResult
         The engine's answer.
     """
+    from jru_geo.model.coverage.engine import compute_coverage
+
     return compute_coverage(
         _incidents,
         sc,
@@ -414,6 +427,8 @@ def coverage_gaps_per_year(
     GeoDataFrame
         LSOAs with uncovered demand, a year, and the main reason in words.
     """
+    from jru_geo.model.coverage.gaps import coverage_gaps, gaps_per_year
+
     _grid, lsoa_gaps = coverage_gaps(_result, lsoas=lsoas())
     return gaps_per_year(lsoa_gaps)
 
@@ -442,6 +457,8 @@ def summary_png(
     bytes
         The PNG.
     """
+    from jru_geo.viz import report
+
     return report.summary_png(
         summary, table, districts(), bases(sc), outline=outline(), towns=towns(), rates=rates, size=size
     )
@@ -467,7 +484,9 @@ def isochrones(
     GeoDataFrame
         One polygon per base and cut-off, clipped to Kent.
     """
-    return _isochrones(travel_model(assumptions), bases(sc), list(cutoffs_min), clip=outline())
+    from jru_geo.model.travel.isochrones import isochrones
+
+    return isochrones(travel_model(assumptions), bases(sc), list(cutoffs_min), clip=outline())
 
 
 @st.cache_resource(
@@ -508,6 +527,9 @@ def recommend(
     UnitPlan
         The picks, the options checked and the engine's curve.
     """
+    from jru_geo.optimise.next_units import recommend_units
+    from jru_geo.optimise.planning import candidate_table
+
     cands = candidate_table("both" if grid else "sites", outline=outline(), sites=candidates(), cell_m=2000.0)
     return recommend_units(
         _incidents,
@@ -544,4 +566,6 @@ def case_pack_pdf(content: PackContent, plan_bases: gpd.GeoDataFrame) -> bytes:
     bytes
         The PDF.
     """
+    from jru_geo.viz import pack
+
     return pack.case_pack_pdf(content, districts=districts(), bases=plan_bases, outline=outline())

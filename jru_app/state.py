@@ -13,7 +13,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import streamlit as st
 
@@ -22,7 +22,9 @@ from jru_geo.io.boundaries import DISTRICT_NAMES
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.incidents import IncidentFormat
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, ModelAssumptions
-from jru_geo.optimise.next_units import UnitPlan
+
+if TYPE_CHECKING:
+    from jru_geo.optimise.next_units import UnitPlan
 
 __all__ = [
     "A_FACTOR",

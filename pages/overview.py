@@ -115,9 +115,13 @@ def body() -> None:
             },
         )
         d1, d2 = st.columns(2)
-        png = results.summary_png(data, summary, table, rates)
         d1.download_button(
-            "PNG summary (web, 1280x720)", png, "jru_summary.png", "image/png", icon=":material/image:"
+            "PNG summary (web, 1280x720)",
+            lambda: results.summary_png(data, summary, table, rates),  # drawn only when clicked
+            "jru_summary.png",
+            "image/png",
+            icon=":material/image:",
+            key="ov_web_png",
         )
         d1.download_button(
             "PNG for print (2400x1350, 200 dpi)",
