@@ -72,7 +72,7 @@ def _wait_text(pg: object, text: str) -> None:
 def _wait_value(pg: object, label: str, value: str) -> None:
     """Wait until the selectbox labelled ``label`` shows ``value``."""
     pg.wait_for_function(  # type: ignore[attr-defined]
-        "([l, v]) => document.querySelector(`input[aria-label=\"${l}\"]`)?.value === v", arg=[label, value]
+        '([l, v]) => document.querySelector(`input[aria-label="${l}"]`)?.value === v', arg=[label, value]
     )
 
 
