@@ -1,18 +1,23 @@
-"""Time compute_coverage for fleets of 3 to 50 vehicles on 10,000 to 1,000,000 incidents (one run).
+"""Time compute_coverage for fleets of 3 to 50 vehicles on 10,000 to 1,000,000 incidents.
 
-Run: ``python bench/bench_coverage.py [--sizes 10000,1000000] [--fleets 3,10,11,15,30,50]``. Incidents
-are the seeded synthetic demo year resampled (half timed to the minute, half to the month); vehicles
-are the shipped scenario plus the candidate sites (police stations first, then hospitals), then
-seeded LSOA centroids, each on the shifts of one of the shipped units in turn. Prints, for each size,
-the seconds per fleet and the 30-to-10-vehicle ratio measured in the same run (target <= 3x), and
-the 1M-incident 10-vehicle time (target < 5 s). Then the approximation's error: the same fleets of
-8-10 vehicles solved exactly and by Larson's approximation (``method="approx"``) on 10,000 incidents.
+Run: ``python bench/bench_coverage.py [--sizes 10000,1000000] [--fleets 3,10,11,15,30,50]
+[--repeat 3]``. Incidents are the seeded synthetic demo year resampled (half timed to the minute,
+half to the month); vehicles are the shipped scenario plus the candidate sites (police stations
+first, then hospitals), then seeded LSOA centroids, each on the shifts of one of the shipped units
+in turn. One untimed warm-up run first (imports, the travel model's first call), then each fleet
+``--repeat`` times: the median wall-clock seconds (and the median CPU seconds of this process, less
+sensitive to a shared machine's load) per fleet, the 30-to-10-vehicle ratio of the medians (target
+<= 3x), and the 1M-incident 10-vehicle median (target < 5 s). The machine's load average is printed
+before each size. Then the approximation's error: the same fleets of 8-10 vehicles solved exactly
+and by Larson's approximation (``method="approx"``) on 10,000 incidents.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -68,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--fleets", default="3,10,11,15,30,50")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per fleet and size (median)")
     parser.add_argument("--no-error", action="store_true", help="skip the exact-vs-approx comparison")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -77,20 +83,29 @@ def main() -> None:
     model = make_model("calibrated")
     print(f"machine: {platform.machine()} {platform.processor() or ''} Python {platform.python_version()}")
     print(f"date:    {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    warm = Scenario(name="warm-up", vehicles=_fleet(max(fleets), lsoas))
+    compute_coverage(_incidents(demo, 1_000), warm, model, lsoas=lsoas, demand_scale=0.2)
     for size in sizes:
         incidents = _incidents(demo, size)
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
         seconds: dict[int, float] = {}
         for n in fleets:
             scenario = Scenario(name=f"{n} vehicles", vehicles=_fleet(n, lsoas))
-            start = time.perf_counter()
-            result = compute_coverage(incidents, scenario, model, lsoas=lsoas, demand_scale=0.2)
+            wall, cpu = [], []
+            for _ in range(max(args.repeat, 1)):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                result = compute_coverage(incidents, scenario, model, lsoas=lsoas, demand_scale=0.2)
+                wall.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
             mid = time.perf_counter()
             coverage_gaps(result, lsoas=lsoas)
             end = time.perf_counter()
-            seconds[n] = mid - start
+            seconds[n] = statistics.median(wall)
             print(
-                f"{size:>9,} incidents {n:>2} vehicles: compute_coverage {mid - start:6.2f} s, coverage_gaps "
-                f"{end - mid:5.2f} s, method {result.method}; expected/in-hours/geographic "
+                f"{size:>9,} incidents {n:>2} vehicles: compute_coverage {seconds[n]:6.2f} s "
+                f"(median of {len(wall)}, {min(wall):.2f}-{max(wall):.2f}; "
+                f"CPU {statistics.median(cpu):.2f} s), "
+                f"coverage_gaps {end - mid:5.2f} s, method {result.method}; expected/in-hours/geographic "
                 f"{result.coverage_expected:.4f}/{result.coverage_in_hours:.4f}/{result.coverage_geographic:.4f}"
             )
         if 10 in seconds and 30 in seconds:

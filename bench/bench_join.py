@@ -11,17 +11,15 @@ ratio of the medians is printed. Peak memory is each process's maximum resident 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import ROOT, Run, machine_line, run  # noqa: E402
 
 MINIMAL = """
 import sys
@@ -49,19 +47,6 @@ params = demo.DemoParameters(incidents_per_year=rows)
 gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=1, params=params).head(rows)
 demo.to_generic_csv(gdf).to_csv(out, index=False)
 """
-
-
-def run(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, _, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.wait()
-    if proc.returncode:
-        raise SystemExit(f"{cmd[:4]} failed ({proc.returncode}): {err[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -99,19 +84,17 @@ def main() -> int:
             str(bdir / "kent_districts.geojson"),
             str(bdir / "kent_lsoas.geojson"),
         ]
-        ours, base = [], []
+        ours: list[Run] = []
+        base: list[Run] = []
         for _ in range(args.repeats):
             ours.append(run(ours_cmd))
             base.append(run(base_cmd))
 
-    o_s = statistics.median(s for s, _ in ours)
-    b_s = statistics.median(s for s, _ in base)
-    o_mem = max(m for _, m in ours)
-    b_mem = max(m for _, m in base)
-    print(
-        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{dt.date.today().isoformat()}"
-    )
+    o_s = statistics.median(r.seconds for r in ours)
+    b_s = statistics.median(r.seconds for r in base)
+    o_mem = max(r.peak_mib for r in ours)
+    b_mem = max(r.peak_mib for r in base)
+    print(machine_line())
     print(f"jru_geo join    : median {o_s:6.2f} s over {args.repeats}  peak RSS {o_mem:6.0f} MiB")
     print(f"minimal geopandas: median {b_s:6.2f} s over {args.repeats}  peak RSS {b_mem:6.0f} MiB")
     ratio = o_s / b_s

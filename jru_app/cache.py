@@ -19,19 +19,34 @@ import streamlit as st
 from numpy.typing import NDArray
 
 from jru_app import state
+from jru_app.area_cache import (
+    _districts,
+    _lsoas,
+    _outline,
+    _postcodes,
+    candidates,
+    current_area,
+    districts,
+    lsoas,
+    outline,
+    postcodes,
+    settings,
+    settings_for,
+    towns,
+)
 from jru_geo.areas.filters import DataExtent, IncidentFilter, data_extent, filter_incidents
-from jru_geo.io import boundaries, demo
+from jru_geo.io import demo
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.incidents import IncidentFormat, ReadResult, read_incidents
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import load_scenario, scenario_to_json
-from jru_geo.io.sites import default_candidates
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.patterns import parse_patterns
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.settings import DEFAULT_SETTINGS
 
 if TYPE_CHECKING:
+    import folium
     import networkx as nx
 
     from jru_geo.model.coverage.result import CoverageResult
@@ -44,6 +59,9 @@ if TYPE_CHECKING:
 # imported inside the functions that use them, so a page that needs none of them (Data) starts without them.
 
 __all__ = [
+    "current_area",
+    "settings",
+    "settings_for",
     "extent",
     "districts",
     "lsoas",
@@ -61,6 +79,7 @@ __all__ = [
     "coverage",
     "coverage_gaps_per_year",
     "summary_png",
+    "heatmap_map",
     "isochrones",
     "recommend",
 ]
@@ -68,91 +87,20 @@ __all__ = [
 _BY_JSON: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: scenario_to_json}
 """hash_funcs: a scenario is cached on its JSON."""
 
-_BOUNDARIES = "Loading Kent boundaries..."
-
-# --------------------------------------------------------------------------------------------------
-# The embedded geography (read-only, shared by every session)
-
-
-@st.cache_resource(show_spinner=_BOUNDARIES)
-def districts() -> gpd.GeoDataFrame:
-    """Load the Kent districts (:func:`jru_geo.io.boundaries.load_districts`), once per server.
-
-    Returns
-    -------
-    GeoDataFrame
-        District polygons, EPSG:27700.
-    """
-    return boundaries.load_districts()
-
-
-@st.cache_resource(show_spinner=_BOUNDARIES)
-def lsoas() -> gpd.GeoDataFrame:
-    """Load the Kent LSOAs (:func:`jru_geo.io.boundaries.load_lsoas`), once per server.
-
-    Returns
-    -------
-    GeoDataFrame
-        LSOA polygons with population, EPSG:27700.
-    """
-    return boundaries.load_lsoas()
-
-
-@st.cache_resource(show_spinner=_BOUNDARIES)
-def outline() -> gpd.GeoDataFrame:
-    """Load the Kent outline (:func:`jru_geo.io.boundaries.load_outline`), once per server.
-
-    Returns
-    -------
-    GeoDataFrame
-        The force area's outline, EPSG:27700.
-    """
-    return boundaries.load_outline()
-
-
-@st.cache_resource(show_spinner=_BOUNDARIES)
-def postcodes() -> pd.DataFrame:
-    """Load the postcode table (:func:`jru_geo.io.boundaries.load_postcodes`), once per server.
-
-    Returns
-    -------
-    DataFrame
-        Postcode centroids for offline geocoding.
-    """
-    return boundaries.load_postcodes()
-
-
-@st.cache_resource(show_spinner=_BOUNDARIES)
-def towns() -> pd.DataFrame:
-    """Build the town labels of the maps from the candidate sites, once per server.
-
-    Returns
-    -------
-    DataFrame
-        :func:`jru_geo.viz.leaflet.town_labels` of the shipped sites.
-    """
-    from jru_geo.viz import leaflet
-
-    return leaflet.town_labels(boundaries.load_candidate_sites())
-
-
-@st.cache_resource(show_spinner=_BOUNDARIES)
-def candidates() -> pd.DataFrame:
-    """Load the planner's candidate sites (:func:`jru_geo.io.sites.default_candidates`), once per server.
-
-    Returns
-    -------
-    DataFrame
-        One row per site.
-    """
-    return default_candidates()
-
-
 # --------------------------------------------------------------------------------------------------
 # Incidents
 
 
-@st.cache_resource(show_spinner="Generating the synthetic demo year...")
+@st.cache_resource(show_spinner="Generating the synthetic demo year...", max_entries=4)
+def _demo_joined(seed: int, year: int, area: str) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+    params = demo.demo_parameters(settings=settings_for(area))
+    incidents = demo.demo_incidents(_lsoas(area), seed=seed, year=year, params=params)
+    from jru_geo.areas import join  # scipy.spatial, only once there are incidents to join
+
+    joined = join.assign_areas(incidents, _districts(area), _lsoas(area))
+    return joined, join.join_summary(len(incidents), joined, 0)
+
+
 def demo_joined(seed: int, year: int) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     """Generate the synthetic demo incidents and join them to districts and LSOAs.
 
@@ -166,14 +114,20 @@ def demo_joined(seed: int, year: int) -> tuple[gpd.GeoDataFrame, dict[str, int]]
     (GeoDataFrame, dict)
         The joined incidents and their :func:`jru_geo.areas.join.join_summary`.
     """
-    incidents = demo.demo_incidents(lsoas(), seed=seed, year=year)
-    from jru_geo.areas import join  # scipy.spatial, only once there are incidents to join
-
-    joined = join.assign_areas(incidents, districts(), lsoas())
-    return joined, join.join_summary(len(incidents), joined, 0)
+    return _demo_joined(seed, year, current_area())
 
 
 @st.cache_resource(show_spinner="Reading and joining the uploaded files...", max_entries=4)
+def _uploaded(
+    files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat, area: str
+) -> tuple[ReadResult, gpd.GeoDataFrame, dict[str, int]]:
+    result = read_incidents(list(files), fmt=fmt, postcodes=_postcodes(area))
+    from jru_geo.areas import join
+
+    joined = join.assign_areas(result.incidents, _districts(area), _lsoas(area))
+    return result, joined, join.join_summary(result.n_read, joined, len(result.rejects))
+
+
 def uploaded(
     files: tuple[tuple[str, bytes], ...], fmt: IncidentFormat = "auto"
 ) -> tuple[ReadResult, gpd.GeoDataFrame, dict[str, int]]:
@@ -196,11 +150,7 @@ def uploaded(
     IncidentFileError
         A file is not an incident file at all.
     """
-    result = read_incidents(list(files), fmt=fmt, postcodes=postcodes())
-    from jru_geo.areas import join
-
-    joined = join.assign_areas(result.incidents, districts(), lsoas())
-    return result, joined, join.join_summary(result.n_read, joined, len(result.rejects))
+    return _uploaded(files, fmt, current_area())
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -262,7 +212,7 @@ def shipped_scenario(file_name: str) -> Scenario:
     Scenario
         The scenario.
     """
-    return load_scenario(DEFAULT_SETTINGS.scenarios_dir / file_name)
+    return load_scenario(DEFAULT_SETTINGS.scenarios_dir / file_name)  # shipped for every area
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -288,6 +238,10 @@ def uploaded_scenario(name: str, data: bytes) -> Scenario:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=_BY_JSON)
+def _bases(sc: Scenario, area: str) -> gpd.GeoDataFrame:
+    return resolve_bases(sc, postcodes=_postcodes(area))
+
+
 def bases(sc: Scenario) -> gpd.GeoDataFrame:
     """Resolve the vehicle bases of a scenario (:func:`jru_geo.io.bases.resolve_bases`).
 
@@ -301,14 +255,14 @@ def bases(sc: Scenario) -> gpd.GeoDataFrame:
     GeoDataFrame
         One point per vehicle, EPSG:27700.
     """
-    return resolve_bases(sc, postcodes=postcodes())
+    return _bases(sc, current_area())
 
 
-@st.cache_resource(show_spinner="Fitting the travel-time model...")
-def _calibrated_fit() -> CalibratedModel:
-    from jru_geo.model.travel.calibrated import load_calibrated  # scipy.spatial
+@st.cache_resource(show_spinner="Fitting the travel-time model...", max_entries=8)
+def _calibrated_fit(area: str) -> CalibratedModel:
+    from jru_geo.model.travel.factory import default_calibrated  # scipy.spatial
 
-    return load_calibrated()
+    return default_calibrated(settings=settings_for(area))
 
 
 @st.cache_resource(show_spinner="Loading the road network (first time only)...", max_entries=1)
@@ -319,13 +273,15 @@ def _road_graph(path: str, mtime: float) -> nx.MultiDiGraph:
 
 
 @st.cache_resource(show_spinner="Building the travel-time model...", max_entries=8)
-def _travel_model(assumptions: ModelAssumptions, graph_file: tuple[str, float] | None) -> TravelModel:
+def _travel_model(
+    assumptions: ModelAssumptions, graph_file: tuple[str, float] | None, area: str
+) -> TravelModel:
     from jru_geo.model.travel.factory import build_travel_model
 
     if assumptions.travel_mode == "network":
         graph = _road_graph(*graph_file) if graph_file is not None else None
-        return build_travel_model(assumptions, graph=graph)
-    return build_travel_model(assumptions, calibrated=_calibrated_fit())
+        return build_travel_model(assumptions, graph=graph, settings=settings_for(area))
+    return build_travel_model(assumptions, calibrated=_calibrated_fit(area), settings=settings_for(area))
 
 
 def travel_model(assumptions: ModelAssumptions) -> TravelModel:
@@ -350,7 +306,7 @@ def travel_model(assumptions: ModelAssumptions) -> TravelModel:
 
         path = Path(network.DEFAULT_GRAPH_PATH)
         graph_file = (str(path), path.stat().st_mtime)
-    return _travel_model(assumptions.travel_only(), graph_file)
+    return _travel_model(assumptions.travel_only(), graph_file, current_area())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -440,6 +396,7 @@ def summary_png(
     rates: pd.DataFrame,
     sc: Scenario,
     size: report.SummarySize = "web",
+    area: str = "",
 ) -> bytes:
     """Draw the Overview's PNG export (:func:`jru_geo.viz.report.summary_png`).
 
@@ -451,6 +408,8 @@ def summary_png(
         The fleet scenario whose bases are drawn (cached on its JSON).
     size
         ``"web"`` (1280x720) or ``"print"`` (2400x1350 at 200 dpi).
+    area
+        Stands for the area drawn (the session's; :func:`summary_png_for` fills it in).
 
     Returns
     -------
@@ -464,7 +423,54 @@ def summary_png(
     )
 
 
+@st.cache_resource(show_spinner="Building the map...", max_entries=8)
+def _heatmap_map(
+    key: str,
+    _incidents: gpd.GeoDataFrame,
+    _rates: pd.DataFrame,
+    squares: bool,
+    tiles: bool,
+    assets_url: str,
+    area: str,
+) -> folium.Map:
+    from jru_geo.viz import maps
+
+    return maps.heatmap_map(
+        _incidents,
+        districts(),  # the session's area, which ``area`` keys
+        _rates,
+        outline=outline(),
+        towns=towns(),
+        tiles=tiles,
+        assets_url=assets_url,
+        squares=squares,
+    )
+
+
+def heatmap_map(
+    key: str, incidents: gpd.GeoDataFrame, rates: pd.DataFrame, *, squares: bool, tiles: bool, assets_url: str
+) -> folium.Map:
+    """Build the Heatmap page's map (:func:`jru_geo.viz.maps.heatmap_map`) once per data, filter and options.
+
+    ``key`` stands for ``incidents`` and ``rates`` (the data source, its bytes and the filter). A
+    folium map cannot be pickled (its style functions are lambdas), so it is kept as a resource and
+    each call gets its own deep copy (tens of milliseconds, against about a second to build):
+    ``st_folium`` changes the map it draws, and sessions must not draw one object at once.
+    """
+    import copy
+
+    return copy.deepcopy(_heatmap_map(key, incidents, rates, squares, tiles, assets_url, current_area()))
+
+
 @st.cache_resource(show_spinner="Drawing catchments...", max_entries=16, hash_funcs=_BY_JSON)
+def _isochrones(
+    sc: Scenario, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions, area: str
+) -> gpd.GeoDataFrame:
+    from jru_geo.model.travel.isochrones import isochrones as draw
+
+    return draw(travel_model(assumptions), _bases(sc, area), list(cutoffs_min), clip=_outline(area))
+
+
 def isochrones(
     sc: Scenario, cutoffs_min: tuple[float, ...], assumptions: ModelAssumptions
 ) -> gpd.GeoDataFrame:
@@ -482,11 +488,9 @@ def isochrones(
     Returns
     -------
     GeoDataFrame
-        One polygon per base and cut-off, clipped to Kent.
+        One polygon per base and cut-off, clipped to the area.
     """
-    from jru_geo.model.travel.isochrones import isochrones
-
-    return isochrones(travel_model(assumptions), bases(sc), list(cutoffs_min), clip=outline())
+    return _isochrones(sc, cutoffs_min, assumptions, current_area())
 
 
 @st.cache_resource(

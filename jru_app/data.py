@@ -21,7 +21,6 @@ from numpy.typing import NDArray
 
 from jru_app import cache, state
 from jru_geo.areas.filters import DataExtent, IncidentFilter, describe_filter
-from jru_geo.io import boundaries
 from jru_geo.io.incidents import IncidentFormat, ReadResult
 from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE, Scenario
 from jru_geo.model.assumptions import ModelAssumptions
@@ -197,6 +196,40 @@ def geography() -> Geography:
     )
 
 
+def district_names() -> dict[str, str]:
+    """Give the session's area's districts, code -> name (Kent's 13 by default).
+
+    Returns
+    -------
+    dict
+        District code -> district name.
+    """
+    d = cache.districts()
+    return dict(zip(d["district_code"].astype(str), d["district_name"].astype(str), strict=True))
+
+
+def area_name() -> str:
+    """Give the session's area in words (``"Kent and Medway"``, ``"Surrey"``).
+
+    Returns
+    -------
+    str
+        The area's name.
+    """
+    return cache.settings().area_name
+
+
+def area_label() -> str:
+    """Give the session's area's short name for titles (``"Kent"``, ``"Surrey"``).
+
+    Returns
+    -------
+    str
+        :attr:`jru_geo.settings.Settings.area_label`.
+    """
+    return cache.settings().area_label
+
+
 def demo_data(seed: int = DEMO_SEED, year: int = DEMO_YEAR) -> Loaded:
     """Load the synthetic demo incidents, joined to districts and LSOAs.
 
@@ -272,21 +305,54 @@ def scenario_choices() -> dict[str, str]:
         Label -> shipped scenario file name, plus the uploaded scenario (value
         :data:`jru_app.state.UPLOADED_SCENARIO`) when there is one.
     """
+    area = cache.settings().area
+
+    def ours(name: str) -> bool:
+        sc = cache.shipped_scenario(name)
+        return _area_key(sc.area) == area
+
     shipped = sorted(
-        (p for p in DEFAULT_SETTINGS.scenarios_dir.glob("*.json") if not p.name.endswith("_history.json")),
-        key=lambda p: p.name != DEFAULT_SCENARIO_FILE,
+        (
+            p.name
+            for p in DEFAULT_SETTINGS.scenarios_dir.glob("*.json")
+            if not p.name.endswith("_history.json")
+        ),
+        key=lambda n: (not ours(n), n != DEFAULT_SCENARIO_FILE, n),
     )
-    choices = {f"{cache.shipped_scenario(p.name).name} (shipped)": p.name for p in shipped}
+    choices: dict[str, str] = {}
+    if not any(ours(n) for n in shipped):
+        choices[f"{area_name()}: no units yet (add them on the Planner)"] = state.EMPTY_SCENARIO
+    for n in shipped:
+        sc = cache.shipped_scenario(n)
+        where = "" if ours(n) else f", {sc.area or 'kent'}"
+        choices[f"{sc.name} (shipped{where})"] = n
     upload = state.scenario_upload()
     if upload is not None:
         choices[f"uploaded: {upload[0]}"] = state.UPLOADED_SCENARIO
     return choices
 
 
+def _area_key(name: str | None) -> str:
+    """Give the settings key of a scenario's ``area`` (None: Kent); an unknown name keys to itself."""
+    if not name:
+        return "kent"
+    from jru_geo.areas.area import resolve_area
+    from jru_geo.errors import AreaError
+
+    try:
+        return resolve_area(name).key
+    except AreaError:
+        return name
+
+
 def _scenario(target: str) -> Scenario:
     upload = state.scenario_upload()
     if target == state.UPLOADED_SCENARIO and upload is not None:
         return cache.uploaded_scenario(*upload)
+    if target == state.EMPTY_SCENARIO:
+        from jru_geo.io.scenario_files import load_default_scenario
+
+        return load_default_scenario(settings=cache.settings())
     return cache.shipped_scenario(target)
 
 
@@ -314,7 +380,8 @@ def current_scenario() -> Scenario:
     Scenario
         The scenario.
     """
-    return _scenario(scenario_choices().get(state.scenario_choice() or "", DEFAULT_SCENARIO_FILE))
+    choices = scenario_choices()
+    return _scenario(choices.get(state.scenario_choice() or "", next(iter(choices.values()))))
 
 
 def bases_for(sc: Scenario) -> gpd.GeoDataFrame:
@@ -351,10 +418,11 @@ def current_extent() -> DataExtent:
 
 
 def _source_key(loaded: Loaded) -> str:
+    area = cache.current_area()  # the same files joined to another area are other data
     if loaded.synthetic:
-        return "demo"
+        return "demo" if area == "kent" else f"demo|{area}"
     # the files' digest is computed once per upload (state.uploads_digest), not on every run
-    return f"{state.upload_format()}|{state.uploads_digest()}"
+    return f"{area}|{state.upload_format()}|{state.uploads_digest()}"
 
 
 def app_data() -> AppData:
@@ -366,7 +434,8 @@ def app_data() -> AppData:
         The data, filter, scenario and assumptions in force.
     """
     loaded = current_loaded()
-    flt = state.current_filter()
+    names = district_names()
+    flt = state.current_filter(names)
     source = _source_key(loaded)
     filtered, excluded = cache.filtered(source, loaded.joined, flt)
     period = IncidentFilter(start_date=flt.start_date, end_date=flt.end_date)
@@ -382,7 +451,7 @@ def app_data() -> AppData:
         week_hours=None if hours is None else tuple(bool(h) for h in hours),
         month_precision_excluded=excluded,
         flt=flt,
-        filter_note=describe_filter(flt, district_names=boundaries.DISTRICT_NAMES),
+        filter_note=describe_filter(flt, district_names=names),
         data_key=f"{source}|{flt!r}",
         demand_key=f"{source}|{period!r}",
         source_key=source,
@@ -420,7 +489,7 @@ def unfiltered(data: AppData) -> AppData:
         week_hours=None,
         month_precision_excluded=0,
         flt=everything,
-        filter_note=describe_filter(everything, district_names=boundaries.DISTRICT_NAMES),
+        filter_note=describe_filter(everything, district_names=district_names()),
         data_key=f"{data.source_key}|{everything!r}",
         demand_key=f"{data.source_key}|{everything!r}",
     )

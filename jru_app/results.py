@@ -344,7 +344,7 @@ def case_pack(data: AppData, plan: Scenario, business: PlanBusinessCase) -> byte
         The PDF (:func:`jru_geo.viz.pack.case_pack_pdf`).
     """
     from jru_app.model_view import travel_errors
-    from jru_geo.viz.pack import PackContent, validity_notes  # matplotlib only for the pack
+    from jru_geo.viz.pack import PackContent, new_unit_lines, validity_notes  # matplotlib only for the pack
 
     whole_week = dataclasses.replace(data, week_hours=None)
     before, after = coverage_for(whole_week, data.scenario), coverage_for(whole_week, plan)
@@ -368,6 +368,9 @@ def case_pack(data: AppData, plan: Scenario, business: PlanBusinessCase) -> byte
         validity=validity_notes(travel_errors(), after.method),
         as_of=format_day(today()),
         synthetic=data.loaded.synthetic,
+        new_units=new_unit_lines(
+            plan, business.new_unit_ids, bases_for(plan), towns=data.geo.towns, postcodes=cache.postcodes()
+        ),
     )
     return cache.case_pack_pdf(content, bases_for(plan))
 
@@ -411,7 +414,7 @@ def summary_png(
     bytes
         The PNG.
     """
-    return cache.summary_png(summary, table, rates, data.scenario, size)
+    return cache.summary_png(summary, table, rates, data.scenario, size, cache.current_area())
 
 
 def hour_of_week(data: AppData) -> tuple[pd.DataFrame, int]:

@@ -13,12 +13,11 @@ import streamlit as st
 
 from jru_app import data, state
 from jru_geo.areas.filters import DataExtent
-from jru_geo.io.boundaries import DISTRICT_NAMES
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS, TRAVEL_LABELS
 from jru_geo.week import DAY_NAMES
 
-__all__ = ["keep_state", "render_sidebar", "reset_filters", "reset_assumptions"]
+__all__ = ["change_area", "keep_state", "render_sidebar", "reset_filters", "reset_assumptions"]
 
 TRAVEL_CHOICES = ("calibrated", "straight", "network")
 REACH_CHOICES: tuple[str | int, ...] = (state.REACH_TARGET, 20, 25, 30, 35, 40, 45, 50, 60)
@@ -142,6 +141,35 @@ def _render_assumptions() -> None:
         st.button("Reset assumptions", on_click=reset_assumptions)
 
 
+def _on_area_change() -> None:
+    # Another area has other districts, dates and fleets: start it unfiltered, on its own fleet.
+    reset_filters()
+    st.session_state.pop(state.SCENARIO_CHOICE, None)
+
+
+def change_area(name: str) -> None:
+    """Show another force area (callback: the Data page's proposal); filters and fleet start afresh."""
+    st.session_state[state.AREA] = name
+    _on_area_change()
+
+
+def _render_area() -> None:
+    from jru_geo.areas.area import area_label_of, area_names
+
+    names = area_names()
+    if state.current_area() not in names:
+        st.session_state[state.AREA] = "kent"
+    st.sidebar.selectbox(
+        "Force area",
+        names,
+        key=state.AREA,
+        format_func=area_label_of,
+        on_change=_on_area_change,
+        help="Kent is built in. Any other force (or an ambulance service's forces) is built from the "
+        "installed packages the first time it is chosen (about 30 s), then kept.",
+    )
+
+
 def _on_source_change() -> None:
     # Dates of one data set rarely fit another: start the new one unfiltered.
     reset_filters()
@@ -190,10 +218,12 @@ def _render_filters() -> None:
             placeholder="All",
             help=SOURCE_CATEGORIES_HELP,
         )
-    sb.multiselect(
-        "Districts", sorted(DISTRICT_NAMES.values()), key=state.F_DISTRICTS, placeholder="All districts"
-    )
-    if ext.n_month_precision and state.current_filter().restricts_time_of_week:
+    names = data.district_names()
+    chosen_districts = st.session_state.get(state.F_DISTRICTS)
+    if chosen_districts and not set(chosen_districts) <= set(names.values()):
+        st.session_state[state.F_DISTRICTS] = [d for d in chosen_districts if d in names.values()]
+    sb.multiselect("Districts", sorted(names.values()), key=state.F_DISTRICTS, placeholder="All districts")
+    if ext.n_month_precision and state.current_filter(names).restricts_time_of_week:
         sb.caption(
             f"{ext.n_month_precision:,} incidents are dated only to the month (police.uk): "
             "they are left out while a day or hour filter is set."
@@ -206,6 +236,7 @@ def render_sidebar() -> None:
     sb = st.sidebar
     has_uploads = bool(state.uploads())
     sb.subheader("Data")
+    _render_area()
     if not has_uploads and st.session_state.get(state.SOURCE) == state.UPLOAD_SOURCE:
         st.session_state[state.SOURCE] = state.DEMO_SOURCE
     sb.radio(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -118,6 +119,10 @@ PACK = "jru_pack"  # (made_for, bytes) | None: the last business-case pack (PDF)
 # --------------------------------------------------------------------------------------------------
 # Widget keys of the sidebar (kept across pages by jru_app.sidebar.keep_state)
 
+AREA = "area"  # selectbox: the force area's name (jru_geo.areas.area.area_names), "kent" by default
+AREA_PROPOSAL = (
+    "jru_area_proposal"  # str | None: the force the uploaded police.uk files' "Falls within" names
+)
 SOURCE = "source"  # radio: one of SOURCES, where the incidents come from
 SCENARIO_CHOICE = "scenario_choice"  # selectbox: label of the fleet scenario (see data.scenario_choices)
 TILES = "tiles"  # toggle: web map tiles on the maps
@@ -138,7 +143,7 @@ A_SHARE = "a_demand_share"  # number_input: share (0-1] of the incidents that ar
 ASSUMPTION_KEYS = (A_TRAVEL, A_SPEED, A_FACTOR, A_REACH, A_SHARE)
 REACH_TARGET = "target"  # the A_REACH value meaning "each unit's own response target"
 
-PERSISTENT_KEYS = (SOURCE, SCENARIO_CHOICE, TILES, *FILTER_KEYS, *ASSUMPTION_KEYS)
+PERSISTENT_KEYS = (AREA, SOURCE, SCENARIO_CHOICE, TILES, *FILTER_KEYS, *ASSUMPTION_KEYS)
 """Widget keys whose values must survive a page that does not draw the sidebar."""
 
 # Widget keys of the Data and Planner pages that the app edge reads back
@@ -152,6 +157,8 @@ UPLOAD_SOURCE = "Uploaded files"
 SOURCES = (DEMO_SOURCE, UPLOAD_SOURCE)
 """The SOURCE radio's choices."""
 
+EMPTY_SCENARIO = "__empty__"
+"""The scenario choice value that stands for an area's empty fleet (an area with no shipped scenario)."""
 UPLOADED_SCENARIO = "__upload__"
 """The scenario choice value that stands for the uploaded scenario (see data.scenario_choices)."""
 
@@ -219,8 +226,24 @@ def network_available() -> bool:
     return Path(network.DEFAULT_GRAPH_PATH).is_file()
 
 
-def current_filter() -> IncidentFilter:
+def current_area() -> str:
+    """Read the session's force area (the sidebar's picker; ``kent`` until one is chosen).
+
+    Returns
+    -------
+    str
+        An area name of :func:`jru_geo.areas.area.area_names`.
+    """
+    return str(st.session_state.get(AREA) or "kent")
+
+
+def current_filter(district_labels: Mapping[str, str] = DISTRICT_NAMES) -> IncidentFilter:
     """Read the filter the sidebar widgets describe (empty while they have not been shown).
+
+    Parameters
+    ----------
+    district_labels
+        The area's districts, code -> name (Kent's by default), to turn the names chosen into codes.
 
     Returns
     -------
@@ -236,7 +259,7 @@ def current_filter() -> IncidentFilter:
         districts=state.get(F_DISTRICTS),
         source_categories=state.get(F_SOURCE_CATEGORIES),
         category_labels=CATEGORIES,
-        district_labels=DISTRICT_NAMES,
+        district_labels=dict(district_labels),
     )
 
 

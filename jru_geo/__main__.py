@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jru_geo._cli_area import add_area_option
 from jru_geo.errors import JruGeoError, OutputFileError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
     from jru_geo.io.incidents import ReadResult
 
@@ -103,14 +106,11 @@ def _renamed(columns: Sequence[str], clash: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _write_joined(
-    args: argparse.Namespace, result: ReadResult, joined: gpd.GeoDataFrame, added: Sequence[str]
-) -> None:
-    """Write the file's own columns plus ``added`` from ``joined`` (and the rejects), all or nothing."""
-    from jru_geo.io._csv import write_csvs
-
-    rename = _renamed([str(c) for c in result.originals.columns], added)
-    out = result.originals.rename(columns=rename)
+def _joined_frame(
+    originals: pd.DataFrame, joined: gpd.GeoDataFrame, added: Sequence[str], rename: dict[str, str]
+) -> pd.DataFrame:
+    """Return the file's own columns (``rename``-d where they clash) plus ``added`` from ``joined``."""
+    out = originals.rename(columns=rename)
     for col in added:
         if col == "easting":
             out[col] = joined.geometry.x.round(1).to_numpy()
@@ -118,28 +118,64 @@ def _write_joined(
             out[col] = joined.geometry.y.round(1).to_numpy()
         else:
             out[col] = joined[col].to_numpy()
-    files = {args.out: out}
-    if args.rejects is not None:
-        files[args.rejects] = result.rejects
-    write_csvs(files)
+    return out
+
+
+def _note_renamed(rename: dict[str, str]) -> None:
     for old, new in rename.items():
         print(
             f"note: the input column {old!r} is written as {new!r} (join adds its own {old})", file=sys.stderr
         )
 
 
+def _write_joined(
+    args: argparse.Namespace, result: ReadResult, joined: gpd.GeoDataFrame, added: Sequence[str]
+) -> None:
+    """Write the file's own columns plus ``added`` from ``joined`` (and the rejects), all or nothing."""
+    from jru_geo.io._csv import write_csvs
+
+    rename = _renamed([str(c) for c in result.originals.columns], added)
+    files = {args.out: _joined_frame(result.originals, joined, added, rename)}
+    if args.rejects is not None:
+        files[args.rejects] = result.rejects
+    write_csvs(files)
+    _note_renamed(rename)
+
+
 def _join_area(args: argparse.Namespace) -> int:
-    """Run ``join --area``: every usable row joined (``in_area`` flags those outside), rejects as ``join``."""
+    """Run ``join --area``: every usable row joined (``in_area`` flags those outside), rejects as ``join``.
+
+    Large files are read, joined and written ``--chunk-rows`` lines at a time
+    (:func:`jru_geo.io._chunks.incident_sources`); the outputs are those of one read of everything.
+    """
     from jru_geo.areas.national_join import assign_forces, national_summary
     from jru_geo.areas.registry import force_for_falls_within, resolve_forces
     from jru_geo.io import incidents
+    from jru_geo.io._chunks import DEFAULT_CHUNK_ROWS, incident_sources
+    from jru_geo.io._csv import write_csv_parts
     from jru_geo.io.national import load_national_lsoas
 
     forces = resolve_forces(args.area)
-    result = incidents.read_incidents(args.incidents, fmt=args.format)
-    joined = assign_forces(result.incidents, load_national_lsoas(force_for_falls_within), forces)
-    _write_joined(args, result, joined, AREA_ADDED_COLUMNS)
-    s = national_summary(result.n_read, joined, len(result.rejects))
+    chunk_rows = DEFAULT_CHUNK_ROWS if args.chunk_rows is None else args.chunk_rows
+    sources = incident_sources(args.incidents, chunk_rows=chunk_rows)
+    lsoas = load_national_lsoas(force_for_falls_within)
+    s: Counter[str] = Counter()
+    rename: dict[str, str] = {}
+
+    def parts() -> Iterator[list[pd.DataFrame]]:
+        for source in sources:
+            result = incidents.read_incidents(source, fmt=args.format)
+            joined = assign_forces(result.incidents, lsoas, forces)
+            s.update(national_summary(result.n_read, joined, len(result.rejects)))
+            rename.update(_renamed([str(c) for c in result.originals.columns], AREA_ADDED_COLUMNS))
+            frames = [_joined_frame(result.originals, joined, AREA_ADDED_COLUMNS, rename)]
+            if args.rejects is not None:
+                frames.append(result.rejects)
+            del result, joined
+            yield frames
+
+    write_csv_parts([args.out] + ([] if args.rejects is None else [args.rejects]), parts())
+    _note_renamed(rename)
     where = "England and Wales" if len(forces) > 40 else ", ".join(forces)
     print(
         f"read {s['read']:,} rows: joined {s['joined']:,} ({s['in_area']:,} in {where}, "
@@ -176,14 +212,34 @@ def _cmd_join(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from jru_geo._cli_area import area_of
     from jru_geo.io import boundaries, demo
 
-    gdf = demo.demo_incidents(boundaries.load_lsoas(), seed=args.seed, year=args.year)
+    settings = area_of(args)
+    gdf = demo.demo_incidents(
+        boundaries.load_lsoas(settings=settings),
+        seed=args.seed,
+        year=args.year,
+        params=demo.demo_parameters(settings=settings),
+    )
     from jru_geo.io._csv import write_csv
 
     write_csv(demo.to_generic_csv(gdf), args.out)
-    print(f"wrote {len(gdf):,} synthetic demo incidents for {args.year} (seed {args.seed}) to {args.out}")
+    where = "" if settings.is_kent else f" in {settings.area_name}"
+    print(
+        f"wrote {len(gdf):,} synthetic demo incidents{where} for {args.year} (seed {args.seed}) to {args.out}"
+    )
     return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,6 +272,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="join to police force areas of England and Wales instead of Kent: a police.uk force slug "
         "(surrey), a comma list (kent,surrey) or england-wales; adds force, lsoa_name, in_area, snapped_m",
     )
+    p.add_argument(
+        "--chunk-rows",
+        type=_positive_int,
+        metavar="N",
+        help="with --area: read, join and write large files N lines at a time (default 1,000,000) to "
+        "bound memory; the output is the same",
+    )
     p.set_defaults(handler=_cmd_join)
 
     p = sub.add_parser(
@@ -227,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, required=True, help="output CSV")
     p.add_argument("--seed", type=int, default=2025, help="random seed (default 2025)")
     p.add_argument("--year", type=int, default=2025, help="calendar year of the incidents (default 2025)")
+    add_area_option(p)
     p.set_defaults(handler=_cmd_demo)
 
     _add_engine_commands(sub)

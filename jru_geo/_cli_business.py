@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from jru_geo._cli_engine import _add_data_options, _load_inputs, minutes
 from jru_geo.errors import BusinessCaseError
+from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -107,6 +108,7 @@ def _evaluator(
     *,
     loaded: TravelModel,
     graph: Path | None,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> Evaluate:
     """Give the engine on these incidents, building one travel model per set of travel assumptions."""
     from jru_geo.model.coverage.engine import compute_coverage
@@ -119,7 +121,7 @@ def _evaluator(
     def evaluate(ma: ModelAssumptions, sc: Scenario) -> CoverageResult:
         key = ma.travel_only()
         if key not in models:
-            models[key] = build_travel_model(ma, calibrated=fitted, graph_path=graph)
+            models[key] = build_travel_model(ma, calibrated=fitted, graph_path=graph, settings=settings)
         return compute_coverage(
             incidents,
             sc,
@@ -149,7 +151,6 @@ class BusinessRun:
 
 def run_business(args: argparse.Namespace) -> BusinessRun:
     """Load the inputs the options name and work out the plan's business case and its range."""
-    from jru_geo.io import boundaries
     from jru_geo.io.scenario_files import load_default_scenario, load_scenario
     from jru_geo.model.assumptions import ModelAssumptions
     from jru_geo.model.coverage.business import BusinessAssumptions
@@ -161,7 +162,9 @@ def run_business(args: argparse.Namespace) -> BusinessRun:
             "drop them"
         )
     joined, plan, model, lsoas = _load_inputs(args)
-    baseline = load_scenario(args.baseline) if args.baseline else load_default_scenario()
+    baseline = (
+        load_scenario(args.baseline) if args.baseline else load_default_scenario(settings=args.settings)
+    )
     m = ModelAssumptions()
     model_assumptions = ModelAssumptions(
         travel_mode=args.travel,
@@ -193,9 +196,10 @@ def run_business(args: argparse.Namespace) -> BusinessRun:
     evaluate = _evaluator(
         joined[joined["in_kent"].to_numpy(dtype=bool)],
         lsoas,
-        boundaries.load_postcodes(),
+        args.postcodes,
         loaded=model,
         graph=args.graph,
+        settings=args.settings,
     )
     result = plan_business_case(
         baseline,

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jru_geo._cli_area import add_area_option, area_of
 from jru_geo._json import dumps
 from jru_geo.errors import FilterError, ScenarioError, TravelModelError
 from jru_geo.settings import MAX_NEW_UNITS
@@ -118,25 +119,30 @@ def _load_inputs(args: argparse.Namespace) -> tuple[gpd.GeoDataFrame, Any, Any, 
     from jru_geo.io.scenario_files import load_default_scenario, load_scenario
     from jru_geo.model.travel import factory
 
-    lsoas = boundaries.load_lsoas()
+    settings = area_of(args)
+    lsoas = boundaries.load_lsoas(settings=settings)
+    postcodes = boundaries.load_postcodes(settings=settings)
     if args.incidents:
-        raw = incidents.read_incidents(args.incidents, fmt=args.format).incidents
+        raw = incidents.read_incidents(args.incidents, fmt=args.format, postcodes=postcodes).incidents
     else:
-        raw = demo.demo_incidents(lsoas)
-    joined = join.assign_areas(raw, boundaries.load_districts(), lsoas)
-    scen = load_scenario(args.scenario) if args.scenario else load_default_scenario()
+        raw = demo.demo_incidents(lsoas, params=demo.demo_parameters(settings=settings))
+    joined = join.assign_areas(raw, boundaries.load_districts(settings=settings), lsoas)
+    scen = load_scenario(args.scenario) if args.scenario else load_default_scenario(settings=settings)
+    args.settings, args.postcodes = settings, postcodes
     if args.scenario:
         from jru_geo.io.bases import resolve_bases
 
         try:  # a base postcode not in the table: name the file as well as the scenario
-            resolve_bases(scen)
+            resolve_bases(scen, postcodes=postcodes)
         except ScenarioError as err:
             raise ScenarioError(f"{args.scenario}: {err}") from None
     if args.speed_kmh is not None and args.travel != "straight":
         raise TravelModelError(
             f"--speed-kmh {args.speed_kmh} only applies to --travel straight, not {args.travel}"
         )
-    model = factory.make_model(args.travel, speed_kmh=args.speed_kmh, graph_path=args.graph)
+    model = factory.make_model(
+        args.travel, speed_kmh=args.speed_kmh, graph_path=args.graph, settings=settings
+    )
     return joined, scen, model, lsoas
 
 
@@ -190,6 +196,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         lsoas=lsoas,
         counted=counted,
         week_slice=week_slice,
+        postcodes=args.postcodes,
     )
     summary = result.summary()
     summary.update(
@@ -198,6 +205,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
             "travel": model.name,
             "scenario": scen.name,
             "outside_kent": int((~joined["in_kent"]).sum()),
+            "area": args.settings.area,
         }
     )
     print(dumps(summary))
@@ -217,7 +225,10 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     counted, week_slice, slot = _slice(args, kent)
     patterns = parse_patterns(args.patterns)
     user_sites = read_candidates(args.candidates) if args.candidates else None
-    candidates = planning.candidate_table(args.sites, outline=boundaries.load_outline(), sites=user_sites)
+    settings = args.settings
+    candidates = planning.candidate_table(
+        args.sites, outline=boundaries.load_outline(settings=settings), sites=user_sites, settings=settings
+    )
     plan = next_units.recommend_units(
         kent,
         scen,
@@ -234,7 +245,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         target_min=args.target_min,
         dispatch_reach_min=args.dispatch_reach_min,
         demand_scale=args.demand_scale,
-        bases=resolve_bases(scen),
+        bases=resolve_bases(scen, postcodes=args.postcodes),
         progress=_progress(),
     )
     if args.save_scenario is not None:
@@ -264,6 +275,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         "travel": model.name,
         "scenario": scen.name,
         "saved_scenario": None if args.save_scenario is None else str(args.save_scenario),
+        "area": settings.area,
     }
     print(dumps(out))
     return 0
@@ -289,6 +301,7 @@ def _cmd_roads(args: argparse.Namespace) -> int:
 
 
 def _add_data_options(p: argparse.ArgumentParser) -> None:
+    add_area_option(p)
     p.add_argument(
         "--incidents",
         nargs="+",

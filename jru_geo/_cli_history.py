@@ -94,14 +94,18 @@ def _no_slice(args: argparse.Namespace, command: str) -> None:
 def _factory(
     args: argparse.Namespace,
 ) -> tuple[History, Callable[[float, float | None], Evaluate], dict[str, object]]:
-    from jru_geo.io import boundaries
     from jru_geo.model.backtest import engine_evaluator
-    from jru_geo.model.history import load_history
+    from jru_geo.model.history import HistoryError, load_history
 
+    if not args.history and getattr(args, "area", "kent").strip().lower() != "kent":
+        raise HistoryError(
+            f"--area {args.area}: the shipped history is of Kent's units; give --history FILE with the "
+            "dates and shifts of this area's units (see data/scenarios/README.md for the format)"
+        )
     history = load_history(args.history)
     joined, _scenario, model, lsoas = _load_inputs(args)
     kent = joined[joined["in_kent"].to_numpy(dtype=bool)]
-    postcodes = boundaries.load_postcodes()
+    postcodes = args.postcodes
 
     def factory(share: float, reach: float | None) -> Evaluate:
         return engine_evaluator(

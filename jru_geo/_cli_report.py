@@ -1,8 +1,9 @@
 """The ``report`` and ``summary`` subcommands: the chief officers' pack (PDF) and the public PNG.
 
 ``report`` works out the business case as ``business`` does (:func:`jru_geo._cli_business.run_business`)
-and lays it out with the plan's map and KPIs (:func:`jru_geo.viz.pack.case_pack_pdf`); ``summary``
-draws the Overview's public summary (:func:`jru_geo.viz.report.summary_png`) at print or web size.
+and lays it out with the plan's map, its new units (name, base, shift pattern) and the KPIs
+(:func:`jru_geo.viz.pack.case_pack_pdf`); ``summary`` draws the Overview's public summary
+(:func:`jru_geo.viz.report.summary_png`) at print or web size.
 Both write their file whole or not at all (a temporary file beside it, renamed into place).
 """
 
@@ -23,10 +24,11 @@ __all__ = ["add_commands"]
 def _cmd_report(args: argparse.Namespace) -> int:
     from jru_geo.io import boundaries
     from jru_geo.io.bases import resolve_bases
+    from jru_geo.io.sites import town_labels
     from jru_geo.io.sources import format_day, incident_period
     from jru_geo.model.travel.calibrated import cross_validate, load_travel_matrix
     from jru_geo.optimise.kpis import PlanKpis, kpi_table
-    from jru_geo.viz.pack import PackContent, case_pack_pdf, validity_notes
+    from jru_geo.viz.pack import PackContent, case_pack_pdf, new_unit_lines, validity_notes
 
     run = run_business(args)
     before = run.evaluate(run.model_assumptions, run.baseline)
@@ -35,14 +37,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     period = incident_period(
         kent["time"], kent["time_precision"], kent["source"] if "source" in kent.columns else None
     )
-    sites = boundaries.load_candidate_sites()
+    settings = args.settings
+    sites = boundaries.load_candidate_sites(settings=settings)
     errors = cross_validate(
-        load_travel_matrix(),
-        boundaries.load_lsoas(),
+        load_travel_matrix(settings=settings),
+        boundaries.load_lsoas(settings=settings),
         sites[sites["kind"] == "acute_hospital"].reset_index(drop=True),
     )
     synthetic = not args.incidents
     source = "the synthetic demo year" if synthetic else ", ".join(p.name for p in args.incidents)
+    plan_bases = resolve_bases(run.plan, postcodes=args.postcodes)
     content = PackContent(
         plan_name=run.plan.name,
         baseline_name=run.baseline.name,
@@ -58,12 +62,19 @@ def _cmd_report(args: argparse.Namespace) -> int:
         validity=validity_notes(errors, after.method),
         as_of=format_day(dt.date.today()),
         synthetic=synthetic,
+        new_units=new_unit_lines(
+            run.plan,
+            run.result.new_unit_ids,
+            plan_bases,
+            towns=town_labels(sites),
+            postcodes=args.postcodes,
+        ),
     )
     pdf = case_pack_pdf(
         content,
-        districts=boundaries.load_districts(),
-        bases=resolve_bases(run.plan),
-        outline=boundaries.load_outline(),
+        districts=boundaries.load_districts(settings=settings),
+        bases=plan_bases,
+        outline=boundaries.load_outline(settings=settings),
     )
     write_bytes_atomic(pdf, args.out)
     print(f"wrote the business-case pack for {run.plan.name!r} against {run.baseline.name!r} to {args.out}")
@@ -83,8 +94,12 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         raise FilterError("the public summary is of all the data: drop --days and --hours")
     joined, scen, model, lsoas = _load_inputs(args)
     kent = joined[joined["in_kent"].to_numpy(dtype=bool)]
-    coverage = engine.compute_coverage(kent, scen, model, lsoas=lsoas, demand_scale=args.demand_scale)
-    districts, bases = boundaries.load_districts(), resolve_bases(scen)
+    settings = args.settings
+    coverage = engine.compute_coverage(
+        kent, scen, model, lsoas=lsoas, demand_scale=args.demand_scale, postcodes=args.postcodes
+    )
+    districts = boundaries.load_districts(settings=settings)
+    bases = resolve_bases(scen, postcodes=args.postcodes)
     synthetic = not args.incidents
     summary = report.summarise(
         joined,
@@ -96,15 +111,21 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         source_note="synthetic demo data" if synthetic else ", ".join(p.name for p in args.incidents),
         filter_note="all data",
         demand_share=args.demand_scale,
+        area_name=settings.area_label,
     )
-    table = report.district_table(joined, districts, covered_share=covered_share_by_district(coverage))
+    table = report.district_table(
+        joined,
+        districts,
+        covered_share=covered_share_by_district(coverage),
+        area_name=settings.area_label,
+    )
     png = report.summary_png(
         summary,
         table,
         districts,
         bases,
-        outline=boundaries.load_outline(),
-        towns=leaflet.town_labels(default_candidates()),
+        outline=boundaries.load_outline(settings=settings),
+        towns=leaflet.town_labels(default_candidates(settings=settings)),
         rates=counts_by_area(joined, districts, level="district"),
         size="web" if args.web else "print",
     )

@@ -58,6 +58,16 @@ def _read_uploads() -> None:
     st.session_state[state.UPLOADS] = payload
     st.session_state[state.UPLOAD_FORMAT] = fmt
     st.session_state[state.SOURCE] = state.UPLOAD_SOURCE
+    from jru_geo.areas.area import propose_area
+
+    st.session_state[state.AREA_PROPOSAL] = propose_area(payload)
+
+
+def _switch_area(slug: str) -> None:
+    """Switch the session to the proposed area (callback of the proposal's button)."""
+    from jru_app.sidebar import change_area
+
+    change_area(slug)
 
 
 def _forget_uploads() -> None:
@@ -102,6 +112,23 @@ def _upload_incidents() -> None:
         st.error(f"That file could not be used, so nothing was changed. {escape_markdown(str(error))}")
     if st.session_state.get(state.UPLOADS):
         st.button("Forget uploaded files", on_click=_forget_uploads)
+        _area_proposal()
+
+
+def _area_proposal() -> None:
+    """Offer the force the police.uk files name in ``Falls within``, when it is not the area shown."""
+    slug = st.session_state.get(state.AREA_PROPOSAL)
+    if not slug or slug == state.current_area():
+        return
+    from jru_geo.areas.area import area_label_of, resolve_area
+
+    words = resolve_area(slug).name
+    st.info(
+        f"These files are of **{area_label_of(slug)}** (their *Falls within* column), but the area shown is "
+        f"{app.area_name()}: their points outside it are not counted. Switch the area to {words}?",
+        icon=":material/travel_explore:",
+    )
+    st.button(f"Switch the area to {words}", on_click=_switch_area, args=(slug,), key="switch_area")
 
 
 def _validation_report() -> None:
@@ -112,9 +139,10 @@ def _validation_report() -> None:
     cols = st.columns(5)
     cols[0].metric("Rows read", f"{s['read']:,}")
     cols[1].metric("Joined", f"{s['joined']:,}")
-    cols[2].metric("In Kent", f"{s['in_kent']:,}")
+    label = app.area_label()
+    cols[2].metric(f"In {label}", f"{s['in_kent']:,}")
     cols[3].metric(
-        "Outside Kent",
+        f"Outside {label}",
         f"{s['outside_kent']:,}",
         help=f"{s['outside_near_border']:,} within 500 m of a district.",
     )

@@ -6,13 +6,13 @@ import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
+from jru_app import cache, results
 from jru_app import data as app
-from jru_app import results
 from jru_app.page import escape_markdown, run_page
 from jru_geo.areas import counts
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.sources import headline_count
-from jru_geo.viz import maps, report
+from jru_geo.viz import report
 from jru_geo.week import DAY_NAMES, SERVICE_HOURS
 
 HOUR_CAPTION = (
@@ -55,17 +55,9 @@ def body() -> None:
         key="heat_squares",
         help="Off by default: the squares are the map's heaviest layer, so they are sent only when ticked.",
     )
-    with st.spinner("Building the map..."):
-        m = maps.heatmap_map(
-            data.filtered,
-            geo.districts,
-            rates,
-            outline=geo.outline,
-            towns=geo.towns,
-            tiles=data.tiles,
-            assets_url=data.assets_url,
-            squares=squares,
-        )
+    m = cache.heatmap_map(
+        data.data_key, data.filtered, rates, squares=squares, tiles=data.tiles, assets_url=data.assets_url
+    )
     st_folium(m, height=480, use_container_width=True, returned_objects=[], key="heat_map")
     st.caption(
         "Heat map of incidents binned to 250 m squares (never one marker per incident). Switch on the "

@@ -23,7 +23,7 @@ COUNT_HELP = (
 
 def _filter_note(data: app.AppData) -> str:
     """Say the filter in words without its dates: the period beside it says them."""
-    return describe_filter(data.flt, district_names=boundaries.DISTRICT_NAMES, include_dates=False)
+    return describe_filter(data.flt, district_names=app.district_names(), include_dates=False)
 
 
 SCOPES = {"all": "All data", "filtered": "As filtered in the sidebar"}
@@ -52,13 +52,17 @@ def body() -> None:
         source_note=data.loaded.source_note,
         filter_note=f"{_filter_note(data)}; {app.assumptions_note(data, clause=True)}",
         demand_share=data.assumptions.demand_share,
+        area_name=app.area_label(),
     )
     table = report.district_table(
-        data.filtered, geo.districts, covered_share=covered_share_by_district(coverage)
+        data.filtered,
+        geo.districts,
+        covered_share=covered_share_by_district(coverage),
+        area_name=app.area_label(),
     )
     rates = counts.counts_by_area(data.filtered, geo.districts, level="district")
 
-    title = "Kent Joint Response Units"
+    title = f"{summary.area_name} Joint Response Units"
     badge = " :orange-badge[Synthetic demo data]" if summary.synthetic else ""
     st.markdown(f"### {title}{badge}")
     c1, c2, c3, c4 = st.columns(4)
@@ -69,7 +73,7 @@ def body() -> None:
         headline.share_note or None,
         delta_color="off",
         delta_arrow="off",
-        help=f"In Kent, {summary.period}. {COUNT_HELP}",
+        help=f"In {summary.area_name}, {summary.period}. {COUNT_HELP}",
     )
     c2.metric(
         "Reached within target",
@@ -110,7 +114,7 @@ def body() -> None:
             column_config={
                 "Incidents": st.column_config.NumberColumn(format="localized"),
                 "Per 1,000 residents": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
-                "Share of Kent (%)": None,
+                f"Share of {summary.area_name} (%)": None,
                 "Reached in target (%)": st.column_config.NumberColumn("In target", format="%.1f%%"),
             },
         )

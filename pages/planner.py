@@ -58,6 +58,9 @@ def _add(data: app.AppData, unit: PlacedUnit) -> None:
 def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None) -> None:
     new_bases = app.bases_for(plan)
     new_only = new_bases[~new_bases["vehicle_id"].isin(data.bases["vehicle_id"])]
+    # every unit's catchment at its own response target, the placed units' included
+    targets = tuple(sorted({float(v.target_min) for v in plan.vehicles}))
+    iso = results.isochrones_for(plan, targets, data.assumptions) if plan.vehicles else None
     left, right = st.columns([1, 1])
     with left:
         m = maps.planner_map(
@@ -66,6 +69,7 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
             new_bases=new_only,
             candidates=data.geo.candidates,
             picks=last.result.picks if last is not None else None,
+            isochrones=iso,
             outline=data.geo.outline,
             towns=data.geo.towns,
             tiles=data.tiles,
@@ -260,7 +264,8 @@ def body() -> None:
     st.caption(
         "Click the map to place a new unit there (it copies the first unit's shifts and target until you "
         "edit it below; a base at sea, outside Kent or on top of another unit is refused); the table "
-        "compares every KPI with the baseline. "
+        "compares every KPI with the baseline; the map shades every unit's catchment at its response "
+        "target. "
         f"**Assumptions**: {app.assumptions_note(data)}"
     )
     plan = results.planned_scenario(data.scenario)

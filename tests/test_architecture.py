@@ -82,7 +82,15 @@ def _layer(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1 or parts[1] in BOTTOM:
         return "bottom"
-    if parts[1] in {"__main__", "_cli_engine", "_cli_business", "_cli_history", "_cli_report", "_json"}:
+    if parts[1] in {
+        "__main__",
+        "_cli_engine",
+        "_cli_area",
+        "_cli_business",
+        "_cli_history",
+        "_cli_report",
+        "_json",
+    }:
         return "cli"
     return parts[1]
 

@@ -102,13 +102,9 @@ def assign_forces(
                 pos[near["_pt"].to_numpy()] = near["index_right"].to_numpy()
                 snapped[near["_pt"].to_numpy()] = near["_m"].round(1).to_numpy()
     out = pts.copy()
-    found = pos >= 0
-    for col in _TAKEN:
-        values = np.full(n, None, dtype=object)
-        values[found] = polys[col].astype(str).to_numpy()[pos[found]]
-        out[col] = values
-    wanted = set(forces)
-    out["in_area"] = np.array([f in wanted for f in out["force"]], dtype=bool)
+    for col in _TAKEN:  # text columns taken as they are (no Python objects): missing where pos is -1
+        out[col] = polys[col].astype("str").array.take(pos, allow_fill=True)
+    out["in_area"] = out["force"].isin(list(forces)).to_numpy(dtype=bool)
     out["snapped_m"] = snapped
     return out
 

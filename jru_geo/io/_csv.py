@@ -14,8 +14,9 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import pyarrow as pa
@@ -24,7 +25,14 @@ import pyarrow.csv as pacsv
 
 from jru_geo.errors import OutputFileError
 
-__all__ = ["write_csv", "write_csvs", "csv_bytes", "neutralise_formulas", "FORMULA_PREFIXES"]
+__all__ = [
+    "write_csv",
+    "write_csvs",
+    "write_csv_parts",
+    "csv_bytes",
+    "neutralise_formulas",
+    "FORMULA_PREFIXES",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a cell as a formula."""
@@ -153,6 +161,77 @@ def write_csvs(outputs: Mapping[str | os.PathLike[str], pd.DataFrame]) -> None:
         for tmp, target in done:
             os.replace(tmp, target)
     finally:
+        for tmp, _ in done:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _write_part(table: pa.Table, sink: BinaryIO, *, header: bool) -> None:
+    """Append one part's CSV to ``sink``, with or without the header line.
+
+    Written with the header and then cut after it: pyarrow 26.0.1's ``include_header=False`` wrote
+    about 120 KB of stray bytes for some one-row tables (slices of the reader's rejects).
+    """
+    buf = io.BytesIO()
+    _write_table(table, buf)
+    data = buf.getbuffer()
+    if not header:
+        head = io.BytesIO()
+        _write_table(table.slice(0, 0), head)
+        data = data[len(head.getvalue()) :]
+    sink.write(data)
+
+
+def write_csv_parts(paths: Sequence[str | os.PathLike[str]], parts: Iterable[Sequence[pd.DataFrame]]) -> None:
+    """Write several CSV files part by part, all or nothing, as :func:`write_csvs` writes them whole.
+
+    Parameters
+    ----------
+    paths
+        The files.
+    parts
+        Consumed one item at a time (a generator keeps only one part in memory): each item holds one
+        table per path, in order. The first item's tables give the headers; every later table has
+        the same columns. The files hold the parts' rows one after another, exactly as one
+        :func:`write_csvs` of the concatenated tables would write them.
+
+    Raises
+    ------
+    OutputFileError
+        A folder is missing, there is no part, or a part's columns differ from the first part's.
+    OSError
+        A folder is not writable, or the disk is full.
+    """
+    targets = [Path(path) for path in paths]
+    for target in targets:
+        if not target.parent.is_dir():
+            raise OutputFileError(
+                f"{target}: the folder {target.parent} does not exist; create it or give another output path"
+            )
+    done: list[tuple[str, Path]] = []
+    sinks: list[BinaryIO] = []
+    try:
+        for target in targets:
+            handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            done.append((tmp, target))
+            sinks.append(os.fdopen(handle, "wb"))
+        columns: list[list[str]] | None = None
+        for frames in parts:
+            names = [[str(c) for c in frame.columns] for frame in frames]
+            if columns is not None and names != columns:
+                raise OutputFileError(f"a part has the columns {names}, the first had {columns}")
+            for sink, frame in zip(sinks, frames, strict=True):
+                _write_part(_table(frame), sink, header=columns is None)
+            columns = names
+            del frames  # one part in memory at a time
+        if columns is None:
+            raise OutputFileError(f"nothing to write to {', '.join(map(str, targets))}")
+        for sink in sinks:
+            sink.close()
+        for tmp, target in done:
+            os.replace(tmp, target)
+    finally:
+        for sink in sinks:
+            sink.close()
         for tmp, _ in done:
             Path(tmp).unlink(missing_ok=True)
 

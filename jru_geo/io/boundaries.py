@@ -80,7 +80,7 @@ def load_districts(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame
         ``district_code, district_name, n_lsoa, population, area_km2, density_per_km2, geometry``
         in EPSG:27700, sorted by code. Four districts are MultiPolygons (islands and coast).
     """
-    return _read_geo(settings.boundaries_dir / "kent_districts.geojson")
+    return _read_geo(settings.area_file("boundaries", "districts.geojson"))
 
 
 def load_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
@@ -94,12 +94,12 @@ def load_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
         ``lsoa_name`` uses current district names ("Folkestone and Hythe 014B");
         ``lsoa_name_2011`` is the official 2011 name ("Shepway 014B").
     """
-    return _read_geo(settings.boundaries_dir / "kent_lsoas.geojson")
+    return _read_geo(settings.area_file("boundaries", "lsoas.geojson"))
 
 
 def load_outline(*, settings: Settings = DEFAULT_SETTINGS) -> gpd.GeoDataFrame:
     """Load the Kent and Medway outline as a one-row GeoDataFrame in EPSG:27700."""
-    return _read_geo(settings.boundaries_dir / "kent_outline.geojson")
+    return _read_geo(settings.area_file("boundaries", "outline.geojson"))
 
 
 def normalise_postcode(postcodes: pd.Series) -> pd.Series:
@@ -117,7 +117,7 @@ def load_postcodes(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
         published), ``easting``, ``northing`` (metres, EPSG:27700) and ``district_code``.
     """
     df = pd.read_csv(
-        _require(settings.sites_dir / "kent_postcodes.csv"),
+        _require(settings.area_file("sites", "postcodes.csv")),
         dtype={"postcode": str, "easting": "int64", "northing": "int64", "district_code": str},
     )
     df.index = pd.Index(normalise_postcode(df["postcode"]), name="key")
@@ -137,7 +137,7 @@ def load_postcode_lsoas(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFram
         ``postcode, lsoa_code, easting, northing`` (metres, EPSG:27700), one row per postcode.
     """
     table = pd.read_csv(
-        _require(settings.boundaries_dir / "kent_postcode_lsoa11.csv"),
+        _require(settings.area_file("boundaries", "postcode_lsoa11.csv")),
         dtype={"postcode": str, "lsoa_code": str},
     )
     where = load_postcodes(settings=settings).set_index("postcode")[["easting", "northing"]]

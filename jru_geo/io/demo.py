@@ -46,6 +46,7 @@ __all__ = [
     "DemoParameters",
     "Realism",
     "demo_incidents",
+    "demo_parameters",
     "load_demo_calibration",
     "lsoa_weights",
     "top_share",
@@ -136,8 +137,10 @@ def load_demo_calibration(*, settings: Settings = DEFAULT_SETTINGS) -> DemoCalib
     DataFileError
         A file is missing: rerun ``python scripts/calibrate_demo.py`` beside ``../shared/data``.
     """
-    folder = settings.data_dir / "demo"
-    paths = (folder / "kent_lsoa_demand_weights.csv", folder / "demo_calibration.json")
+    paths = (
+        settings.area_file("demo", "lsoa_demand_weights.csv"),
+        settings.demo_dir / "demo_calibration.json",
+    )
     for path in paths:
         if not path.exists():
             raise DataFileError(f"{path} is missing: rebuild it with `python scripts/calibrate_demo.py`")
@@ -148,6 +151,21 @@ def load_demo_calibration(*, settings: Settings = DEFAULT_SETTINGS) -> DemoCalib
         shrink=float(meta["shrink"]),
         month_rate_cv=float(meta["month_rate_cv"]),
     )
+
+
+def demo_parameters(*, settings: Settings = DEFAULT_SETTINGS) -> DemoParameters:
+    """Return the demo's assumptions for the area: Kent's defaults, the yearly total scaled by population.
+
+    A built area's ``demo/demo_calibration.json`` carries ``incidents_per_year`` (Kent's 15,000
+    scaled by the area's Census 2011 population, :mod:`jru_geo.io.area_files`); Kent's has none and
+    keeps :class:`DemoParameters`' defaults.
+    """
+    path = settings.demo_dir / "demo_calibration.json"
+    if settings.is_kent or not path.is_file():
+        return DemoParameters()
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    total = meta.get("incidents_per_year")
+    return DemoParameters() if total is None else DemoParameters(incidents_per_year=float(total))
 
 
 def top_share(counts: np.ndarray, *, fraction: float = 0.1) -> float:

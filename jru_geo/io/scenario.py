@@ -244,6 +244,8 @@ class Scenario(_Model):
     name: str = Field(min_length=1)
     description: str = ""
     indicative: bool = False
+    area: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_,-]*$", max_length=400)
+    """The area the fleet serves (an ``--area`` name such as ``surrey``); None means Kent."""
     vehicles: list[Vehicle] = Field(default_factory=list)
 
     @field_validator("vehicles")

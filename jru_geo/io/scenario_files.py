@@ -153,8 +153,25 @@ def load_scenario(source: str | os.PathLike[str] | tuple[str, bytes]) -> Scenari
 
 
 def load_default_scenario(*, settings: Settings = DEFAULT_SETTINGS) -> Scenario:
-    """Load the shipped scenario ``data/scenarios/kent_jru_2020.json`` (three Kent JRUs, bases indicative)."""
-    return load_scenario(settings.scenarios_dir / DEFAULT_SCENARIO_FILE)
+    """Load the area's default fleet.
+
+    Kent: the shipped ``data/scenarios/kent_jru_2020.json`` (three Kent JRUs, bases indicative).
+    Another area: the shipped scenario whose ``area`` is the area's key (the first by file name), or
+    an empty fleet when none is shipped (a planner may start from nothing).
+    """
+    if settings.is_kent:
+        return load_scenario(settings.scenarios_dir / DEFAULT_SCENARIO_FILE)
+    for path in sorted(settings.scenarios_dir.glob("*.json")):
+        if path.name.endswith("_history.json"):
+            continue
+        scenario = load_scenario(path)
+        if scenario.area == settings.area:
+            return scenario
+    return Scenario(
+        name=f"{settings.area_name}: no units yet",
+        description="No fleet is shipped for this area: add units on the Planner or load a scenario file.",
+        area=settings.area,
+    )
 
 
 def _scenario_dict(scenario: Scenario) -> dict[str, Any]:

@@ -213,8 +213,9 @@ def default_candidates(*, in_kent_only: bool = True, settings: Settings = DEFAUL
     Parameters
     ----------
     in_kent_only
-        Drop the hospitals outside Kent (Brighton, Worthing, ...) that the site table carries for
-        travel-time context.
+        Drop the hospitals outside the area (for Kent: Brighton, Worthing, ...) that the site table
+        carries for travel-time context (column ``in_kent`` in Kent's table, ``in_area`` in a built
+        area's).
     settings
         Where the data lives.
 
@@ -226,7 +227,8 @@ def default_candidates(*, in_kent_only: bool = True, settings: Settings = DEFAUL
     """
     sites = load_candidate_sites(settings=settings)
     if in_kent_only:
-        sites = sites[sites["in_kent"].astype(bool)]
+        inside = sites["in_area"] if "in_area" in sites.columns else sites["in_kent"]
+        sites = sites[inside.astype(bool)]
     frame = _candidate_frame(
         sites["name"].astype(str).tolist(),
         sites["easting"].to_numpy(float),

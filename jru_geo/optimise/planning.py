@@ -49,6 +49,7 @@ from jru_geo.model.travel.matrix import check_minutes, travel_matrix
 from jru_geo.optimise._objective import Objective
 from jru_geo.optimise.candidates import candidate_grid, demand_points
 from jru_geo.optimise.placement import Recommendation, recommend
+from jru_geo.settings import DEFAULT_SETTINGS, Settings
 from jru_geo.week import DAYS, WEEKS_PER_YEAR
 
 __all__ = [
@@ -235,8 +236,9 @@ def candidate_table(
     outline: gpd.GeoDataFrame,
     sites: pd.DataFrame | None = None,
     cell_m: float = 1000.0,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
-    """List candidate bases: listed sites, a free grid over Kent, or both.
+    """List candidate bases: listed sites, a free grid over the area, or both.
 
     Parameters
     ----------
@@ -250,6 +252,8 @@ def candidate_table(
         :func:`jru_geo.io.sites.read_candidates`); defaults to :func:`jru_geo.io.sites.default_candidates`.
     cell_m
         Grid cell side, metres.
+    settings
+        The area whose shipped sites are the default.
 
     Returns
     -------
@@ -263,7 +267,7 @@ def candidate_table(
     """
     parts: list[pd.DataFrame] = []
     if kind in ("sites", "both"):
-        s = default_candidates() if sites is None else sites
+        s = default_candidates(settings=settings) if sites is None else sites
         if len(s) == 0:
             raise CandidatesFileError("the candidate sites table is empty: add rows with name,lat,lon")
         parts.append(

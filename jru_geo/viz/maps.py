@@ -168,14 +168,32 @@ def planner_map(
     new_bases: gpd.GeoDataFrame | None = None,
     candidates: pd.DataFrame | None = None,
     picks: pd.DataFrame | None = None,
+    isochrones: gpd.GeoDataFrame | None = None,
     outline: gpd.GeoDataFrame | None = None,
     towns: pd.DataFrame | None = None,
     tiles: bool = True,
     assets_url: str | None = None,
 ) -> folium.Map:
-    """Existing bases, units placed by the user, candidate sites and recommended picks (click to place)."""
+    """Existing bases, units placed by the user, candidate sites and recommended picks (click to place).
+
+    ``isochrones`` (``vehicle_id, cutoff_min, geometry``) are the plan's catchments, of today's
+    units and the placed ones alike, drawn as the Coverage map draws them
+    (:func:`jru_geo.viz.layers.isochrone_layer`), each named after its unit in the tooltip and, when
+    the bases have ``target_min``, only at that unit's own target.
+    """
     m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     districts_layer(districts, name="District boundaries").add_to(m)
+    if isochrones is not None and len(isochrones):
+        fleet = pd.concat([bases, new_bases]) if new_bases is not None else bases
+        ids = isochrones["vehicle_id"].astype(str)
+        names = ids.map(dict(zip(fleet["vehicle_id"].astype(str), fleet["name"].astype(str), strict=True)))
+        own = isochrones.assign(unit=names.fillna(ids))
+        if "target_min" in fleet.columns:  # each unit at its own target, not every unit's
+            target = ids.map(dict(zip(fleet["vehicle_id"].astype(str), fleet["target_min"], strict=True)))
+            own = own[target.isna() | (own["cutoff_min"].astype(float) == target.astype(float))]
+        group, legend = isochrone_layer(own, label_col="unit")
+        group.add_to(m)
+        legend.add_to(m)
     _add_towns(m, towns)
     if candidates is not None and len(candidates):
         candidates_layer(candidates, name="Candidate sites", colour=OKABE_ITO["blue"]).add_to(m)

@@ -8,7 +8,8 @@ engine and the business case (nothing here computes a figure):
 3. the business case (:class:`jru_geo.optimise.business_case.PlanBusinessCase`): calls gained by
    the fleet, savings, the cost side, net benefit and payback, with its range as a tornado chart and
    the note behind each figure;
-4. the assumptions in force, the data's provenance and period, and the model's validity figures.
+4. the new units by name, with their bases and shift patterns (:func:`new_unit_lines`);
+5. the assumptions in force, the data's provenance and period, and the model's validity figures.
 
 Text is set in DejaVu Sans (shipped with matplotlib), so any name a user gives prints as written.
 """
@@ -20,13 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from jru_geo.errors import MapError
+from jru_geo.io.scenario import Scenario
+from jru_geo.model.patterns import ShiftPattern
 from jru_geo.optimise.business_case import PlanBusinessCase
+from jru_geo.optimise.candidates import place_names
 from jru_geo.viz.style import OKABE_ITO
 
-__all__ = ["PackContent", "case_pack_pdf", "validity_notes"]
+__all__ = ["PackContent", "case_pack_pdf", "new_unit_lines", "validity_notes"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class PackContent:
         The date of the pack, e.g. ``"2 Dec 2026"``.
     synthetic
         True when the incidents are the synthetic demo year (said on every page).
+    new_units
+        One sentence per new unit: its name, base and shift pattern (:func:`new_unit_lines`).
     """
 
     plan_name: str
@@ -62,6 +69,7 @@ class PackContent:
     validity: tuple[str, ...]
     as_of: str
     synthetic: bool
+    new_units: tuple[str, ...] = ()
 
 
 def _font_path() -> Path:
@@ -203,6 +211,10 @@ def case_pack_pdf(
     new_ids = content.business.new_unit_ids
     pdf.image(io.BytesIO(_plan_map_png(districts, bases, new_ids, outline)), w=width)
     pdf.ln(2)
+    if content.new_units:
+        heading(f"The new unit{'s' if len(content.new_units) > 1 else ''} in this plan", 11)
+        for line in content.new_units:
+            para(f"• {line}")
     heading("Key figures, baseline against plan", 11)
     _table(pdf, content.kpis, width)
 
@@ -259,6 +271,54 @@ def _table(pdf: object, table: pd.DataFrame, width: float) -> None:
             pdf.cell(rest, 5.2, str(value), border=1, align="R")
         pdf.ln()
     pdf.ln(2)
+
+
+def new_unit_lines(
+    plan: Scenario,
+    new_ids: tuple[str, ...],
+    bases: gpd.GeoDataFrame,
+    *,
+    towns: pd.DataFrame,
+    postcodes: pd.DataFrame,
+) -> tuple[str, ...]:
+    """Name each new unit of a plan with its base and shift pattern, for the pack.
+
+    Parameters
+    ----------
+    plan
+        The plan (the baseline plus the new units).
+    new_ids
+        The ids of the plan's new vehicles (:attr:`PlanBusinessCase.new_unit_ids`).
+    bases
+        The plan's resolved bases (:func:`jru_geo.io.bases.resolve_bases`), ``vehicle_id`` and a
+        point per vehicle, EPSG:27700.
+    towns, postcodes
+        Tables for :func:`jru_geo.optimise.candidates.place_names` (the base's nearest town and
+        postcode).
+
+    Returns
+    -------
+    tuple of str
+        One sentence per new unit, in the plan's order, e.g. ``"Rapid Maidstone (NEW1): based near
+        Maidstone (ME15 6AB), easting 573,362 northing 155,654; on shift every day 18:00-02:00
+        (56 h a week); target 15 min, job 45 min."``
+    """
+    vehicles = [v for v in plan.vehicles if v.id in set(new_ids)]
+    if not vehicles:
+        return ()
+    where = bases.assign(vehicle_id=bases["vehicle_id"].astype(str)).set_index("vehicle_id").geometry
+    x = np.array([where.loc[v.id].x for v in vehicles], dtype=float)
+    y = np.array([where.loc[v.id].y for v in vehicles], dtype=float)
+    places = place_names(x, y, towns=towns, postcodes=postcodes)
+    lines = []
+    for v, e, n, place in zip(vehicles, x, y, places, strict=True):
+        shifts = ShiftPattern(v.name, tuple(v.shifts)).describe() if v.shifts else "no shifts (never on duty)"
+        based = f"based {place}, " if not place.startswith("grid ") else "based at "
+        lines.append(
+            f"{v.name} ({v.id}): {based}easting {e:,.0f} northing {n:,.0f}; on shift {shifts}; "
+            f"target {v.target_min:g} min, job {v.job_min:g} min."
+        )
+    return tuple(lines)
 
 
 def validity_notes(travel_errors: pd.DataFrame | None, method: str) -> tuple[str, ...]:

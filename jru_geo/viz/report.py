@@ -97,6 +97,8 @@ class Summary:
         Where the incidents come from, e.g. ``"synthetic demo data (seed 2025)"`` or file names.
     filter_note
         The filters applied, in words.
+    area_name
+        The force area in words (``"Kent"``, ``"Surrey"``), as the title and labels name it.
     """
 
     incidents: int
@@ -117,6 +119,7 @@ class Summary:
     synthetic: bool
     source_note: str
     filter_note: str
+    area_name: str = "Kent"
 
     @property
     def period(self) -> str:
@@ -131,7 +134,7 @@ class Summary:
         assumptions the filter note ends with).
         """
         data = "Synthetic demo data, not real incidents. " if self.synthetic else ""
-        counted = f"{self.headline.count_text} in Kent, {self.period}"
+        counted = f"{self.headline.count_text} in {self.area_name}, {self.period}"
         return f"{data}As of {format_day(self.as_of)}; {counted}; {self.filter_note}."
 
 
@@ -151,6 +154,7 @@ def summarise(
     source_note: str,
     filter_note: str = "all incidents",
     demand_share: float = 1.0,
+    area_name: str = "Kent",
 ) -> Summary:
     """Headline figures for the public summary.
 
@@ -214,6 +218,7 @@ def summarise(
         synthetic=synthetic,
         source_note=source_note,
         filter_note=filter_note,
+        area_name=area_name,
     )
 
 
@@ -222,6 +227,7 @@ def district_table(
     districts: pd.DataFrame,
     *,
     covered_share: pd.Series | None = None,
+    area_name: str = "Kent",
 ) -> pd.DataFrame:
     """Build the small per-district table of the public summary, busiest first, display-ready.
 
@@ -238,7 +244,8 @@ def district_table(
     Returns
     -------
     DataFrame
-        ``District, Incidents, Per 1,000 residents, Share of Kent (%)`` (+ ``Reached in target (%)``).
+        ``District, Incidents, Per 1,000 residents, Share of Kent (%)`` (+ ``Reached in target (%)``);
+        the share column names ``area_name``.
     """
     counts = counts_by_area(joined, districts, level="district")
     total = int(counts["incidents"].sum())
@@ -247,7 +254,7 @@ def district_table(
             "District": counts["district_name"].astype(str),
             "Incidents": counts["incidents"].astype("int64"),
             "Per 1,000 residents": counts["rate_per_1000"].astype(float).round(2),
-            "Share of Kent (%)": (100 * counts["incidents"] / total).round(1) if total else 0.0,
+            f"Share of {area_name} (%)": (100 * counts["incidents"] / total).round(1) if total else 0.0,
         }
     )
     if covered_share is not None:
@@ -263,9 +270,9 @@ def summary_csv(summary: Summary, table: pd.DataFrame) -> bytes:
     head = pd.DataFrame(
         {
             "figure": [
-                f"{headline.label} in Kent",
+                f"{headline.label} in {summary.area_name}",
                 *(label for label, _ in jru),
-                "Incidents outside Kent (not counted)",
+                f"Incidents outside {summary.area_name} (not counted)",
                 "Period",
                 "Busiest district",
                 "Units",
@@ -344,7 +351,7 @@ def summary_title(summary: Summary) -> str:
 
     For example ``"Kent Joint Response Units, 1 Jan 2025 to 31 Dec 2025"``.
     """
-    return f"Kent Joint Response Units, {summary.period}"
+    return f"{summary.area_name} Joint Response Units, {summary.period}"
 
 
 def summary_alt_text(summary: Summary, table: pd.DataFrame) -> str:
@@ -363,9 +370,9 @@ def summary_alt_text(summary: Summary, table: pd.DataFrame) -> str:
     rows = "; ".join(f"{label} {value}" for label, value in _headline_rows(summary))
     n = len(table)
     return (
-        f"{summary_title(summary)}. Map of Kent's {n} districts shaded by incidents per 1,000 residents, "
-        f"with the units' bases marked. {rows}. A table lists all {n} districts with their incidents, rate "
-        f"per 1,000 and share reached within target."
+        f"{summary_title(summary)}. Map of {summary.area_name}'s {n} districts shaded by incidents per "
+        f"1,000 residents, with the units' bases marked. {rows}. A table lists all {n} districts with "
+        f"their incidents, rate per 1,000 and share reached within target."
         + (" Synthetic demo data, not real incidents." if summary.synthetic else "")
     )
 
@@ -536,7 +543,7 @@ def _patch(colour: str, label: str) -> object:
 
 def _draw_table(fig: Figure, table: pd.DataFrame, *, top: float) -> None:
     """List every district (the table's rows), spacing the rows to fit above the footer."""
-    cols = [c for c in table.columns if c != "Share of Kent (%)"]
+    cols = [c for c in table.columns if not (c.startswith("Share of ") and c.endswith(" (%)"))]
     x_pos = [0.585, 0.78, 0.86, 0.93][: len(cols)]
     heads = {"Per 1,000 residents": "per 1,000", "Reached in target (%)": "in target"}
     for x, c in zip(x_pos, cols, strict=False):

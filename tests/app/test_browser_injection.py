@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _open, _running_app, _settle
+from browserkit import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, open_page, running_app, settle
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ HOSTILE = f"{LINK} {IMAGE} {TAG}"
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
-    with _running_app(tmp_path_factory.mktemp("streamlit")) as url, sync_playwright() as pw:
+    with running_app(tmp_path_factory.mktemp("streamlit")) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             pg = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -62,12 +62,12 @@ def _upload(pg: object, index: int, name: str, data: bytes, mime: str) -> None:
 
 
 def test_incident_file_name_and_header_stay_text(page: object) -> None:
-    _open(page, page.jru_url, "data")  # type: ignore[attr-defined]
+    open_page(page, page.jru_url, "data")  # type: ignore[attr-defined]
     header = f"{LINK},{IMAGE},{TAG}\n1,2,3\n".encode()
     _upload(page, 0, f"{LINK}{IMAGE}.csv", header, "text/csv")
     message = page.get_by_text("could not be used", exact=False).first  # type: ignore[attr-defined]
     message.wait_for(timeout=TIMEOUT_MS)
-    _settle(page)
+    settle(page)
     body = _text(page)
     assert "[evil link](https://evil.example/link)" in body
     assert "![evil image](https://evil.example/pic.png)" in body
@@ -75,11 +75,11 @@ def test_incident_file_name_and_header_stay_text(page: object) -> None:
 
 
 def test_scenario_and_vehicle_names_stay_text(page: object) -> None:
-    _open(page, page.jru_url, "data")  # type: ignore[attr-defined]
+    open_page(page, page.jru_url, "data")  # type: ignore[attr-defined]
     bad = _scenario(HOSTILE, f"vehicle {HOSTILE}", {"postcode": "ZZ1 1ZZ"})
     _upload(page, 1, "bad.json", bad, "application/json")
     page.get_by_text("That scenario could not be used", exact=False).first.wait_for()  # type: ignore[attr-defined]
-    _settle(page)
+    settle(page)
     body = _text(page)
     assert f"vehicle {LINK}" in body
     assert TAG in body
@@ -87,10 +87,10 @@ def test_scenario_and_vehicle_names_stay_text(page: object) -> None:
 
     good = _scenario(HOSTILE, f"vehicle {HOSTILE}", {"lat": 51.27, "lon": 0.52})
     _upload(page, 1, "good.json", good, "application/json")
-    _settle(page)
+    settle(page)
     page.locator('a[href$="/coverage"]').first.click()  # type: ignore[attr-defined]
     page.get_by_text("Coverage: [evil link]", exact=False).first.wait_for()  # type: ignore[attr-defined]
-    _settle(page)
+    settle(page)
     body = _text(page)
     assert f"Coverage: {HOSTILE}" in body
     _no_injected_elements(page)

@@ -1,11 +1,15 @@
 """The three users' jobs, driven end to end in a real browser against ``streamlit run app.py``.
 
 * Commander: the Tonight page at Saturday 23:00 shows the units on shift then.
-* Planner: place a unit by clicking the Planner map, rename it, undo the rename, export the
-  business-case pack (the PDF downloads and pypdf reads it back).
+* Planner: place two units (a map click and a candidate site), see the placed unit's catchment
+  drawn, move one, rename it, give it its own shift pattern, delete the other, undo the deletion,
+  compare three scenarios side by side, and export the business-case pack (the PDF downloads, pypdf
+  reads it back and finds the units by name, base and pattern).
 * Communications: export the print PNG from the Overview (a PNG, 2400 px wide).
 
-Same set-up and skip rules as ``test_browser.py`` (Debian's chromium at /usr/bin/chromium, skipped
+Every step asserts on something on the page that the step changes (the KPI table, the map's layers,
+the business case's caption, the page's address, the comparison table). Fixtures are in
+``conftest.py`` and helpers in ``browserkit.py`` (Debian's chromium at /usr/bin/chromium, skipped
 without it unless JRU_REQUIRE_BROWSER=1; no web tiles). Screenshots go to pytest's tmp_path, or to
 docs/screenshots/ (``job_*.png``) with JRU_UPDATE_SCREENSHOTS=1, so a run changes no tracked file.
 """
@@ -13,60 +17,40 @@ docs/screenshots/ (``job_*.png``) with JRU_UPDATE_SCREENSHOTS=1, so a run change
 from __future__ import annotations
 
 import io
-import os
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, DOC_SHOTS, TIMEOUT_MS, _kpi, _open, _running_app, _settle
+from browserkit import TIMEOUT_MS, kpi, open_page, settle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.browser
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _running_app(tmp_path_factory.mktemp("streamlit_jobs")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """docs/screenshots/ with JRU_UPDATE_SCREENSHOTS=1, else a temporary folder."""
-    if os.environ.get("JRU_UPDATE_SCREENSHOTS") == "1":
-        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-        return DOC_SHOTS
-    return tmp_path_factory.mktemp("job_screenshots")
-
-
-@pytest.fixture(scope="module")
-def page(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
-            pg = context.new_page()
-            pg.set_default_timeout(TIMEOUT_MS)
-            yield pg
-        finally:
-            browser.close()
+RUN_MS = 240_000
+"""A planner rerun works the business case out again (the engine once per uncertain input): give it
+minutes on a busy two-core machine, not the 45 s of a plain page."""
 
 
 def _choose(pg: object, label: str, option: str) -> None:
-    """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
-    pg.get_by_role("combobox", name=label, exact=True).click()  # type: ignore[attr-defined]
-    pg.get_by_role("option", name=option, exact=True).first.click()  # type: ignore[attr-defined]
+    """Pick ``option`` in the Streamlit selectbox labelled ``label`` (nothing to do when it shows it)."""
+    box = pg.get_by_role("combobox", name=label, exact=True)  # type: ignore[attr-defined]
+    if box.input_value() == option:
+        return
+    box.click()
+    wanted = pg.get_by_role("option", name=option, exact=True).first  # type: ignore[attr-defined]
+    try:
+        wanted.wait_for(timeout=5000)
+    except PlaywrightTimeout:  # a focused selectbox can take the click as "close": type to open it
+        box.fill(option)
+    wanted.click()
     _wait_value(pg, label, option)
-    _settle(pg)
+    settle(pg, timeout_ms=RUN_MS)
 
 
 def _wait_text(pg: object, text: str) -> None:
     """Wait until the page's text holds ``text``."""
-    pg.wait_for_function("t => document.body.innerText.includes(t)", arg=text)  # type: ignore[attr-defined]
+    pg.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=RUN_MS)  # type: ignore[attr-defined]
 
 
 def _wait_value(pg: object, label: str, value: str) -> None:
@@ -86,61 +70,192 @@ def _metric(pg: object, label: str) -> str:
     return str(card.locator('[data-testid="stMetricValue"]').inner_text()).strip()
 
 
+def _map_frame(pg: object) -> object:
+    """The Playwright frame of the page's (first) folium map."""
+    return pg.locator('iframe[title*="st_folium"]').first.element_handle().content_frame()  # type: ignore[attr-defined]
+
+
+_CATCHMENTS_JS = """() => {
+    const tips = [];
+    if (!window.map) return tips;
+    window.map.eachLayer(l => {
+        const t = l.feature && l.feature.properties && l.feature.properties.tooltip;
+        if (typeof t === 'string' && / within [0-9.]+ min$/.test(t)) tips.push(t);
+    });
+    return tips.sort();
+}"""
+
+
+def _catchments(pg: object) -> list[str]:
+    """The tooltips of the catchments Leaflet has drawn on the map, e.g. ``"NEW1: within 15 min"``."""
+    return list(_map_frame(pg).evaluate(_CATCHMENTS_JS))  # type: ignore[attr-defined]
+
+
+def _wait_catchment(pg: object, tip: str) -> None:
+    """Wait until the map has drawn a catchment whose tooltip is ``tip``."""
+    _map_frame(pg).wait_for_function(  # type: ignore[attr-defined]
+        f"t => ({_CATCHMENTS_JS})().includes(t)", arg=tip, timeout=RUN_MS
+    )
+
+
+def _label_box(pg: object, text: str) -> dict[str, float]:
+    """Where the map shows the base label ``text`` (a unit's id), in page pixels."""
+    label = _map_frame(pg).locator(".leaflet-marker-icon", has_text=text).first  # type: ignore[attr-defined]
+    label.wait_for(state="attached")
+    return dict(label.bounding_box())
+
+
+def _wait_kpi(pg: object, name: str, plan: str) -> None:
+    """Wait until the KPI table's plan column shows ``plan`` in row ``name``."""
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        """([n, v]) => [...document.querySelectorAll('table tr')].some(r => {
+               const c = [...r.querySelectorAll('th, td')].map(x => x.innerText.trim());
+               return c[0] === n && c[2] === v; })""",
+        arg=[name, plan],
+        timeout=RUN_MS,
+    )
+    settle(pg, timeout_ms=RUN_MS)
+
+
+def _field(pg: object, label: str) -> object:
+    """The editor's input labelled ``label``, once the form of the last run has gone (its key follows
+    the unit, so a save leaves the old form on the page for a moment)."""
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        'l => document.querySelectorAll(`input[aria-label="${l}"]`).length === 1', arg=label, timeout=RUN_MS
+    )
+    return pg.get_by_label(label, exact=True)  # type: ignore[attr-defined]
+
+
+def _open_editor(pg: object, unit: str) -> None:
+    """Open the editor of the placed units on ``unit`` (its label in the picker)."""
+    if pg.get_by_role("button", name="Save changes").count() == 0:  # type: ignore[attr-defined]
+        pg.get_by_text("Edit the new units", exact=False).first.click()  # type: ignore[attr-defined]
+    _choose(pg, "Unit", unit)
+
+
+def _edit(pg: object, unit: str, **fields: str) -> None:
+    """Open the editor on ``unit``, set ``fields`` (by label) and save."""
+    _open_editor(pg, unit)
+    for label, value in fields.items():
+        if label == "Shift pattern":
+            pg.get_by_role("combobox", name=label, exact=True).click()  # type: ignore[attr-defined]
+            pg.get_by_role("option", name=value, exact=True).first.click()  # type: ignore[attr-defined]
+        else:
+            _field(pg, label).fill(value)  # type: ignore[attr-defined]
+    pg.get_by_role("button", name="Save changes").click()  # type: ignore[attr-defined]
+
+
 def test_commander_sees_the_units_on_shift_on_saturday_at_23(page: object, server: str, shots: Path) -> None:
-    _open(page, server, "tonight")
+    open_page(page, server, "tonight")
     _choose(page, "Night of", "Sat")
     # Kent JRU 2020: three units, each on 18:00-02:00 every night, so none is out at 03:00 ...
     _choose(page, "Hour", "03:00 (next morning)")
     assert _metric(page, "Units on shift") == "0 of 3"
-    # ... and all three are at 23:00
+    assert _catchments(page) == []  # no unit out, no catchment drawn
+    # ... and all three are at 23:00, each with its catchment
     _choose(page, "Hour", "23:00")
     _no_failure(page)
     assert _metric(page, "Units on shift") == "3 of 3"
+    _wait_catchment(page, "JRU3: within 15 min")
+    assert _catchments(page) == [f"JRU{i}: within 15 min" for i in (1, 2, 3)]
     assert page.get_by_text("Saturday", exact=False).count() > 0  # type: ignore[attr-defined]
-    frame = page.locator('iframe[title*="st_folium"]').first.content_frame  # type: ignore[attr-defined]
-    assert frame.locator(".leaflet-container canvas, .leaflet-container path").count() > 0
     page.screenshot(path=str(shots / "job_commander_tonight.png"))  # type: ignore[attr-defined]
 
 
-def test_planner_places_renames_undoes_and_exports_the_pack(page: object, server: str, shots: Path) -> None:
+def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_exports(
+    page: object, server: str, shots: Path
+) -> None:
     from pypdf import PdfReader
 
-    _open(page, server, "planner")
-    assert _kpi(page, "Units") == ("3", "3")
+    open_page(page, server, "planner", timeout_ms=RUN_MS)
+    assert kpi(page, "Units") == ("3", "3")
+    assert kpi(page, "Unit hours on shift a week") == ("216", "216")  # three units, 72 h a week each
+    today = ["JRU 1 Medway and Swale", "JRU 2 Dartford and Gravesham", "JRU 3 East Kent"]
+    assert _catchments(page) == [f"{name}: within 15 min" for name in today]  # today's units' catchments
+
+    # place: a click on the map near Maidstone, then a candidate site
     frame = page.locator('iframe[title*="st_folium"]').first  # type: ignore[attr-defined]
     box = frame.bounding_box()
-    frame.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.5})  # near Maidstone
-    page.wait_for_function(  # type: ignore[attr-defined]
-        """() => [...document.querySelectorAll('table tr')].some(
-               r => r.innerText.startsWith('Units') && r.innerText.includes('4'))""",
-        timeout=TIMEOUT_MS,
-    )
-    _settle(page)
-    assert _kpi(page, "Units") == ("3", "4")
+    frame.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.5})
+    _wait_kpi(page, "Units", "4")
+    _wait_catchment(page, "New unit 1: within 15 min")  # the placed unit's catchment is drawn
+    assert len(_catchments(page)) == 4
+    _choose(page, "Or pick a candidate site", "Ashford police station")
+    page.get_by_role("button", name="Place unit there").click()  # type: ignore[attr-defined]
+    _wait_kpi(page, "Units", "5")
+    _wait_catchment(page, "New unit at Ashford police station: within 15 min")
+    assert kpi(page, "Unit hours on shift a week") == ("216", "360")  # both copy the first unit's shifts
+    _wait_text(page, "New unit(s): New unit 1, New unit at Ashford police station;")
 
-    # rename it in the editor
-    page.get_by_text("Edit the new units (1)").click()  # type: ignore[attr-defined]
-    name = page.get_by_label("Name", exact=True)  # type: ignore[attr-defined]
-    assert name.input_value() == "New unit 1"
-    name.fill("Rapid Maidstone")
-    page.get_by_role("button", name="Save changes").click()  # type: ignore[attr-defined]
-    _wait_text(page, "New unit(s): Rapid Maidstone;")  # the business case names the plan's units
-    _settle(page)
-    assert "Rapid+Maidstone" in page.url  # type: ignore[attr-defined]  # the plan kept in the address
+    # move: 6 km east by its easting; the KPIs, the map label and the address follow
+    _open_editor(page, "1. New unit 1")
+    old_easting = float(_field(page, "Easting (m)").input_value())  # type: ignore[attr-defined]
+    geographic = kpi(page, "Geographic: incidents within target (%)")[1]
+    label_before = _label_box(page, "NEW1")
+    url_before = page.url  # type: ignore[attr-defined]
+    _edit(page, "1. New unit 1", **{"Easting (m)": f"{old_easting + 6000:.0f}"})
+    page.wait_for_function("u => location.href !== u", arg=url_before, timeout=RUN_MS)  # type: ignore[attr-defined]
+    settle(page, timeout_ms=RUN_MS)
+    assert float(_field(page, "Easting (m)").input_value()) == old_easting + 6000  # type: ignore[attr-defined]
+    assert _label_box(page, "NEW1")["x"] > label_before["x"] + 10  # drawn further east
+    assert kpi(page, "Units") == ("3", "5")
+    assert kpi(page, "Geographic: incidents within target (%)")[1] != geographic
     _no_failure(page)
-    page.screenshot(path=str(shots / "job_planner_renamed.png"))  # type: ignore[attr-defined]
 
-    # undo the rename: the unit keeps its place and gets its first name back
+    # rename
+    _edit(page, "1. New unit 1", Name="Rapid Maidstone")
+    _wait_text(page, "New unit(s): Rapid Maidstone, New unit at Ashford police station;")
+    _wait_catchment(page, "Rapid Maidstone: within 15 min")
+    assert "Rapid+Maidstone" in page.url  # type: ignore[attr-defined]  # the plan kept in the address
+
+    # its own shift pattern: Friday and Saturday nights only (16 h a week, not 72)
+    _edit(page, "1. Rapid Maidstone", **{"Shift pattern": "fri-sat-nights"})
+    _wait_kpi(page, "Unit hours on shift a week", "304")
+    assert "fri-sat-nights" in page.url  # type: ignore[attr-defined]
+    _no_failure(page)
+    page.locator('[data-testid="stMainBlockContainer"] h3').first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    page.screenshot(path=str(shots / "job_planner_edited.png"))  # type: ignore[attr-defined]
+
+    # delete the Ashford unit, then undo the deletion
+    _choose(page, "Unit", "2. New unit at Ashford police station")
+    page.get_by_role("button", name="Delete this unit").click()  # type: ignore[attr-defined]
+    _wait_kpi(page, "Units", "4")
+    _wait_text(page, "New unit(s): Rapid Maidstone;")
+    assert not any("Ashford" in tip for tip in _catchments(page))
+    assert kpi(page, "Unit hours on shift a week") == ("216", "232")
     page.get_by_role("button", name="Undo").click()  # type: ignore[attr-defined]
-    _wait_text(page, "New unit(s): New unit 1;")
-    _settle(page)
-    assert _kpi(page, "Units") == ("3", "4")
-    assert "Rapid" not in page.url  # type: ignore[attr-defined]
+    _wait_kpi(page, "Units", "5")
+    _wait_text(page, "New unit(s): Rapid Maidstone, New unit at Ashford police station;")
+    _wait_catchment(page, "New unit at Ashford police station: within 15 min")
+    assert kpi(page, "Unit hours on shift a week") == ("216", "304")  # the pattern kept
+    _no_failure(page)
 
-    # the business-case pack for chief officers
+    # compare three scenarios side by side: the plan, today's fleet and the 2018 pilot
+    pick = page.get_by_role("combobox", name="Scenarios (two to four)")  # type: ignore[attr-defined]
+    pick.scroll_into_view_if_needed()
+    pick.click()
+    page.get_by_role("option", name="Kent JRU 2018 pilot (shipped)").first.click()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    compare = page.locator("table", has_text="Kent JRU 2018 pilot (shipped)").first  # type: ignore[attr-defined]
+    compare.wait_for(timeout=RUN_MS)
+    settle(page, timeout_ms=RUN_MS)
+    headers = [h.strip() for h in compare.locator("thead th").all_inner_texts()]
+    assert headers[1:] == ["Kent JRU 2020 (shipped)", "Current plan", "Kent JRU 2018 pilot (shipped)"], (
+        headers
+    )
+    units = [c.strip() for c in compare.locator("tr", has_text="Units").first.locator("td").all_inner_texts()]
+    assert units == ["3", "5", "1"], units
+    chart = page.locator('[data-testid="stVegaLiteChart"]').last  # type: ignore[attr-defined]
+    chart.scroll_into_view_if_needed()
+    compare.scroll_into_view_if_needed()
+    _no_failure(page)
+    page.screenshot(path=str(shots / "job_planner_compare.png"))  # type: ignore[attr-defined]
+
+    # the business-case pack for chief officers names the units, their bases and patterns
     page.get_by_role("button", name="Prepare the business-case pack for chief officers (PDF)").click()  # type: ignore[attr-defined]
     download_button = page.get_by_role("button", name="Download the pack (PDF)")  # type: ignore[attr-defined]
-    download_button.wait_for(timeout=120_000)
+    download_button.wait_for(timeout=RUN_MS)
     with page.expect_download(timeout=TIMEOUT_MS) as got:  # type: ignore[attr-defined]
         download_button.click()
     pdf = Path(got.value.path()).read_bytes()
@@ -149,13 +264,17 @@ def test_planner_places_renames_undoes_and_exports_the_pack(page: object, server
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     assert len(reader.pages) >= 2
     assert "business case" in text.lower() and "Compared with: Kent JRU 2020" in text, text[:500]
-    assert "Units 3 4 +1" in text, text[:800]  # the KPI table: the placed unit against the baseline
+    assert "Units 3 5 +2" in text, text[:1500]  # the KPI table: the placed units against the baseline
+    assert "Rapid Maidstone (NEW1): based near" in text, text[:1500]
+    assert f"easting {old_easting + 6000:,.0f}" in text
+    assert "on shift Fri, Sat 18:00-02:00 (16 h a week)" in text
+    assert "New unit at Ashford police station (NEW2): based near Ashford" in text
     assert sum(len(p.images) for p in reader.pages) >= 1  # the map of the plan
     _no_failure(page)
 
 
 def test_communications_exports_the_print_png(page: object, server: str, shots: Path) -> None:
-    _open(page, server, "")
+    open_page(page, server, "")
     button = page.get_by_role("button", name="PNG for print (2400x1350, 200 dpi)")  # type: ignore[attr-defined]
     with page.expect_download(timeout=120_000) as got:  # type: ignore[attr-defined]
         button.click()
@@ -165,5 +284,11 @@ def test_communications_exports_the_print_png(page: object, server: str, shots: 
     assert (width, height) == (2400, 1350)
     assert len(png) > 100_000
     _no_failure(page)
-    if os.environ.get("JRU_UPDATE_SCREENSHOTS") == "1":
-        (shots / "job_communications_print.png").write_bytes(png)
+    # the web version, 1280x720, is what the README shows of this job
+    button = page.get_by_role("button", name="PNG summary (web, 1280x720)")  # type: ignore[attr-defined]
+    with page.expect_download(timeout=120_000) as got:  # type: ignore[attr-defined]
+        button.click()
+    web = Path(got.value.path()).read_bytes()
+    assert web[:8] == PNG_SIGNATURE and struct.unpack(">II", web[16:24]) == (1280, 720)
+    _no_failure(page)
+    (shots / "job_communications_summary.png").write_bytes(web)

@@ -242,3 +242,96 @@ def test_cli_input_column_named_force_is_kept_as_original(tmp_path, monkeypatch,
     got = pd.read_csv(out, dtype=str)
     assert got["force_original"].tolist() == ["mine"] and got["force"].tolist() == ["kent"]
     assert "'force' is written as 'force_original'" in capsys.readouterr().err
+
+
+def _messy_policeuk(path, encoding: str, end: str) -> dict[int, str]:
+    """A police.uk file over the toy LSOAs with what a real one has; returns {line: Crime ID} of rejects."""
+    pts = gpd.GeoSeries(
+        [
+            Point(X0 + 500, Y0 + 500),
+            Point(X0 + 1000, Y0 + 500),
+            Point(X0 - 120, Y0 + 500),
+            Point(X0 - 9e3, Y0),
+        ],
+        crs=BNG,
+    ).to_crs(4326)
+    lines = [
+        "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+        "Crime type,Last outcome category,Context",
+    ]
+    if encoding != "utf-8-sig":  # a byte-order mark on an empty line makes the file read whole
+        lines.insert(0, "")
+    rejected: dict[int, str] = {}
+    for i in range(30):
+        p = pts.iloc[i % len(pts)]
+        crime_id = "" if i % 5 == 0 else f"id{i}"  # anti-social behaviour: an id made up from the row
+        where = '"On or near ""Mill"", Lane"' if i % 4 == 0 else "=cmd()" if i % 9 == 0 else "On or near"
+        lon = "" if i % 11 == 0 else f"{p.x:.6f}"
+        if not lon:
+            rejected[len(lines) + 1] = crime_id
+        lines.append(f"{crime_id},2025-01,Kent Police,Kent Police,{lon},{p.y:.6f},{where},,,Burglary,,")
+        if i % 6 == 0:
+            lines.append("")
+        if i % 13 == 0:
+            rejected[len(lines) + 1] = f"x{i}"
+            lines.append(f"x{i},2025-13,Kent Police,Kent Police,{p.x:.6f},{p.y:.6f},a,b,c,d,e,f,g")
+    if encoding == "cp1252":
+        rejected[len(lines) + 1] = "café"
+        lines.append("café,2025-01,Kent Police,Kent Police,,,,,,Burglary,,")
+    path.write_bytes((end.join(lines) + end).encode(encoding))
+    return rejected
+
+
+@pytest.mark.parametrize(("encoding", "end"), [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("cp1252", "\n")])
+def test_cli_join_area_in_chunks_writes_what_one_read_writes(tmp_path, monkeypatch, capsys, encoding, end):
+    from jru_geo.io import incidents
+
+    monkeypatch.setattr(national, "load_national_lsoas", lambda force_slug: _toy())
+    reads = []
+    read = incidents.read_incidents
+    monkeypatch.setattr(
+        incidents, "read_incidents", lambda source, **kw: reads.append(source) or read(source, **kw)
+    )
+    src = tmp_path / "in.csv"
+    rejected = _messy_policeuk(src, encoding, end)
+    said, written = [], []
+    out, rej = tmp_path / "out.csv", tmp_path / "rej.csv"
+    for chunk_rows in ("1000000", "4"):
+        args = ["join", str(src), "-o", str(out), "--rejects", str(rej), "--area", "kent"]
+        assert main([*args, "--chunk-rows", chunk_rows]) == 0
+        said.append(capsys.readouterr().out)
+        written.append((out.read_bytes(), rej.read_bytes()))
+    assert len(reads) > 10 and reads[0] == src  # one read of the whole file, then chunks
+    assert written[0] == written[1] and said[0] == said[1]
+    got = pd.read_csv(rej, dtype=str, keep_default_na=False, encoding="utf-8")
+    assert dict(zip(got["row"].astype(int), got["Crime ID"], strict=True)) == rejected
+    joined = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert (joined["Crime ID"] == "").sum() == 5  # anti-social behaviour rows kept
+    assert "'=cmd()" in set(joined["Location"])
+
+
+def test_cli_chunk_rows_must_be_positive(tmp_path, capsys):
+    src = _cli_files(tmp_path)
+    with pytest.raises(SystemExit):
+        main(["join", str(src), "-o", str(tmp_path / "o.csv"), "--area", "kent", "--chunk-rows", "0"])
+    assert "at least 1" in capsys.readouterr().err
+
+
+def test_cli_join_area_of_a_bad_file_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(national, "load_national_lsoas", lambda force_slug: _toy())
+    good = _cli_files(tmp_path)
+    out = tmp_path / "out.csv"
+    args = [
+        "join",
+        str(good),
+        str(tmp_path / "missing.csv"),
+        "-o",
+        str(out),
+        "--area",
+        "kent",
+        "--chunk-rows",
+        "1",
+    ]
+    assert main(args) == 2
+    assert "missing.csv" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

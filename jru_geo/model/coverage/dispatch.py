@@ -67,6 +67,7 @@ def _all_busy(schedule: ScheduleResult | None, slots: IntArray, sets: BoolArray)
 def _incident_cover(
     timing: _Timing,
     fleet: _Fleet,
+    location: IntArray,
     covering: BoolArray,
     in_reach: BoolArray,
     schedule: ScheduleResult | None,
@@ -74,11 +75,13 @@ def _incident_cover(
 ) -> dict[str, FloatArray]:
     """Compute each incident's cover, and the sums of cover per hour of the week.
 
-    Per-incident ``geo``, ``in_hours``, ``expected``, ``mexclp``; and ``(4, 168)`` ``by_hour`` sums of
-    incidents, in-hours and expected covered, and geographic covered, per hour of week.
+    ``covering`` and ``in_reach`` are ``(L, n)``, one row per travel row (a distinct location);
+    ``location`` is each incident's row among them. Per-incident ``geo``, ``in_hours``,
+    ``expected``, ``mexclp``; and ``(4, 168)`` ``by_hour`` sums of incidents, in-hours and expected
+    covered, and geographic covered, per hour of week.
     """
-    n_inc, n = covering.shape
-    geo = covering.any(axis=1).astype(float) if n else np.zeros(n_inc)
+    n_inc, n = len(location), covering.shape[1]
+    geo = covering.any(axis=1).astype(float)[location] if n else np.zeros(n_inc)
     in_hours = np.zeros(n_inc)
     expected = np.zeros(n_inc)
     mexclp = np.zeros(n_inc)
@@ -88,18 +91,16 @@ def _incident_cover(
     ex = np.flatnonzero(timing.exact)
     if ex.size and n:
         on_now = fleet.minute_on[:, timing.minute[ex]].T
-        covering_now = covering[ex] & on_now
+        at = location[ex]
+        covering_now = covering[at] & on_now
         in_hours[ex] = covering_now.any(axis=1)
-        sets = usable[ex] & on_now & fleet.slot_on[timing.slot[ex]]
+        sets = usable[at] & on_now & fleet.slot_on[timing.slot[ex]]
         expected[ex] = 1.0 - _all_busy(schedule, timing.slot[ex], sets)
         k = covering_now.sum(axis=1)
         mexclp[ex] = np.where(k > 0, 1.0 - q**k, 0.0)
     rest = np.flatnonzero(~timing.exact)
     if rest.size and n:
-        keys = np.column_stack(
-            [_masks_to_int(covering[rest]), _masks_to_int(usable[rest]), timing.profile_id[rest]]
-        )
-        uniq, group = _unique_rows(keys)
+        uniq, group = _cover_groups(covering, usable, location[rest], timing.profile_id[rest])
         weight, w_in, w_exp, w_mex = _group_slot_tables(uniq, timing, fleet, schedule, q, n)
         w_exp = np.minimum(w_exp, w_in)
         in_hours[rest] = w_in.sum(axis=1)[group]
@@ -127,6 +128,21 @@ def _incident_cover(
         "mexclp": np.clip(mexclp, 0.0, 1.0),
         "by_hour": by_hour,
     }
+
+
+def _cover_groups(
+    covering: BoolArray, usable: BoolArray, location: IntArray, profile_id: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Distinct ``(covering set, usable set, profile)`` keys (sets as bit masks), sorted, and each incident's.
+
+    The same as :func:`_unique_rows` of the incidents' three keys: the two sets are ranked once per
+    location, so the incidents need one 1-D ``numpy.unique`` of ``rank * profiles + profile``.
+    """
+    pairs, pair_of = _unique_rows(np.column_stack([_masks_to_int(covering), _masks_to_int(usable)]))
+    n_profiles = int(profile_id.max()) + 1 if profile_id.size else 1
+    codes, group = np.unique(pair_of[location] * n_profiles + profile_id, return_inverse=True)
+    uniq = np.column_stack([pairs[codes // n_profiles], codes % n_profiles])
+    return uniq, np.asarray(group, dtype=np.int64).ravel()
 
 
 def _group_slot_tables(

@@ -203,22 +203,26 @@ def compute_coverage(
     fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min, bases)
     n = len(fleet.target)
     rows, where = _travel_rows(model, frame, fleet, travel_min)
-    travel = _column_major(rows if where is None else rows[where])
-    covering = travel <= fleet.target[None, :]
-    in_reach = travel <= fleet.reach[None, :]
-    near = nearest_vehicle(travel, fleet.bases["vehicle_id"].tolist())
-    profiles, _ = _profile_rows(demand_profile, frame["category"].astype(str))
+    location = np.arange(len(frame), dtype=np.int64) if where is None else where
+    covering = rows <= fleet.target[None, :]
+    in_reach = rows <= fleet.reach[None, :]
+    near = _nearest(rows, location, fleet)
+    category = frame["category"].astype(str)
+    profiles, _ = _profile_rows(demand_profile, category)
     time = pd.to_datetime(frame["time"])
     precision = frame["time_precision"].astype(str).where(time.notna(), "month")
     weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
     if not weeks > 0:
         raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
-    timing = _Timing.build(time, precision, frame["category"].astype(str), profiles, slot_min)
+    timing = _Timing.build(time, precision, category, profiles, slot_min)
 
     atoms, atom_of = (
-        _atoms(rows, where, fleet) if n and len(frame) else (np.zeros((0, n), dtype=np.int64), None)
+        _atoms(rows, covering, in_reach, location)
+        if n and len(frame)
+        else (np.zeros((0, n), dtype=np.int64), None)
     )
-    service_min = _service_min(scenario, travel, in_reach)
+    mean_travel = _mean_travel(rows, location, fleet.reach)
+    service_min = np.array([v.job_min for v in scenario.vehicles], dtype=np.float64) + mean_travel
     schedule: ScheduleResult | None = None
     rates: FloatArray | None = None
     if atom_of is not None:
@@ -228,17 +232,17 @@ def compute_coverage(
             rates, atoms, 60.0 / service_min, fleet.slot_on, slot_hours=slot_min / 60, method=method
         )
     q = _system_busy(rates, slot_min / 60, atoms, service_min, fleet.slot_on)
-    cover = _incident_cover(timing.subset(keep), fleet, covering[keep], in_reach[keep], schedule, q)
+    cover = _incident_cover(timing.subset(keep), fleet, location[keep], covering, in_reach, schedule, q)
     out = frame[keep].assign(
-        nearest_vehicle=near["nearest_vehicle"].to_numpy()[keep],
-        travel_min=near["travel_min"].to_numpy()[keep],
-        n_covering=covering[keep].sum(axis=1).astype(np.int64),
+        nearest_vehicle=near["nearest_vehicle"][keep],
+        travel_min=near["travel_min"][keep],
+        n_covering=covering.sum(axis=1).astype(np.int64)[location[keep]],
         covered_geo=cover["geo"],
         covered_in_hours=cover["in_hours"],
         p_covered_expected=cover["expected"],
     )
     slot_in = None if hours_in is None else hours_in[timing.hour_of_slot]
-    vehicles = _vehicle_table(fleet, travel, in_reach, service_min, rates, atoms, schedule, slot_in)
+    vehicles = _vehicle_table(fleet, mean_travel, service_min, rates, atoms, schedule, slot_in)
     population, share = _population(fleet, model, lsoas)
     total = len(out)
     return CoverageResult(
@@ -318,16 +322,16 @@ def _distinct_locations(frame: gpd.GeoDataFrame) -> tuple[FloatArray, IntArray] 
     return distinct, np.asarray(codes, dtype=np.int64)
 
 
-def _atoms(rows: FloatArray, where: IntArray | None, fleet: _Fleet) -> tuple[IntArray, IntArray]:
+def _atoms(
+    rows: FloatArray, covering: BoolArray, in_reach: BoolArray, location: IntArray
+) -> tuple[IntArray, IntArray]:
     """Distinct dispatch lists (sorted) and each incident's list, worked out once per travel row.
 
     A dispatch list depends only on the incident's travel row, so it is the same for every incident
     at one location; the distinct lists come out identical to those of the full matrix.
     """
-    covering = rows <= fleet.target[None, :]
-    in_reach = rows <= fleet.reach[None, :]
     atoms, atom_of = _unique_rows(_dispatch_lists(rows, covering, in_reach))
-    return atoms, (atom_of if where is None else atom_of[where])
+    return atoms, atom_of[location]
 
 
 def _check_counted(counted: BoolArray | pd.Series | None, n: int) -> BoolArray:
@@ -366,22 +370,28 @@ def _loss(schedule: ScheduleResult | None, slot_in: BoolArray | None, total: int
     return float(schedule.lost_by_slot[slot_in].sum()) / offered if offered > 0 else 0.0
 
 
-def _column_major(travel: FloatArray) -> FloatArray:
-    """Lay the matrix out in column-major (Fortran) order, each vehicle's minutes contiguous.
+def _nearest(rows: FloatArray, location: IntArray, fleet: _Fleet) -> dict[str, np.ndarray]:
+    """Each incident's nearest vehicle and its minutes, found once per travel row and expanded."""
+    near = nearest_vehicle(rows, fleet.bases["vehicle_id"].tolist())
+    ids, minutes = near["nearest_vehicle"].to_numpy(), near["travel_min"].to_numpy()
+    return {"nearest_vehicle": ids[location], "travel_min": minutes[location]}
 
-    The engine sums over incidents vehicle by vehicle; fixing the layout fixes the order of those
-    floating-point sums, so the figures do not depend on how a caller built an injected matrix.
+
+def _mean_travel(rows: FloatArray, location: IntArray, reach: FloatArray) -> FloatArray:
+    """Mean travel minutes to the incidents within each vehicle's reach (0 with none).
+
+    Summed over the incidents vehicle by vehicle, each vehicle's minutes expanded into one
+    contiguous array: a fixed order of the floating-point sums, so the figures do not depend on
+    how a caller laid out an injected matrix, and no incidents-by-vehicles matrix is built.
     """
-    return np.asfortranarray(travel, dtype=np.float64)
-
-
-def _service_min(scenario: Scenario, travel: FloatArray, in_reach: BoolArray) -> FloatArray:
-    """Job minutes plus mean travel minutes to the incidents within each vehicle's reach."""
-    job = np.array([v.job_min for v in scenario.vehicles], dtype=np.float64)
-    count = in_reach.sum(axis=0)
-    total = np.where(in_reach, travel, 0.0).sum(axis=0)
-    mean_travel = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-    return job + mean_travel
+    n = rows.shape[1]
+    total, count = np.zeros(n), np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        minutes = np.ascontiguousarray(rows[:, j], dtype=np.float64)[location]
+        reached = minutes <= reach[j]
+        total[j] = np.where(reached, minutes, 0.0).sum()
+        count[j] = int(reached.sum())
+    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
 def _population(fleet: _Fleet, model: TravelModel, lsoas: gpd.GeoDataFrame | None) -> tuple[float, float]:

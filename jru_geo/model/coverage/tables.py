@@ -64,8 +64,7 @@ def _system_busy(
 
 def _vehicle_table(
     fleet: _Fleet,
-    travel: FloatArray,
-    in_reach: BoolArray,
+    mean_travel: FloatArray,
     service_min: FloatArray,
     rates: FloatArray | None,
     atoms: IntArray,
@@ -83,10 +82,6 @@ def _vehicle_table(
     else:
         weekly = on.sum(axis=0) * slot_hours if n else np.zeros(0)
     shifts = _shifts_per_week(fleet.minute_on) if n else np.zeros(0)
-    count = in_reach.sum(axis=0)
-    mean_travel = np.divide(
-        np.where(in_reach, travel, 0.0).sum(axis=0), count, out=np.zeros(n), where=count > 0
-    )
     if schedule is None:
         busy, taken, offered_total = np.zeros(n), np.zeros(n), 0.0
     elif slot_in is None:

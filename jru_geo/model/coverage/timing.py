@@ -56,12 +56,25 @@ def _span_weeks(time: pd.Series, precision: pd.Series) -> float:
     if not known.any():
         return 1.0
     t = time[known]
-    monthly = precision[known].to_numpy() == "month"
+    monthly = (precision[known] == "month").to_numpy(dtype=bool, na_value=False)
+    # the day (or month) of a time is monotone in it, so only each kind's first and last time matter
+    t, monthly = _extremes(t, monthly)
     day_start = t.dt.floor("D")
     month_start = t.dt.to_period("M").dt.start_time
     start = day_start.where(~monthly, month_start)
     end = (day_start + pd.Timedelta(days=1)).where(~monthly, month_start + pd.offsets.MonthBegin(1))
     return max(float((end.max() - start.min()) / pd.Timedelta(weeks=1)), 1 / 7)
+
+
+def _extremes(time: pd.Series, monthly: BoolArray) -> tuple[pd.Series, BoolArray]:
+    """Pick the earliest and latest month-dated time and other time, and say which are month-dated."""
+    picks: list[int] = []
+    for kind in (False, True):
+        where = np.flatnonzero(monthly == kind)
+        if where.size:
+            values = time.iloc[where]
+            picks += [int(where[np.argmin(values.to_numpy())]), int(where[np.argmax(values.to_numpy())])]
+    return time.iloc[picks], monthly[picks]
 
 
 def _slot_on_shift(scenario: Scenario, slot_min: int) -> tuple[BoolArray, BoolArray]:
@@ -99,15 +112,15 @@ class _Timing:
         profiles: dict[str, FloatArray],
         slot_min: int,
     ) -> _Timing:
-        prec = precision.to_numpy()
-        exact = prec == "minute"
+        exact = (precision == "minute").to_numpy(dtype=bool, na_value=False)
+        by_day = (precision == "day").to_numpy(dtype=bool, na_value=False)
         filled = time.fillna(pd.Timestamp("2000-01-03"))
         minute = minute_of_week(filled).astype(np.int64)
         dow = minute // MINUTES_PER_DAY
         # one integer key per incident (category, and the day of week for day precision; -1 when
         # timed to the minute), numbered in order of first appearance
-        category_code, category_names = pd.factorize(category.to_numpy(str))
-        day_part = np.where(prec == "day", dow + 1, 0)
+        category_code, category_names = pd.factorize(category)
+        day_part = np.where(by_day, dow + 1, 0)
         keys = np.where(exact, -1, category_code.astype(np.int64) * 8 + day_part)
         codes, uniques = pd.factorize(keys)
         weights = np.zeros((len(uniques), HOURS_PER_WEEK))

@@ -332,7 +332,7 @@ def load_travel_matrix(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame
     DataFileError
         The file is missing (rebuild it with ``scripts/build_data.py``).
     """
-    path = settings.roads_dir / "kent_lsoa_hospital_minutes.csv"
+    path = settings.area_file("roads", "lsoa_hospital_minutes.csv")
     if not path.exists():
         from jru_geo.errors import DataFileError
 

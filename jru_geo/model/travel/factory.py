@@ -24,7 +24,21 @@ if TYPE_CHECKING:
 
     from jru_geo.model.assumptions import ModelAssumptions
 
-__all__ = ["make_model", "build_travel_model"]
+__all__ = ["default_calibrated", "make_model", "build_travel_model"]
+
+
+def default_calibrated(*, settings: Settings = DEFAULT_SETTINGS) -> CalibratedModel:
+    """Give the area's calibrated model: Kent's fitted on its own matrix, another area's the national fit.
+
+    Kent keeps :func:`~jru_geo.model.travel.calibrated.load_calibrated` (its own LSOA-to-hospital
+    matrix); a built area uses :func:`~jru_geo.model.travel.national_model.area_travel_model`.
+    """
+    if settings.is_kent:
+        return load_calibrated(settings=settings)
+    from jru_geo.model.travel.national_model import area_travel_model
+
+    return area_travel_model(settings)
+
 
 # --------------------------------------------------------------------------- factory
 
@@ -91,7 +105,7 @@ def make_model(
     if mode == "straight":
         return StraightLineModel() if speed_kmh is None else StraightLineModel(speed_kmh=speed_kmh)
     if mode == "calibrated":
-        fitted = calibrated if calibrated is not None else load_calibrated(settings=settings)
+        fitted = calibrated if calibrated is not None else default_calibrated(settings=settings)
         if blue_light_factor is None:
             return fitted
         return dataclasses.replace(fitted, blue_light_factor=blue_light_factor)

@@ -1,0 +1,145 @@
+"""Helpers shared by the browser tests: start ``streamlit run app.py``, wait for it, read the page.
+
+The pytest fixtures built on these (``server``, ``shots``, ``browser``, ``page``) are in
+``tests/app/conftest.py``. Needs Debian's chromium at /usr/bin/chromium (scripts/test.sh installs
+it). Without it a browser test is skipped, unless JRU_REQUIRE_BROWSER=1, when it fails. Maps are
+drawn without web tiles and Leaflet is served by the app itself, so nothing needs the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC_SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 45_000
+
+
+def require_chromium() -> None:
+    """Skip (or, with JRU_REQUIRE_BROWSER=1, fail) when Debian's chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    message = (
+        f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) for the browser test"
+    )
+    if os.environ.get("JRU_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (JRU_REQUIRE_BROWSER=1)")
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before becoming healthy")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout_s:.0f} s")
+
+
+@contextmanager
+def running_app(log_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port (no web tiles, pinned date, no file watcher);
+    yields its URL."""
+    require_chromium()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (log_dir / "server.log").open("wb")
+    env = {**os.environ, "JRU_TILES": "0", "JRU_AS_OF": "2025-11-21"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        # no file watcher: an edit to a source file mid-test would otherwise put up "File change.
+        # Rerun" for good, and the page would never look settled
+        "--server.fileWatcherType",
+        "none",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        log.close()
+
+
+def settle(pg: object, *, timeout_ms: float = TIMEOUT_MS) -> None:
+    """Wait until the script has finished running (at most ``timeout_ms``) and the maps have drawn.
+
+    Not "networkidle": once the app has written the plan into the address (a same-document
+    navigation) Playwright never reports the page idle again; the maps' frames are waited for instead.
+    """
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
+    frames = pg.locator('iframe[title*="st_folium"]')  # type: ignore[attr-defined]
+    if frames.count():
+        frame = frames.first.element_handle().content_frame()
+        frame.wait_for_load_state("load", timeout=timeout_ms)
+        frame.locator(".leaflet-container .leaflet-marker-icon").first.wait_for(
+            state="attached", timeout=timeout_ms
+        )
+    pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
+
+
+def open_page(pg: object, server: str, path: str, *, timeout_ms: float = TIMEOUT_MS) -> None:
+    """Go to ``server/path`` and wait (at most ``timeout_ms`` a step) for its heading and maps."""
+    pg.goto(f"{server}/{path}", timeout=timeout_ms)  # type: ignore[attr-defined]
+    pg.wait_for_load_state("networkidle", timeout=timeout_ms)  # type: ignore[attr-defined]
+    pg.locator('[data-testid="stMainBlockContainer"] h3').first.wait_for(timeout=timeout_ms)  # type: ignore[attr-defined]
+    settle(pg, timeout_ms=timeout_ms)
+
+
+def kpi(pg: object, name: str) -> tuple[str, str]:
+    """The first two cells of the first table row holding ``name`` (e.g. baseline and plan)."""
+    row = pg.locator("table tr", has_text=name).first  # type: ignore[attr-defined]
+    cells = row.locator("td").all_inner_texts()
+    return cells[0].strip(), cells[1].strip()

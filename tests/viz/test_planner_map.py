@@ -1,0 +1,61 @@
+"""The Planner map shades the catchments of the placed units as well as today's (issue 12)."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+from shapely.geometry import Point, box
+
+from jru_geo.viz.maps import planner_map
+
+BNG = "EPSG:27700"
+
+
+def _bases(ids: list[str], names: list[str], targets: list[float], xs: list[float]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"vehicle_id": ids, "name": names, "target_min": targets},
+        geometry=[Point(x, 155000) for x in xs],
+        crs=BNG,
+    )
+
+
+def _catchment_tips(m: folium.Map) -> list[str]:
+    groups = [
+        c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == "Catchments"
+    ]
+    assert len(groups) == 1
+    layers = [c for c in groups[0]._children.values() if isinstance(c, folium.GeoJson)]
+    return [f["properties"]["tooltip"] for layer in layers for f in layer.data["features"]]
+
+
+def test_placed_units_get_their_catchment_at_their_own_target() -> None:
+    districts = gpd.GeoDataFrame(
+        {"district_code": ["A"], "district_name": ["Alpha"]},
+        geometry=[box(560000, 140000, 600000, 170000)],
+        crs=BNG,
+    )
+    today = _bases(["J1"], ["Medway JRU"], [15.0], [575000])
+    placed = _bases(["NEW1"], ["Rapid <Maidstone>"], [20.0], [585000])
+    iso = gpd.GeoDataFrame(
+        {"vehicle_id": ["J1", "J1", "NEW1", "NEW1"], "cutoff_min": [15.0, 20.0, 15.0, 20.0]},
+        geometry=[
+            Point(x, 155000).buffer(r)
+            for x, r in ((575000, 4000), (575000, 6000), (585000, 4000), (585000, 6000))
+        ],
+        crs=BNG,
+    )
+    m = planner_map(today, districts=districts, new_bases=placed, isochrones=iso, tiles=False)
+    tips = _catchment_tips(m)
+    assert sorted(tips) == ["Medway JRU: within 15 min", "Rapid &lt;Maidstone&gt;: within 20 min"]
+    html = m.get_root().render()
+    assert "Reached within" in html  # its legend
+
+
+def test_no_catchments_without_isochrones() -> None:
+    districts = gpd.GeoDataFrame(
+        {"district_code": ["A"], "district_name": ["Alpha"]},
+        geometry=[box(560000, 140000, 600000, 170000)],
+        crs=BNG,
+    )
+    m = planner_map(_bases(["J1"], ["Medway JRU"], [15.0], [575000]), districts=districts, tiles=False)
+    assert not [c for c in m._children.values() if getattr(c, "layer_name", "") == "Catchments"]
