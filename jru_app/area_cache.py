@@ -13,7 +13,7 @@ import streamlit as st
 
 from jru_app import state
 from jru_geo.io import boundaries
-from jru_geo.io.sites import default_candidates
+from jru_geo.io.sites import area_towns, default_candidates
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = [
@@ -142,9 +142,8 @@ def postcodes() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=_BOUNDARIES, max_entries=8)
 def _towns(area: str) -> pd.DataFrame:
-    from jru_geo.viz import leaflet
 
-    return leaflet.town_labels(boundaries.load_candidate_sites(settings=settings_for(area)))
+    return area_towns(settings=settings_for(area))
 
 
 def towns() -> pd.DataFrame:
@@ -153,7 +152,7 @@ def towns() -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        :func:`jru_geo.viz.leaflet.town_labels` of the shipped sites.
+        :func:`jru_geo.io.sites.area_towns` of the area.
     """
     return _towns(current_area())
 

@@ -32,7 +32,6 @@ from jru_geo.model.queueing.check import compare_with_simulation
 from jru_geo.model.travel.calibrated import (
     CalibratedModel,
     cross_validate,
-    load_calibrated,
     load_travel_matrix,
 )
 from jru_geo.optimise.business_case import Uncertainty
@@ -69,6 +68,18 @@ START, END = "2018-03", "2020-11"
 def history() -> History:
     """Load the shipped history (:func:`jru_geo.model.history.load_history`)."""
     return load_history()
+
+
+def record_applies() -> bool:
+    """Tell whether the shipped record (Kent's units' history) and Kent's own travel fit apply: Kent only."""
+    return cache.settings().is_kent
+
+
+def national_errors() -> tuple[str | None, pd.DataFrame]:
+    """Give the national travel fit's errors with the area's ambulance service left out (beyond Kent)."""
+    from jru_geo.model.travel.national_model import area_travel_errors
+
+    return area_travel_errors(cache.settings())
 
 
 @st.cache_resource(show_spinner="Leaving each hospital out in turn...")
@@ -180,7 +191,11 @@ def simulation_for(data: AppData, plan: Scenario, progress: Callable[[float], No
     hash_funcs={Scenario: scenario_to_json},
 )
 def _travel_effect(key: str, sc: Scenario, assumptions: ModelAssumptions, _data: AppData) -> pd.DataFrame:
-    fitted: CalibratedModel = load_calibrated(blue_light_factor=assumptions.blue_light_factor)
+    from jru_geo.model.travel.factory import default_calibrated
+
+    fitted: CalibratedModel = dataclasses.replace(
+        default_calibrated(settings=cache.settings()), blue_light_factor=assumptions.blue_light_factor
+    )
     return travel_effect(
         _data.demand,
         sc,
@@ -211,6 +226,8 @@ def agreement_for(data: AppData) -> Agreement | None:
 
 def record_sentence(data: AppData) -> str:
     """One computed sentence comparing the model's replay of the record with the published figures."""
+    if not record_applies():
+        return "The published record is of Kent's units: no replay against it here (see the Model page)."
     bt = backtest_for(data)
     pub = history().published
     return (

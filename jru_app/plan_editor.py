@@ -1,5 +1,8 @@
 """The Planner's plan editor: move, rename, delete a placed unit, give it its own pattern and times; undo.
 
+A unit moves by its easting and northing, or by a re-click: with "Move ... to the next map click" on,
+the next click on the Planner's map moves that unit there instead of adding one (:func:`click_map`).
+
 Every change goes through :func:`jru_app.results.change_plan`, which refuses a base at sea, outside
 Kent or on top of another unit, and keeps the earlier plan for undo; the plan is kept in the page's
 URL (``?plan=...``) so a browser reload or a shared link brings it back.
@@ -7,6 +10,7 @@ URL (``?plan=...``) so a browser reload or a shared link brings it back.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import streamlit as st
@@ -18,7 +22,15 @@ from jru_app.state import PlacedUnit
 from jru_geo.errors import JruGeoError
 from jru_geo.model.patterns import PATTERNS
 
-__all__ = ["apply_change", "plan_history_buttons", "edit_plan"]
+__all__ = [
+    "apply_change",
+    "click_map",
+    "edit_plan",
+    "move_note",
+    "plan_history_buttons",
+    "set_unit_to_move",
+    "unit_to_move",
+]
 
 _AS_FIRST = "(as the first unit)"
 _OWN = "(your own, below)"
@@ -59,6 +71,81 @@ def apply_change(data: AppData, units: tuple[PlacedUnit, ...], changed: int | No
     st.rerun()
 
 
+def unit_to_move() -> int | None:
+    """Read which placed unit the next planner-map click moves (the editor's "Move" toggle).
+
+    Returns
+    -------
+    int or None
+        Its index in :func:`jru_app.state.planned_units`, or None (a click adds a unit); None too
+        once that unit has changed or gone (an undo, a delete), so a stale choice never moves another.
+    """
+    kept = st.session_state.get(state.PLAN_MOVE)
+    units = state.planned_units()
+    if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], int):
+        index, unit = kept
+        if 0 <= index < len(units) and units[index] == unit:
+            return index
+    return None
+
+
+def set_unit_to_move(index: int | None) -> None:
+    """Make the next planner-map click move placed unit ``index`` (None: the next click adds one).
+
+    Parameters
+    ----------
+    index
+        An index into :func:`jru_app.state.planned_units`, or None.
+    """
+    units = state.planned_units()
+    keep = index is not None and 0 <= index < len(units)
+    st.session_state[state.PLAN_MOVE] = (index, units[index]) if keep and index is not None else None
+
+
+def click_map(data: AppData, *, lat: float, lon: float) -> None:
+    """Move the unit chosen to move to a click on the Planner's map, else place a new unit there.
+
+    Either goes through :func:`jru_app.results.change_plan` (refused at sea, outside the area or on
+    top of another unit, and undoable). A move ends the move mode; a refused move keeps it, so the
+    next click can try elsewhere.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+    lat, lon
+        The click, WGS84 degrees.
+    """
+    units = state.planned_units()
+    index = unit_to_move()
+    if index is None:
+        apply_change(data, (*units, PlacedUnit(f"New unit {len(units) + 1}", lat=lat, lon=lon)), len(units))
+        return
+    unit = units[index]
+    moved = dataclasses.replace(unit, easting=None, northing=None, lat=lat, lon=lon)
+    try:
+        results.change_plan(data, (*units[:index], moved, *units[index + 1 :]), index)
+    except JruGeoError as exc:
+        st.error(escape_markdown(f"{exc}. {unit.name} stays where it was: click elsewhere to move it there."))
+        return
+    set_unit_to_move(None)
+    st.rerun()
+
+
+def move_note() -> None:
+    """Say under the map which unit its next click moves (nothing when a click adds a unit)."""
+    index = unit_to_move()
+    if index is not None:
+        name = escape_markdown(state.planned_units()[index].name)
+        st.info(
+            f"Click the map to move {name} there (instead of adding a unit).", icon=":material/open_with:"
+        )
+
+
+def _toggle_move(index: int, key: str) -> None:
+    set_unit_to_move(index if st.session_state.get(key) else None)
+
+
 def edit_plan(data: AppData) -> None:
     """Draw the editor of the placed units (nothing when none is placed).
 
@@ -88,6 +175,17 @@ def edit_plan(data: AppData) -> None:
         vehicle = plan.vehicles[len(data.scenario.vehicles) + index]
         base = bases_for(plan).iloc[len(data.scenario.vehicles) + index]
         version = f"{index}_{hash(units[index])}"
+        if unit_to_move() not in (None, index):  # another unit is picked: its move is off
+            set_unit_to_move(None)
+        move_key = f"pe_move_{version}"  # a moved unit is a new version: the toggle starts off again
+        st.toggle(
+            f"Move {escape_markdown(unit.name)} to the next map click",
+            value=unit_to_move() == index,
+            key=move_key,
+            on_change=_toggle_move,
+            args=(index, move_key),
+            help="The next click on the map moves this unit there instead of adding one; Undo moves it back.",
+        )
         names = [_AS_FIRST, *PATTERNS, _OWN]
         current = unit.pattern if unit.pattern in PATTERNS else (_OWN if unit.pattern else _AS_FIRST)
         with st.form(key=f"pe_form_{version}"):

@@ -145,6 +145,11 @@ def _on_area_change() -> None:
     # Another area has other districts, dates and fleets: start it unfiltered, on its own fleet.
     reset_filters()
     st.session_state.pop(state.SCENARIO_CHOICE, None)
+    area = state.current_area()
+    if area == "kent":
+        st.query_params.pop(state.AREA_PARAM, None)
+    else:
+        st.query_params[state.AREA_PARAM] = area  # a reload or a shared link keeps the area
 
 
 def change_area(name: str) -> None:
@@ -157,8 +162,7 @@ def _render_area() -> None:
     from jru_geo.areas.area import area_label_of, area_names
 
     names = area_names()
-    if state.current_area() not in names:
-        st.session_state[state.AREA] = "kent"
+    st.session_state[state.AREA] = state.current_area() if state.current_area() in names else "kent"
     st.sidebar.selectbox(
         "Force area",
         names,

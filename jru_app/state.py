@@ -46,6 +46,7 @@ __all__ = [
     "PENDING_PAGE",
     "PERSISTENT_KEYS",
     "PLAN_LAST_CLICK",
+    "PLAN_MOVE",
     "PLAN_SITE",
     "PLANNED",
     "REACH_TARGET",
@@ -109,6 +110,7 @@ PENDING_PAGE = "jru_pending_page"  # str: a page opened bare (relative path), to
 PLANNED = "jru_planned_units"  # tuple[PlacedUnit, ...]: the new units placed on the planner
 RECOMMENDATION = "jru_recommendation"  # Recommendation | None: the planner's last recommendation
 PLAN_LAST_CLICK = "plan_last_click"  # dict | None: the last planner-map click already turned into a unit
+PLAN_MOVE = "jru_plan_move"  # (index, PlacedUnit) | None: the placed unit the next map click moves
 PLAN_UNDO = "jru_plan_undo"  # tuple of earlier tuple[PlacedUnit, ...]: the plan's undo history
 PLAN_REDO = "jru_plan_redo"  # tuple of undone tuple[PlacedUnit, ...]: the plan's redo history
 PLAN_HISTORY_LIMIT = 50
@@ -120,6 +122,7 @@ PACK = "jru_pack"  # (made_for, bytes) | None: the last business-case pack (PDF)
 # Widget keys of the sidebar (kept across pages by jru_app.sidebar.keep_state)
 
 AREA = "area"  # selectbox: the force area's name (jru_geo.areas.area.area_names), "kent" by default
+AREA_PARAM = "area"  # query parameter of the app URL naming the area (kept in step with the picker)
 AREA_PROPOSAL = (
     "jru_area_proposal"  # str | None: the force the uploaded police.uk files' "Falls within" names
 )
@@ -227,14 +230,23 @@ def network_available() -> bool:
 
 
 def current_area() -> str:
-    """Read the session's force area (the sidebar's picker; ``kent`` until one is chosen).
+    """Read the session's force area (the sidebar's picker; else the link's ``?area=``; else ``kent``).
 
     Returns
     -------
     str
         An area name of :func:`jru_geo.areas.area.area_names`.
     """
-    return str(st.session_state.get(AREA) or "kent")
+    chosen = st.session_state.get(AREA)
+    if chosen:
+        return str(chosen)
+    linked = st.query_params.get(AREA_PARAM)  # a link such as ?area=surrey opens the app on that area
+    if linked:
+        from jru_geo.areas.area import area_names
+
+        if linked in area_names():
+            return str(linked)
+    return "kent"
 
 
 def current_filter(district_labels: Mapping[str, str] = DISTRICT_NAMES) -> IncidentFilter:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jru_geo._cli_area import add_area_option
-from jru_geo.errors import JruGeoError, OutputFileError
+from jru_geo.errors import AreaError, JruGeoError, OutputFileError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -59,6 +59,7 @@ AREA_ADDED_COLUMNS = (
     "northing",
     "in_area",
     "snapped_m",
+    "district_name_2011",
 )
 """The columns ``join --area`` adds; an input column of the same name is kept as ``<name>_original``."""
 
@@ -148,9 +149,9 @@ def _join_area(args: argparse.Namespace) -> int:
     Large files are read, joined and written ``--chunk-rows`` lines at a time
     (:func:`jru_geo.io._chunks.incident_sources`); the outputs are those of one read of everything.
     """
-    from jru_geo.areas.national_join import assign_forces, national_summary
+    from jru_geo.areas.national_join import assign_forces, national_summary, with_2021_districts
     from jru_geo.areas.registry import force_for_falls_within, resolve_forces
-    from jru_geo.io import incidents
+    from jru_geo.io import geocode_data, incidents
     from jru_geo.io._chunks import DEFAULT_CHUNK_ROWS, incident_sources
     from jru_geo.io._csv import write_csv_parts
     from jru_geo.io.national import load_national_lsoas
@@ -158,7 +159,15 @@ def _join_area(args: argparse.Namespace) -> int:
     forces = resolve_forces(args.area)
     chunk_rows = DEFAULT_CHUNK_ROWS if args.chunk_rows is None else args.chunk_rows
     sources = incident_sources(args.incidents, chunk_rows=chunk_rows)
-    lsoas = load_national_lsoas(force_for_falls_within)
+    try:
+        districts: pd.DataFrame | None = geocode_data.load_lsoa_districts()
+    except AreaError as err:
+        districts = None
+        print(
+            f"note: district_name is the 2011 local authority (Wycombe, not Buckinghamshire): {err}",
+            file=sys.stderr,
+        )
+    lsoas = with_2021_districts(load_national_lsoas(force_for_falls_within), districts)
     s: Counter[str] = Counter()
     rename: dict[str, str] = {}
 
@@ -270,7 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--area",
         metavar="FORCES",
         help="join to police force areas of England and Wales instead of Kent: a police.uk force slug "
-        "(surrey), a comma list (kent,surrey) or england-wales; adds force, lsoa_name, in_area, snapped_m",
+        "(surrey), a comma list (kent,surrey) or england-wales; adds force, lsoa_name, in_area, snapped_m, "
+        "district_name_2011 (districts of 2021)",
     )
     p.add_argument(
         "--chunk-rows",

@@ -24,7 +24,7 @@ __all__ = ["add_commands"]
 def _cmd_report(args: argparse.Namespace) -> int:
     from jru_geo.io import boundaries
     from jru_geo.io.bases import resolve_bases
-    from jru_geo.io.sites import town_labels
+    from jru_geo.io.sites import area_towns
     from jru_geo.io.sources import format_day, incident_period
     from jru_geo.model.travel.calibrated import cross_validate, load_travel_matrix
     from jru_geo.optimise.kpis import PlanKpis, kpi_table
@@ -66,7 +66,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             run.plan,
             run.result.new_unit_ids,
             plan_bases,
-            towns=town_labels(sites),
+            towns=area_towns(settings=settings),
             postcodes=args.postcodes,
         ),
     )
@@ -85,10 +85,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from jru_geo.areas.counts import counts_by_area
     from jru_geo.io import boundaries
     from jru_geo.io.bases import resolve_bases
-    from jru_geo.io.sites import default_candidates
+    from jru_geo.io.sites import area_towns
     from jru_geo.model.coverage import engine
     from jru_geo.model.coverage.tables import covered_share_by_district
-    from jru_geo.viz import leaflet, report
+    from jru_geo.viz import report
 
     if args.days or args.hours:
         raise FilterError("the public summary is of all the data: drop --days and --hours")
@@ -125,7 +125,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
         districts,
         bases,
         outline=boundaries.load_outline(settings=settings),
-        towns=leaflet.town_labels(default_candidates(settings=settings)),
+        towns=area_towns(settings=settings),
         rates=counts_by_area(joined, districts, level="district"),
         size="web" if args.web else "print",
     )

@@ -83,6 +83,8 @@ def body() -> None:
         targets = [v.target_min for v in data.scenario.vehicles]
         _workload(result, kpis, data.assumptions.reach_note(targets_min=targets))
         st.caption(model_view.record_sentence(data))
+    below_left, below_right = st.container(), st.container()  # full width below the map: none cut off at 1280
+    with below_left:
         st.markdown("**Largest gaps** (incidents a year not covered, by LSOA)")
         st.dataframe(
             gaps[["rank", "lsoa_name", "uncovered_per_year", "main_gap", "district_name"]].head(15),
@@ -97,6 +99,7 @@ def body() -> None:
                 "main_gap": "Main reason",
             },
         )
+    with below_right:
         st.markdown("**By district** (shares of incidents)")
         st.dataframe(
             result.by_district[

@@ -28,10 +28,13 @@ COLUMNS = {
         "(Fatal, Serious, Slight), or the file's category text"
     ),
     "source, file, row": "the format (policeuk, stats19, generic), the file name and the row number in it",
-    "district_code, district_name": "Kent Police district (12 Kent districts + Medway) the point falls in",
+    "district_code, district_name": (
+        "the district (local authority, as of 2021) the point falls in; for Kent, the 12 Kent districts "
+        "and Medway"
+    ),
     "lsoa_code, lsoa_name": "2011 Lower Layer Super Output Area (about 1,500 residents)",
-    "in_kent": "false for points outside Kent (kept, not counted)",
-    "nearest_district_*": "outside Kent but within 500 m of a district (police.uk snap points)",
+    "in_kent": "false for points outside the area shown (kept, not counted); named for Kent, the first area",
+    "nearest_district_*": "outside the area but within 500 m of a district (police.uk snap points)",
     "rejects: reason": "why a row was unusable (bad coordinates or date, unknown postcode...)",
 }
 

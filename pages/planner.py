@@ -17,7 +17,7 @@ from jru_app import data as app
 from jru_app import results, state
 from jru_app.business_view import show_business_case
 from jru_app.page import escape_markdown, run_page
-from jru_app.plan_editor import apply_change, edit_plan, plan_history_buttons
+from jru_app.plan_editor import apply_change, click_map, edit_plan, move_note, plan_history_buttons
 from jru_app.state import PlacedUnit, Recommendation
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
@@ -81,8 +81,8 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
         click = (out or {}).get("last_clicked")
         if click and click != st.session_state.get(state.PLAN_LAST_CLICK):
             st.session_state[state.PLAN_LAST_CLICK] = click
-            number = len(state.planned_units()) + 1
-            _add(data, PlacedUnit(f"New unit {number}", lat=float(click["lat"]), lon=float(click["lng"])))
+            click_map(data, lat=float(click["lat"]), lon=float(click["lng"]))  # a move or a new unit
+        move_note()
         _place_controls(data)
         plan_history_buttons()
         edit_plan(data)
@@ -263,7 +263,8 @@ def body() -> None:
     st.markdown(f"### Planner: {escape_markdown(data.scenario.name)}")
     st.caption(
         "Click the map to place a new unit there (it copies the first unit's shifts and target until you "
-        "edit it below; a base at sea, outside Kent or on top of another unit is refused); the table "
+        'edit it below, where "Move ... to the next map click" makes the next click move it instead; a '
+        "base at sea, outside Kent or on top of another unit is refused); the table "
         "compares every KPI with the baseline; the map shades every unit's catchment at its response "
         "target. "
         f"**Assumptions**: {app.assumptions_note(data)}"

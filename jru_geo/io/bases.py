@@ -56,7 +56,7 @@ def _lookup_postcode(postcode: str, postcodes: pd.DataFrame) -> tuple[float, flo
 
 def _missing_postcode(postcode: str, *, who: str) -> ScenarioError:
     return ScenarioError(
-        f"{who}: postcode {postcode!r} is not in the Kent postcode table (OS Code-Point Open); check "
+        f"{who}: postcode {postcode!r} is not in the area's postcode table (OS Code-Point Open); check "
         "it, or give the base as lat+lon or easting+northing instead"
     )
 

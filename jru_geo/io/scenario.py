@@ -135,7 +135,7 @@ class Base(_Model):
     """Where a vehicle waits between jobs.
 
     Exactly one of ``lat``+``lon``, ``easting``+``northing`` (EPSG:27700 metres) or a ``postcode``
-    (looked up in the Kent postcode table).
+    (looked up in the area's postcode table).
 
     A base outside Kent is allowed; one outside the British National Grid is an error.
     ``label`` qualifies the base, e.g. ``"indicative"`` when the real base is not public.

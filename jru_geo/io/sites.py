@@ -19,7 +19,7 @@ from jru_geo.io.boundaries import load_candidate_sites, load_postcodes, normalis
 from jru_geo.io.scenario_files import _read_source
 from jru_geo.settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["read_candidates", "default_candidates", "town_labels", "MAX_CANDIDATES"]
+__all__ = ["read_candidates", "default_candidates", "town_labels", "MAX_CANDIDATES", "area_towns"]
 
 MAX_CANDIDATES = 5000
 """Most rows a candidate-sites file may have (each is screened under every pattern)."""
@@ -90,7 +90,7 @@ def _candidate_point(
     point = _lookup_postcode(postcode, postcodes if postcodes is not None else load_postcodes())
     if point is None:
         raise CandidatesFileError(
-            f"{where}, field postcode: got {postcode!r}, not in the Kent postcode table; check it or give "
+            f"{where}, field postcode: got {postcode!r}, not in the area's postcode table; check it or give "
             "lat and lon instead"
         )
     return (*point, *_lat_lon(*point))
@@ -271,3 +271,17 @@ def town_labels(sites: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.drop_duplicates("name").sort_values("name").reset_index(drop=True)
+
+
+def area_towns(*, settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Town labels of the area's maps and site names: ``name, easting, northing``.
+
+    Kent: its police stations' towns (:func:`town_labels`). A built area has no police stations
+    (Kent's stay Kent's), so its folder carries ``sites/<key>_towns.csv``: each district's name at
+    the centroid of its most populous LSOA (:mod:`jru_geo.io.area_files`).
+    """
+    path = settings.area_file("sites", "towns.csv")
+    if not settings.is_kent and path.is_file():
+        towns = pd.read_csv(path, dtype={"name": str})
+        return towns[["name", "easting", "northing"]].sort_values("name").reset_index(drop=True)
+    return town_labels(load_candidate_sites(settings=settings))

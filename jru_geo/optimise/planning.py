@@ -41,8 +41,9 @@ from jru_geo._crs import bng_to_lonlat, to_bng
 from jru_geo._validate import require_columns
 from jru_geo.errors import CandidatesFileError, PlanningError, ScenarioError
 from jru_geo.io.bases import resolve_bases
+from jru_geo.io.boundaries import load_postcodes
 from jru_geo.io.scenario import Base, Scenario, Vehicle, add_vehicle
-from jru_geo.io.sites import default_candidates
+from jru_geo.io.sites import area_towns, default_candidates
 from jru_geo.model.patterns import ShiftPattern
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import check_minutes, travel_matrix
@@ -193,9 +194,10 @@ def check_site(
     point = shapely.Point(float(easting), float(northing))
     if not area.covers(point):
         km = area.distance(point) / 1000
+        where = str(outline["name"].iloc[0]) if "name" in outline.columns and len(outline) else "the area"
         raise PlanningError(
-            f"a base at easting {easting:,.0f}, northing {northing:,.0f} is outside Kent ({km:.1f} km from "
-            "its boundary: at sea or in another force's area); place it on land inside Kent"
+            f"a base at easting {easting:,.0f}, northing {northing:,.0f} is outside {where} ({km:.1f} km "
+            f"from its boundary: at sea or in another force's area); place it on land inside {where}"
         )
     pts = np.asarray(others, dtype=np.float64).reshape(-1, 2)
     if len(pts):
@@ -283,7 +285,12 @@ def candidate_table(
             )
         )
     if kind in ("grid", "both"):
-        g = candidate_grid(outline, cell_m=cell_m)
+        g = candidate_grid(
+            outline,
+            cell_m=cell_m,
+            towns=area_towns(settings=settings),
+            postcodes=load_postcodes(settings=settings),
+        )
         parts.append(
             pd.DataFrame(
                 {

@@ -180,6 +180,11 @@ def candidates_layer(
     return group
 
 
+HEAT_MAX_POINTS = 12_000
+"""Most weighted points a heat map sends (about 300 kB): Kent's demo year has 6,889 at 250 m, its
+police.uk January-March 2025 6,512; London's million demo incidents 23,671 (6,425 at 500 m)."""
+
+
 def _frame_geojson(geoms: gpd.GeoSeries, props: dict[str, Sequence[object]]) -> str:
     """Build a FeatureCollection for the whole frame in one ``to_json`` (not one feature at a time).
 
@@ -226,16 +231,24 @@ def heatmap_layer(
     name: str = "Incident density",
     assets_url: str | None = None,
     radius: int = 10,
+    max_points: int = HEAT_MAX_POINTS,
 ) -> HeatMap:
     """Draw a heat map of incidents binned to ``cell_m`` squares (one weighted point per busy square).
 
     Each square's weight is its count capped at the 99.9th-centile count, so one hotspot does not
     wash out the rest. The heat layer scales its colours by its largest cell, so these whole-number
     weights draw the same picture as ``count / cap`` capped at 1, in fewer bytes. At 250 m, Kent
-    has at most a few thousand busy squares, whatever the number of incidents. Square centres are
-    rounded to 1e-5 degrees (about a metre), like every other geometry on the maps.
+    has at most a few thousand busy squares (6,889 for its demo year), whatever the number of
+    incidents; a bigger area (London: about 24,000) would send more than ``max_points``, so the
+    square side is doubled until it sends at most that many (about 25 bytes each). Square centres
+    are rounded to 1e-5 degrees (about a metre), like every other geometry on the maps.
     """
+    if max_points < 1:
+        raise MapError(f"max_points must be at least 1, got {max_points}")
     ix, iy, counts, _ = _bin_points(incidents, cell_m)
+    while len(counts) > max_points:
+        cell_m *= 2.0
+        ix, iy, counts, _ = _bin_points(incidents, cell_m)
     lat, lon = (np.round(v, 5) for v in _latlon((ix + 0.5) * cell_m, (iy + 0.5) * cell_m))
     cap = float(np.quantile(counts, 0.999)) if len(counts) else 1.0
     weight = np.minimum(counts.astype(float), cap).tolist()
@@ -281,16 +294,17 @@ def binned_layer(
     cls = _class_of(counts.astype(float), breaks)
     n_text = pd.Series(counts, dtype="int64").map("{:,}".format)
     tips = "<b>" + n_text + " incidents</b><br>" + top
-    data = _frame_geojson(geoms, {"fill": np.asarray(colours, dtype=object)[cls], "tooltip": tips})
-    layer = folium.GeoJson(
+    data = _frame_geojson(geoms, {"tooltip": tips})
+    fill = dict(zip(map(str, range(len(cls))), np.asarray(colours, dtype=object)[cls].tolist(), strict=True))
+    layer = folium.GeoJson(  # each square's colour looked up by its id, not sent as a property
         data,
         name=name,
         show=show,
         style_function=lambda f: {
-            "color": f["properties"]["fill"],
+            "color": fill[f["id"]],
             "weight": 0,
             "fillOpacity": 0.65,
-            "fillColor": f["properties"]["fill"],
+            "fillColor": fill[f["id"]],
         },
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
     )

@@ -25,6 +25,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from jru_geo.settings import WGS84
 from jru_geo.viz.layers import (
     binned_layer,
     candidates_layer,
@@ -44,8 +45,12 @@ __all__ = ["overview_map", "heatmap_map", "coverage_map", "planner_map", "map_ht
 
 
 def _backdrop(outline: gpd.GeoDataFrame | None, *, tiles: bool, assets_url: str | None) -> folium.Map:
-    """Make a base map with the Kent outline (painted as land when there are no web tiles)."""
-    m = base_map(tiles=tiles, assets_url=assets_url)
+    """Make a base map fitted to the area's outline (painted as land when there are no web tiles)."""
+    if outline is not None and len(outline):
+        west, south, east, north = (float(v) for v in outline.to_crs(WGS84).total_bounds)
+        m = base_map(tiles=tiles, assets_url=assets_url, bounds=((south, west), (north, east)))
+    else:
+        m = base_map(tiles=tiles, assets_url=assets_url)
     if outline is not None:
         outline_layer(outline, filled=not tiles).add_to(m)
     return m

@@ -2,9 +2,10 @@
 
 * Commander: the Tonight page at Saturday 23:00 shows the units on shift then.
 * Planner: place two units (a map click and a candidate site), see the placed unit's catchment
-  drawn, move one, rename it, give it its own shift pattern, delete the other, undo the deletion,
-  compare three scenarios side by side, and export the business-case pack (the PDF downloads, pypdf
-  reads it back and finds the units by name, base and pattern).
+  drawn, move one by a re-click on the map, rename it, give it its own shift pattern, delete the
+  other, undo the deletion, compare three scenarios side by side, and export the business-case pack
+  (the PDF downloads, pypdf reads it back and finds the units by name, base and pattern, and pdfium
+  renders its first page to a PNG that must show the text and the map with the units in colour).
 * Communications: export the print PNG from the Overview (a PNG, 2400 px wide).
 
 Every step asserts on something on the page that the step changes (the KPI table, the map's layers,
@@ -20,6 +21,7 @@ import io
 import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
 from browserkit import TIMEOUT_MS, kpi, open_page, settle
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -98,6 +100,19 @@ def _wait_catchment(pg: object, tip: str) -> None:
     )
 
 
+def _wait_catchments(pg: object, tips: list[str]) -> None:
+    """Wait until the map's catchments are exactly ``tips`` (the map redraws after the page settles)."""
+    try:
+        _map_frame(pg).wait_for_function(  # type: ignore[attr-defined]
+            f"t => JSON.stringify(({_CATCHMENTS_JS})()) === JSON.stringify(t)",
+            arg=sorted(tips),
+            timeout=TIMEOUT_MS,
+        )
+    except PlaywrightTimeout:
+        assert _catchments(pg) == sorted(tips)  # says what the map shows instead
+        raise
+
+
 def _label_box(pg: object, text: str) -> dict[str, float]:
     """Where the map shows the base label ``text`` (a unit's id), in page pixels."""
     label = _map_frame(pg).locator(".leaflet-marker-icon", has_text=text).first  # type: ignore[attr-defined]
@@ -145,19 +160,47 @@ def _edit(pg: object, unit: str, **fields: str) -> None:
     pg.get_by_role("button", name="Save changes").click()  # type: ignore[attr-defined]
 
 
+def _render_first_page(pdf: bytes, path: Path, *, scale: float = 1.25) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Render the PDF's first page with pdfium to the PNG ``path``; return its RGB pixels and the
+    pixels of each image placed on the page (the pack's map)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        first = doc[0]
+        picture = first.render(scale=scale).to_pil().convert("RGB")
+        picture.save(path, optimize=True)
+        rgb = np.asarray(picture).astype(np.int16)
+        top_pt = first.get_size()[1]
+        placed = []
+        for obj in first.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            left, bottom, right, top = obj.get_bounds()  # PDF points from the bottom left
+            rows = slice(int((top_pt - top) * scale), int((top_pt - bottom) * scale))
+            placed.append(rgb[rows, int(left * scale) : int(right * scale)])
+    finally:
+        doc.close()
+    return rgb, placed
+
+
+def _pixels_like(rgb: np.ndarray, colour: str) -> int:
+    """How many pixels are within 40 levels (each channel) of ``colour`` (``#RRGGBB``)."""
+    want = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgb - want).max(axis=2) < 40).sum())
+
+
 def test_commander_sees_the_units_on_shift_on_saturday_at_23(page: object, server: str, shots: Path) -> None:
     open_page(page, server, "tonight")
     _choose(page, "Night of", "Sat")
     # Kent JRU 2020: three units, each on 18:00-02:00 every night, so none is out at 03:00 ...
     _choose(page, "Hour", "03:00 (next morning)")
     assert _metric(page, "Units on shift") == "0 of 3"
-    assert _catchments(page) == []  # no unit out, no catchment drawn
+    _wait_catchments(page, [])  # no unit out, no catchment drawn
     # ... and all three are at 23:00, each with its catchment
     _choose(page, "Hour", "23:00")
     _no_failure(page)
     assert _metric(page, "Units on shift") == "3 of 3"
-    _wait_catchment(page, "JRU3: within 15 min")
-    assert _catchments(page) == [f"JRU{i}: within 15 min" for i in (1, 2, 3)]
+    _wait_catchments(page, [f"JRU{i}: within 15 min" for i in (1, 2, 3)])
     assert page.get_by_text("Saturday", exact=False).count() > 0  # type: ignore[attr-defined]
     page.screenshot(path=str(shots / "job_commander_tonight.png"))  # type: ignore[attr-defined]
 
@@ -171,15 +214,16 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     assert kpi(page, "Units") == ("3", "3")
     assert kpi(page, "Unit hours on shift a week") == ("216", "216")  # three units, 72 h a week each
     today = ["JRU 1 Medway and Swale", "JRU 2 Dartford and Gravesham", "JRU 3 East Kent"]
-    assert _catchments(page) == [f"{name}: within 15 min" for name in today]  # today's units' catchments
+    _wait_catchments(page, [f"{name}: within 15 min" for name in today])  # today's units' catchments
 
     # place: a click on the map near Maidstone, then a candidate site
     frame = page.locator('iframe[title*="st_folium"]').first  # type: ignore[attr-defined]
     box = frame.bounding_box()
     frame.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.5})
     _wait_kpi(page, "Units", "4")
-    _wait_catchment(page, "New unit 1: within 15 min")  # the placed unit's catchment is drawn
-    assert len(_catchments(page)) == 4
+    _wait_catchments(
+        page, [f"{name}: within 15 min" for name in (*today, "New unit 1")]
+    )  # the placed one's too
     _choose(page, "Or pick a candidate site", "Ashford police station")
     page.get_by_role("button", name="Place unit there").click()  # type: ignore[attr-defined]
     _wait_kpi(page, "Units", "5")
@@ -187,19 +231,26 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     assert kpi(page, "Unit hours on shift a week") == ("216", "360")  # both copy the first unit's shifts
     _wait_text(page, "New unit(s): New unit 1, New unit at Ashford police station;")
 
-    # move: 6 km east by its easting; the KPIs, the map label and the address follow
+    # move by a re-click: "Move New unit 1 to the next map click", then a click further east moves
+    # it there instead of adding a unit; the KPIs, the map label and the address follow
     _open_editor(page, "1. New unit 1")
     old_easting = float(_field(page, "Easting (m)").input_value())  # type: ignore[attr-defined]
     geographic = kpi(page, "Geographic: incidents within target (%)")[1]
     label_before = _label_box(page, "NEW1")
     url_before = page.url  # type: ignore[attr-defined]
-    _edit(page, "1. New unit 1", **{"Easting (m)": f"{old_easting + 6000:.0f}"})
+    page.get_by_text("Move New unit 1 to the next map click", exact=True).click()  # type: ignore[attr-defined]
+    _wait_text(page, "Click the map to move New unit 1 there")
+    settle(page, timeout_ms=RUN_MS)
+    box = frame.bounding_box()
+    frame.click(position={"x": box["width"] * 0.56, "y": box["height"] * 0.44})  # towards Faversham
     page.wait_for_function("u => location.href !== u", arg=url_before, timeout=RUN_MS)  # type: ignore[attr-defined]
     settle(page, timeout_ms=RUN_MS)
-    assert float(_field(page, "Easting (m)").input_value()) == old_easting + 6000  # type: ignore[attr-defined]
+    new_easting = float(_field(page, "Easting (m)").input_value())  # type: ignore[attr-defined]
+    assert new_easting > old_easting + 3000, (old_easting, new_easting)  # the editor has its new base
     assert _label_box(page, "NEW1")["x"] > label_before["x"] + 10  # drawn further east
-    assert kpi(page, "Units") == ("3", "5")
+    assert kpi(page, "Units") == ("3", "5")  # moved, not added
     assert kpi(page, "Geographic: incidents within target (%)")[1] != geographic
+    assert page.get_by_text("Click the map to move", exact=False).count() == 0  # type: ignore[attr-defined]  # the mode ended
     _no_failure(page)
 
     # rename
@@ -222,7 +273,7 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     page.get_by_role("button", name="Delete this unit").click()  # type: ignore[attr-defined]
     _wait_kpi(page, "Units", "4")
     _wait_text(page, "New unit(s): Rapid Maidstone;")
-    assert not any("Ashford" in tip for tip in _catchments(page))
+    _wait_catchments(page, [f"{name}: within 15 min" for name in (*today, "Rapid Maidstone")])
     assert kpi(page, "Unit hours on shift a week") == ("216", "232")
     page.get_by_role("button", name="Undo").click()  # type: ignore[attr-defined]
     _wait_kpi(page, "Units", "5")
@@ -266,10 +317,18 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     assert "business case" in text.lower() and "Compared with: Kent JRU 2020" in text, text[:500]
     assert "Units 3 5 +2" in text, text[:1500]  # the KPI table: the placed units against the baseline
     assert "Rapid Maidstone (NEW1): based near" in text, text[:1500]
-    assert f"easting {old_easting + 6000:,.0f}" in text
+    assert f"easting {new_easting:,.0f}" in text  # where the re-click moved it
     assert "on shift Fri, Sat 18:00-02:00 (16 h a week)" in text
     assert "New unit at Ashford police station (NEW2): based near Ashford" in text
     assert sum(len(p.images) for p in reader.pages) >= 1  # the map of the plan
+    # page 1 as a reader sees it, rendered by pdfium: text and tables, and the map with the units
+    rgb, placed = _render_first_page(pdf, shots / "job_planner_pack.png")
+    assert (rgb.min(axis=2) < 235).mean() > 0.03  # a blank page has none
+    assert placed, "page 1 has no map"
+    drawn = max(placed, key=lambda px: px.shape[0] * px.shape[1])
+    assert (drawn.min(axis=2) < 200).mean() > 0.01  # the districts' outlines
+    assert _pixels_like(drawn, "#0072B2") >= 100  # today's three units, Okabe-Ito blue
+    assert _pixels_like(drawn, "#D55E00") >= 50  # the two new ones, vermillion
     _no_failure(page)
 
 

@@ -3,7 +3,8 @@
 * The Planner's KPI table (an HTML table): no cell's text runs past its cell, and the table fits its
   column (nothing hidden behind a scroll bar).
 * The district tables of the Overview and the Coverage page (Streamlit data grids, drawn on a
-  canvas): every column fits, i.e. the grid has no horizontal scroll hiding its last columns.
+  canvas, found by their first column "District"): every column fits, i.e. the grid cannot scroll
+  sideways to columns it hides. Known cut-offs are listed in ``KNOWN_CUT`` and fail the test once fixed.
 
 Fixtures in ``conftest.py``, helpers in ``browserkit.py``; a full-page screenshot of each page at
 each size goes to pytest's tmp_path, to look at when a check fails.
@@ -20,6 +21,9 @@ from browserkit import TIMEOUT_MS, open_page
 pytestmark = pytest.mark.browser
 
 SIZES = [(1280, 720), (1920, 1080)]
+KNOWN_CUT: dict[tuple[str, int], str] = {}
+"""(page path, width) -> why a district table there is known to be cut off; empty: none is."""
+"""Cut-offs measured and not yet fixed, as (page path, viewport width) -> why."""
 
 _CUT_CELLS_JS = """sel => {
     const cut = [];
@@ -34,10 +38,16 @@ _CUT_CELLS_JS = """sel => {
     return cut;
 }"""
 
-_SCROLLING_GRIDS_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(grid => {
+_DISTRICT_GRIDS_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(grid => {
     const s = grid.querySelector('.dvn-scroller');
-    return s ? [s.scrollWidth, s.clientWidth] : null;
-}).filter(x => x !== null)"""
+    const heads = [...grid.querySelectorAll('[role=columnheader]')].map(h => h.innerText.trim());
+    if (!s) return null;
+    const before = s.scrollLeft;
+    s.scrollLeft = 1e6;  // how far the grid can scroll sideways: the width of the columns it hides
+    const hidden = s.scrollLeft;
+    s.scrollLeft = before;
+    return {first: heads[0], hidden: hidden};
+}).filter(g => g !== null && g.first === 'District')"""
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
@@ -69,11 +79,13 @@ def test_the_district_tables_show_every_column(
 ) -> None:
     page, width = sized
     open_page(page, server, path)
-    grids = page.locator('[data-testid="stDataFrame"]')  # type: ignore[attr-defined]
-    assert grids.count() >= 1
     page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.wait_for(state="attached")  # type: ignore[attr-defined]
-    widths = page.evaluate(_SCROLLING_GRIDS_JS)  # type: ignore[attr-defined]
-    page.screenshot(path=str(tmp_path / f"tables_{width}_{path or 'overview'}.png"), full_page=True)  # type: ignore[attr-defined]
-    assert widths, "no data grid found"
-    hidden = [(s, c) for s, c in widths if s > c + 1]
-    assert hidden == [], f"at {width} px a grid scrolls sideways (content, visible px): {hidden}"
+    grids = page.evaluate(_DISTRICT_GRIDS_JS)  # type: ignore[attr-defined]
+    page.screenshot(path=str(tmp_path / f"tables_{width}_{path or 'overview'}.png"))  # type: ignore[attr-defined]
+    assert grids, "no district table (a data grid whose first column is District) found"
+    hidden = [g["hidden"] for g in grids if g["hidden"] > 1]
+    known = KNOWN_CUT.get((path, width))
+    if known is not None:  # a strict expected failure: once it is fixed, this says so
+        assert hidden, f"fixed: remove {(path, width)} from KNOWN_CUT ({known})"
+        pytest.xfail(f"{known}; hides {hidden} px")
+    assert hidden == [], f"at {width} px a district table hides {hidden} px of columns to the right"

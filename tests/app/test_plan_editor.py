@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from apphelpers import APP, no_failure
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Toggle
 
 from jru_app.state import PlacedUnit, plan_from_text, plan_to_text
 
@@ -109,3 +110,72 @@ def test_three_scenarios_side_by_side() -> None:
     table = at.table[1].value
     assert len(table.columns) == 3
     assert table.loc["Units"].tolist()[0] == "4"  # the current plan: three units and the one placed
+
+
+class _FakeMap:
+    """Stands in for ``st_folium`` in AppTest (which cannot run the map's JavaScript): each run
+    returns the last click set here, as the component returns the browser's last click."""
+
+    def __init__(self) -> None:
+        self.last_clicked: dict[str, float] | None = None
+
+    def __call__(self, *args: object, **kwargs: object) -> dict[str, object]:
+        return {"last_clicked": self.last_clicked}
+
+    def click(self, at: AppTest, lat: float, lon: float) -> None:
+        self.last_clicked = {"lat": lat, "lng": lon}
+        at.run()
+
+
+def _move_toggle(at: AppTest) -> Toggle:
+    return next(t for t in at.toggle if t.label.startswith("Move "))
+
+
+def test_a_re_click_moves_the_chosen_unit_refuses_the_sea_and_undo_moves_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import streamlit_folium
+
+    fake = _FakeMap()
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake)  # the page imports it on every run
+    at = _planner()
+    fake.click(at, 51.2720, 0.5230)  # Maidstone: a click with no move chosen adds a unit
+    no_failure(at)
+    assert _units_row(at) == ("3", "4")
+    placed = plan_from_text(str(at.query_params["plan"]))
+    assert placed[0].name == "New unit 1" and placed[0].lat == 51.2720
+    # a name with Markdown in it is shown as written in the toggle's label
+    next(t for t in at.text_input if t.label == "Name").set_value("*Rapid* [x](y)")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert _move_toggle(at).label == r"Move \*Rapid\* [x]\(y) to the next map click"
+    geographic = at.table[0].value.loc["Geographic: incidents within target (%)"]["Plan"]
+    where = plan_from_text(str(at.query_params["plan"]))[0]  # the form saved it by easting, northing
+    assert where.easting is not None and 572_000 < where.easting < 577_000  # Maidstone
+
+    _move_toggle(at).set_value(True)
+    at.run()
+    assert any("Click the map to move" in i.value for i in at.info)
+    fake.click(at, 51.6000, 1.6000)  # the North Sea: refused, the unit stays, the move stays on
+    assert any("outside" in e.value and "stays where it was" in e.value for e in at.error)
+    assert plan_from_text(str(at.query_params["plan"]))[0] == where
+    assert _move_toggle(at).value is True
+    fake.click(at, 51.1465, 0.8750)  # Ashford: moved there, not added
+    no_failure(at)
+    assert _units_row(at) == ("3", "4")
+    moved = plan_from_text(str(at.query_params["plan"]))
+    assert len(moved) == 1
+    assert (moved[0].name, moved[0].lat, moved[0].lon) == ("*Rapid* [x](y)", 51.1465, 0.8750)
+    assert moved[0].easting is None and moved[0].northing is None
+    assert at.table[0].value.loc["Geographic: incidents within target (%)"]["Plan"] != geographic
+    easting = next(n for n in at.number_input if n.label == "Easting (m)").value
+    assert easting is not None and 600_000 < easting < 605_000  # Ashford, about 30 km east of Maidstone
+    assert _move_toggle(at).value is False  # the move mode has ended ...
+    fake.click(at, 51.3800, 0.5500)  # ... so the next click (Chatham) adds a unit
+    assert _units_row(at) == ("3", "5")
+    # undo takes back the new unit, then the move
+    at.button(key="plan_undo").click()
+    at.run()
+    at.button(key="plan_undo").click()
+    at.run()
+    assert plan_from_text(str(at.query_params["plan"])) == (where,)

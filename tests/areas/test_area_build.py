@@ -207,3 +207,26 @@ def test_real_surrey_is_built_from_the_packages():
     pcs = boundaries.load_postcodes(settings=s)
     assert "GU13AA" in pcs.index  # the Surrey scenario's indicative base
     assert np.isfinite(pcs["easting"]).all()
+
+
+def test_lsoas_of_merged_districts_keep_their_2011_names():
+    """Districts merged in 2021 were renumbered: "Merged 001A" would name another LSOA, so keep 2011 names."""
+    tables = _toy_tables()
+    merged = tables.districts.assign(district_code="E06000099", district_name="Merged")
+    t = assemble_area(dataclasses.replace(tables, districts=merged), ("kent", "surrey"), key="m", name="M")
+    assert t.lsoas["lsoa_name"].tolist() == t.lsoas["lsoa_name_2011"].tolist()
+    assert set(t.lsoas["district_name"]) == {"Merged"}
+    assert t.districts["n_lsoa"].tolist() == [3]
+
+
+def test_kent_committed_districts_are_the_same_dissolve_as_any_area():
+    """scripts/build_data.py dissolves Kent's districts with the function every area uses."""
+    from jru_geo.io.area_files import dissolve_districts
+
+    made = dissolve_districts(boundaries.load_lsoas())
+    kent = boundaries.load_districts()
+    cols = ["district_code", "district_name", "n_lsoa", "population"]
+    pd.testing.assert_frame_equal(
+        made[cols].reset_index(drop=True), kent[cols].reset_index(drop=True), check_dtype=False
+    )
+    assert np.allclose(made["area_km2"], kent["area_km2"], rtol=1e-3)

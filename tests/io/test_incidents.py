@@ -171,7 +171,7 @@ def test_generic_postcodes_are_geocoded_offline(tiny_postcodes: pd.DataFrame) ->
     assert result.incidents["category"].tolist() == ["welfare"]
     reasons = dict(zip(result.rejects["row"], result.rejects["reason"], strict=True))
     assert reasons == {
-        3: "postcode 'ZZ99 9ZZ' is not in the Kent and Medway postcode table (Code-Point Open); "
+        3: "postcode 'ZZ99 9ZZ' is not in the area's postcode table (Code-Point Open); "
         "check it, or give latitude and longitude instead",
         4: "no coordinates; give latitude and longitude (or easting and northing, or a postcode)",
     }

@@ -414,7 +414,9 @@ def test_resolve_bases_from_postcode_grid_and_lat_lon(postcodes: pd.DataFrame) -
 def test_unknown_postcode_names_the_vehicle(postcodes: pd.DataFrame) -> None:
     data = valid_dict()
     data["vehicles"][1]["base"] = {"postcode": "SW1A 1AA"}
-    with pytest.raises(ScenarioError, match=r"vehicle 'B' \(Beta\): postcode 'SW1A 1AA' is not in the Kent"):
+    with pytest.raises(
+        ScenarioError, match=r"vehicle 'B' \(Beta\): postcode 'SW1A 1AA' is not in the area's postcode table"
+    ):
         resolve_bases(parse_scenario(data), postcodes=postcodes)
 
 

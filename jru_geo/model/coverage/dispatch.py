@@ -18,7 +18,9 @@ def _unique_rows(table: IntArray) -> tuple[IntArray, IntArray]:
 
     Equal to ``numpy.unique(table, axis=0, return_inverse=True)``, in one pass of 1-D sorts: each
     column is ranked, and the ranks are folded into one int64 code per row (re-ranked before the
-    code could overflow), so a million rows cost a few 1-D sorts instead of a sort of row records.
+    code could overflow), so a million rows cost a few 1-D sorts instead of a sort of row records. A
+    column whose values span fewer integers than there are rows (vehicle numbers) is ranked by its
+    offset from its minimum, which orders the rows the same way without a sort.
     """
     rows = table.shape[0]
     if rows == 0 or table.shape[1] == 0:
@@ -26,12 +28,17 @@ def _unique_rows(table: IntArray) -> tuple[IntArray, IntArray]:
     code = np.zeros(rows, dtype=np.int64)
     size = 1
     for column in table.T:
-        values, rank = np.unique(column, return_inverse=True)
-        if size * len(values) >= 1 << 62:
+        low, high = int(column.min()), int(column.max())
+        if high - low < rows:  # a narrow range (vehicle numbers): the offset is already a rank
+            rank, n_values = column.astype(np.int64) - low, high - low + 1
+        else:
+            values, rank = np.unique(column, return_inverse=True)
+            n_values = len(values)
+        if size * n_values >= 1 << 62:
             distinct, code = np.unique(code, return_inverse=True)
             size = len(distinct)
-        code = code * len(values) + np.asarray(rank, dtype=np.int64).ravel()
-        size *= len(values)
+        code = code * n_values + np.asarray(rank, dtype=np.int64).ravel()
+        size *= n_values
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     return table[first], np.asarray(inverse, dtype=np.int64).ravel()
 
@@ -47,10 +54,15 @@ def _int_to_masks(codes: IntArray, n: int) -> BoolArray:
 
 def _dispatch_lists(travel: FloatArray, covering: BoolArray, in_reach: BoolArray) -> IntArray:
     """``(N, n)`` vehicle order per incident: covering first, then nearest; ``-1`` outside reach."""
-    key = np.where(in_reach, travel + np.where(covering, 0.0, 1e9), np.inf)
+    key = np.add(travel, 1e9, where=~covering, out=np.array(travel, dtype=np.float64, copy=True))
+    key[~in_reach] = np.inf
     order = np.argsort(key, axis=1, kind="stable")
-    ranked = np.take_along_axis(key, order, axis=1)
-    return np.where(np.isfinite(ranked), order, -1).astype(np.int64)
+    if np.isnan(key).any():
+        ranked = np.take_along_axis(key, order, axis=1)
+        return np.where(np.isfinite(ranked), order, -1).astype(np.int64)
+    finite = np.isfinite(key).sum(axis=1)  # infinite keys sort last: the first ``finite`` are the list
+    order[np.arange(key.shape[1])[None, :] >= finite[:, None]] = -1
+    return order.astype(np.int64, copy=False)
 
 
 def _all_busy(schedule: ScheduleResult | None, slots: IntArray, sets: BoolArray) -> FloatArray:

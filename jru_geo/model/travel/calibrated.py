@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 _HOSPITAL_META_COLUMNS = ("lsoa_code", "lsoa_name")
+PARALLEL_QUERY_MIN = 50_000
+"""Points from which the density lookup's nearest-LSOA query runs on every core (same answers)."""
 
 
 # --------------------------------------------------------------------------- density lookup
@@ -121,7 +123,8 @@ class DensityLookup:
         pts = check_points(xy, what="xy")
         if len(pts) == 0:
             return np.zeros(0)
-        _, idx = self._tree.query(pts, k=self.neighbours)
+        workers = -1 if len(pts) >= PARALLEL_QUERY_MIN else 1  # every core for a million incidents
+        _, idx = self._tree.query(pts, k=self.neighbours, workers=workers)
         idx = np.asarray(idx).reshape(len(pts), -1)
         return np.asarray(self.population[idx].sum(axis=1) / self.area_km2[idx].sum(axis=1), dtype=np.float64)
 
@@ -184,16 +187,29 @@ class CalibratedModel:
         o = check_points(origins_xy, what="origins_xy")
         d = check_points(destinations_xy, what="destinations_xy")
         dist = _pairwise_km(o, d)
-        rural = (self.density.rural_index(o)[:, None] + self.density.rural_index(d)[None, :]) / 2.0
+        rural = np.add(self.density.rural_index(o)[:, None], self.density.rural_index(d)[None, :])
+        rural /= 2.0
         c = self.coefficients
-        road = c[0] + c[1] * dist + c[2] * np.sqrt(dist) + c[3] * dist * rural
-        return np.asarray(np.maximum(road, 0.0), dtype=np.float64)
+        # c0 + c1*d + c2*sqrt(d) + c3*d*R, summed left to right as written, in place: (n, m) can be
+        # ten vehicles by a million incidents, and each temporary of that size costs as much as a term
+        road = np.multiply(dist, c[1])
+        road += c[0]
+        term = np.sqrt(dist)
+        term *= c[2]
+        road += term
+        np.multiply(dist, c[3], out=term)
+        term *= rural
+        road += term
+        return np.maximum(road, 0.0, out=road)
 
     def minutes(
         self, origins_xy: NDArray[np.float64], destinations_xy: NDArray[np.float64]
     ) -> NDArray[np.float64]:
         """Blue-light response minutes, ``(n, m)``: ``turnout_min + blue_light_factor * road_min``."""
-        return self.turnout_min + self.blue_light_factor * self.road_minutes(origins_xy, destinations_xy)
+        minutes = self.road_minutes(origins_xy, destinations_xy)
+        minutes *= self.blue_light_factor
+        minutes += self.turnout_min
+        return minutes
 
 
 def _hospital_xy(hospitals: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.float64]:

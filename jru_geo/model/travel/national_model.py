@@ -189,3 +189,24 @@ def area_travel_model(
         blue_light_factor=blue_light_factor,
         turnout_min=turnout_min,
     )
+
+
+def area_travel_errors(settings: Settings) -> tuple[str | None, pd.DataFrame]:
+    """Give a built area's ambulance service and the national fit's errors with that service left out.
+
+    Returns ``(service, rows)``: the ``leave_region_out`` rows of ``national_travel_fit.json`` for
+    the service the area's ``area.json`` names (``range`` ``all`` and ``le_30km``; columns
+    ``n_pairs, mae_min, median_abs_min, p90_abs_min, bias_min``...), or ``(None, empty)`` when the
+    folder names no service the fit knows.
+    """
+    fit_file = settings.data_dir / "roads" / NATIONAL_FIT_FILE
+    read_national_fit(fit_file)  # a missing or broken file raises with the fix
+    record = json.loads(fit_file.read_text(encoding="utf-8"))
+    meta = settings.geography_dir / "area.json"
+    service = (
+        json.loads(meta.read_text(encoding="utf-8")).get("ambulance_service") if meta.is_file() else None
+    )
+    rows = pd.DataFrame(record.get("leave_region_out", []))
+    if service is None or rows.empty or service not in set(rows["region"]):
+        return None, pd.DataFrame()
+    return str(service), rows[rows["region"] == service].reset_index(drop=True)
