@@ -121,12 +121,19 @@ def settle(pg: object, *, timeout_ms: float = TIMEOUT_MS) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
     frames = pg.locator('iframe[title*="st_folium"]')  # type: ignore[attr-defined]
-    if frames.count():
-        frame = frames.first.element_handle().content_frame()
-        frame.wait_for_load_state("load", timeout=timeout_ms)
-        frame.locator(".leaflet-container .leaflet-marker-icon").first.wait_for(
-            state="attached", timeout=timeout_ms
-        )
+    for attempt in range(3):  # a rerun may replace the map's frame while it is waited for: take the new one
+        if not frames.count():
+            break
+        try:
+            frame = frames.first.element_handle().content_frame()
+            frame.wait_for_load_state("load", timeout=timeout_ms)
+            frame.locator(".leaflet-container .leaflet-marker-icon").first.wait_for(
+                state="attached", timeout=timeout_ms
+            )
+            break
+        except Exception as err:  # noqa: BLE001 - playwright's Error; only a detached frame is retried
+            if "detached" not in str(err).lower() or attempt == 2:
+                raise
     pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
 
 
