@@ -212,12 +212,19 @@ class CalibratedModel:
         return minutes
 
 
-def _hospital_xy(hospitals: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.float64]:
+def _hospital_xy(
+    hospitals: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    noun: str = "hospital",
+    fix: str = "pass load_candidate_sites() rows with kind == 'acute_hospital'",
+) -> NDArray[np.float64]:
+    """Coordinates of the matrix columns' sites, by postcode (``noun`` names them in the messages)."""
     require_columns(
         hospitals,
         ("postcode", "easting", "northing"),
-        what="hospitals table",
-        fix="pass load_candidate_sites() rows with kind == 'acute_hospital'",
+        what=f"{noun}s table",
+        fix=fix,
         error=TravelModelError,
     )
     table = (
@@ -228,7 +235,7 @@ def _hospital_xy(hospitals: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.
     unknown = [c for c in columns if c not in table.index]
     if unknown:
         raise TravelModelError(
-            f"travel matrix columns {unknown} have no hospital coordinates; add them to the hospitals table "
+            f"travel matrix columns {unknown[:5]} have no {noun} coordinates; add them to the {noun}s table "
             "(postcode, easting, northing) or drop those columns"
         )
     return table.loc[list(columns), ["easting", "northing"]].to_numpy(dtype=np.float64)

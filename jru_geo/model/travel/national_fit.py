@@ -33,9 +33,8 @@ from shapely.geometry.base import BaseGeometry
 
 from jru_geo._validate import require_columns
 from jru_geo.errors import TravelModelError
-from jru_geo.io.boundaries import normalise_postcode
 from jru_geo.model.travel.base import BLUE_LIGHT_FACTOR, TURNOUT_MIN
-from jru_geo.model.travel.calibrated import CalibratedModel, DensityLookup, _design
+from jru_geo.model.travel.calibrated import CalibratedModel, DensityLookup, _design, _hospital_xy
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -81,21 +80,12 @@ minutes or more below the national fit's (:func:`regional_fits`)."""
 
 
 def _unit_xy(units: pd.DataFrame, columns: Sequence[str]) -> NDArray[np.float64]:
-    require_columns(
+    return _hospital_xy(
         units,
-        ("postcode", "easting", "northing"),
-        what="units table",
+        columns,
+        noun="unit",
         fix="pass NationalTravelData.units or the acute hospitals of load_candidate_sites()",
-        error=TravelModelError,
     )
-    table = units.assign(_key=normalise_postcode(units["postcode"])).drop_duplicates("_key").set_index("_key")
-    unknown = [c for c in columns if c not in table.index]
-    if unknown:
-        raise TravelModelError(
-            f"travel matrix columns {unknown[:5]} have no unit coordinates; add them to the units table "
-            "(postcode, easting, northing) or drop those columns"
-        )
-    return table.loc[list(columns), ["easting", "northing"]].to_numpy(dtype=np.float64)
 
 
 def matrix_pairs(
