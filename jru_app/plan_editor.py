@@ -2,6 +2,8 @@
 
 A unit moves by its easting and northing, or by a re-click: with "Move ... to the next map click" on,
 the next click on the Planner's map moves that unit there instead of adding one (:func:`click_map`).
+A click is taken by the map's ``on_change`` callback (:func:`on_map_click`) and applied at the top
+of the run that follows it (:func:`take_map_click`), so a click costs one script run.
 
 Every change goes through :func:`jru_app.results.change_plan`, which refuses a base at sea, outside
 Kent or on top of another unit, and keeps the earlier plan for undo; the plan is kept in the page's
@@ -23,12 +25,15 @@ from jru_geo.errors import JruGeoError
 from jru_geo.model.patterns import PATTERNS
 
 __all__ = [
+    "MAP_KEY",
     "apply_change",
     "click_map",
     "edit_plan",
     "move_note",
+    "on_map_click",
     "plan_history_buttons",
     "set_unit_to_move",
+    "take_map_click",
     "unit_to_move",
 ]
 
@@ -102,12 +107,48 @@ def set_unit_to_move(index: int | None) -> None:
     st.session_state[state.PLAN_MOVE] = (index, units[index]) if keep and index is not None else None
 
 
-def click_map(data: AppData, *, lat: float, lon: float) -> None:
+MAP_KEY = "planner_map"  # st_folium's key: its last value, {"last_clicked": {"lat", "lng"}}, is kept here
+
+
+def on_map_click() -> None:
+    """Keep a new click on the Planner's map for this run (st_folium's ``on_change``).
+
+    The callback runs before the script, so the run that follows a click draws the plan with the
+    unit already placed or moved (:func:`take_map_click`): one run per click, no rerun.
+    """
+    value = st.session_state.get(MAP_KEY)
+    click = value.get("last_clicked") if isinstance(value, dict) else None
+    if isinstance(click, dict) and click != st.session_state.get(state.PLAN_LAST_CLICK):
+        st.session_state[state.PLAN_LAST_CLICK] = click
+        st.session_state[state.PLAN_CLICK] = click
+
+
+def take_map_click(data: AppData) -> tuple[int | None, str | None]:
+    """Turn the map click kept by :func:`on_map_click`, if any, into a placed or moved unit.
+
+    Parameters
+    ----------
+    data
+        The run's data.
+
+    Returns
+    -------
+    tuple
+        The index of the unit placed or moved (None: no click, or refused) and the refusal to show
+        (Markdown, escaped), or None.
+    """
+    click = st.session_state.pop(state.PLAN_CLICK, None)
+    if not isinstance(click, dict):
+        return None, None
+    return click_map(data, lat=float(click["lat"]), lon=float(click["lng"]))
+
+
+def click_map(data: AppData, *, lat: float, lon: float) -> tuple[int | None, str | None]:
     """Move the unit chosen to move to a click on the Planner's map, else place a new unit there.
 
     Either goes through :func:`jru_app.results.change_plan` (refused at sea, outside the area or on
     top of another unit, and undoable). A move ends the move mode; a refused move keeps it, so the
-    next click can try elsewhere.
+    next click can try elsewhere. Nothing reruns: the caller draws the new plan.
 
     Parameters
     ----------
@@ -115,21 +156,32 @@ def click_map(data: AppData, *, lat: float, lon: float) -> None:
         The run's data.
     lat, lon
         The click, WGS84 degrees.
+
+    Returns
+    -------
+    tuple
+        The index of the unit placed or moved (None when refused) and why it was refused
+        (Markdown, escaped), or None.
     """
     units = state.planned_units()
     index = unit_to_move()
     if index is None:
-        apply_change(data, (*units, PlacedUnit(f"New unit {len(units) + 1}", lat=lat, lon=lon)), len(units))
-        return
+        try:
+            added = PlacedUnit(f"New unit {len(units) + 1}", lat=lat, lon=lon)
+            results.change_plan(data, (*units, added), len(units))
+        except JruGeoError as exc:
+            return None, escape_markdown(str(exc))
+        return len(units), None
     unit = units[index]
     moved = dataclasses.replace(unit, easting=None, northing=None, lat=lat, lon=lon)
     try:
         results.change_plan(data, (*units[:index], moved, *units[index + 1 :]), index)
     except JruGeoError as exc:
-        st.error(escape_markdown(f"{exc}. {unit.name} stays where it was: click elsewhere to move it there."))
-        return
+        return None, escape_markdown(
+            f"{exc}. {unit.name} stays where it was: click elsewhere to move it there."
+        )
     set_unit_to_move(None)
-    st.rerun()
+    return index, None
 
 
 def move_note() -> None:

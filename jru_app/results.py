@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jru_app import cache, state
+from jru_app import cache, plan_cache, state
 from jru_app.data import AppData, bases_for, today
 from jru_app.page import escape_markdown
 from jru_geo.areas.counts import count_without_hour, counts_by_hour_of_week
@@ -65,8 +65,12 @@ def coverage_for(data: AppData, sc: Scenario) -> CoverageResult:
     Returns
     -------
     CoverageResult
-        Cached on the data key, the scenario's JSON and the assumptions.
+        Cached on the data key, the scenario's JSON and the assumptions. A Planner plan (the
+        sidebar's fleet with units added) is computed on the baseline's cached travel matrix plus
+        one column per added unit (:mod:`jru_app.plan_cache`), with the same figures.
     """
+    if plan_cache.extends_baseline(data, sc):
+        return plan_cache.plan_coverage(data, sc)
     return cache.coverage(
         data.demand_key, data.data_key, data.demand, data.counted, data.week_hours, sc, data.assumptions
     )

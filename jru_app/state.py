@@ -45,6 +45,7 @@ __all__ = [
     "FILTER_KEYS",
     "PENDING_PAGE",
     "PERSISTENT_KEYS",
+    "PLAN_CLICK",
     "PLAN_LAST_CLICK",
     "PLAN_MOVE",
     "PLAN_SITE",
@@ -110,6 +111,7 @@ PENDING_PAGE = "jru_pending_page"  # str: a page opened bare (relative path), to
 PLANNED = "jru_planned_units"  # tuple[PlacedUnit, ...]: the new units placed on the planner
 RECOMMENDATION = "jru_recommendation"  # Recommendation | None: the planner's last recommendation
 PLAN_LAST_CLICK = "plan_last_click"  # dict | None: the last planner-map click already turned into a unit
+PLAN_CLICK = "jru_plan_click"  # dict | None: a planner-map click (its on_change) for this run to place
 PLAN_MOVE = "jru_plan_move"  # (index, PlacedUnit) | None: the placed unit the next map click moves
 PLAN_UNDO = "jru_plan_undo"  # tuple of earlier tuple[PlacedUnit, ...]: the plan's undo history
 PLAN_REDO = "jru_plan_redo"  # tuple of undone tuple[PlacedUnit, ...]: the plan's redo history

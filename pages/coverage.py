@@ -10,13 +10,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from jru_app import data as app
-from jru_app import model_view, results
+from jru_app import map_cache, model_view, results
 from jru_app.page import escape_markdown, run_page
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 from jru_geo.model.coverage.result import CoverageResult
 from jru_geo.model.coverage.workload import unit_workload, workload_note
 from jru_geo.optimise.kpis import PlanKpis
-from jru_geo.viz import maps, report
+from jru_geo.viz import report
 
 EXPLAIN = {
     "geographic": "Share of incidents inside some unit's catchment: a unit based there could reach them "
@@ -29,7 +29,6 @@ EXPLAIN = {
 def body() -> None:
     """Draw the Coverage page."""
     data = app.app_data()
-    geo = data.geo
     st.markdown(f"### Coverage: {escape_markdown(data.scenario.name)}")
     badge = ":orange-badge[Synthetic demo data] Not real incidents. " if data.loaded.synthetic else ""
     st.caption(f"{badge}**Assumptions**: {app.assumptions_note(data)}")
@@ -68,15 +67,13 @@ def body() -> None:
             else None
         )
         gaps = results.coverage_gaps_for(data, result)
-        m = maps.coverage_map(
-            data.bases,
-            districts=geo.districts,
+        m = map_cache.coverage_map(
+            data,
+            fleet=data.scenario,
+            bases=data.bases,
             isochrones=iso,
             gaps=gaps,
-            outline=geo.outline,
-            towns=geo.towns,
-            tiles=data.tiles,
-            assets_url=data.assets_url,
+            drawn=tuple(sorted(cutoffs)),
         )
         st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
     with right:

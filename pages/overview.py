@@ -6,13 +6,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from jru_app import data as app
-from jru_app import results
+from jru_app import map_cache, results
 from jru_app.page import escape_markdown, footer, run_page
 from jru_geo.areas import counts
 from jru_geo.areas.filters import describe_filter
 from jru_geo.io import boundaries
 from jru_geo.model.coverage.tables import covered_share_by_district
-from jru_geo.viz import maps, report
+from jru_geo.viz import report
 
 COUNT_HELP = (
     "The count is named for the data: police-recorded crimes (police.uk), collisions (STATS19), joint "
@@ -95,15 +95,7 @@ def body() -> None:
 
     left, right = st.columns([3, 2])
     with left:
-        m = maps.overview_map(
-            geo.districts,
-            data.bases,
-            outline=geo.outline,
-            towns=geo.towns,
-            counts=rates,
-            tiles=data.tiles,
-            assets_url=data.assets_url,
-        )
+        m = map_cache.overview_map(data, rates)
         st_folium(m, height=370, use_container_width=True, returned_objects=[], key="overview_map")
     with right:
         st.dataframe(

@@ -14,10 +14,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from jru_app import data as app
-from jru_app import results, state
+from jru_app import plan_cache, results, state
 from jru_app.business_view import show_business_case
 from jru_app.page import escape_markdown, run_page
-from jru_app.plan_editor import apply_change, click_map, edit_plan, move_note, plan_history_buttons
+from jru_app.plan_editor import (
+    MAP_KEY,
+    apply_change,
+    edit_plan,
+    move_note,
+    on_map_click,
+    plan_history_buttons,
+    take_map_click,
+)
 from jru_app.state import PlacedUnit, Recommendation
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
@@ -55,13 +63,44 @@ def _add(data: app.AppData, unit: PlacedUnit) -> None:
     apply_change(data, (*state.planned_units(), unit), len(state.planned_units()))
 
 
-def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None) -> None:
+def _kpis(data: app.AppData, plan: Scenario, clicked: int | None) -> None:
+    """Draw the click's preview at once, then the KPI table from the engine."""
+    preview = st.empty()  # always there, so the table keeps its place between runs
+    if (empty := results.empty_note(data)) is not None:
+        st.info(empty, icon=":material/filter_alt_off:")
+        return
+    before = results.plan_kpis(data, data.scenario)
+    if clicked is not None:
+        quick = plan_cache.click_preview(data, plan, clicked, before.fleet_busy_fraction)
+        preview.caption(
+            f"**Quick look at {escape_markdown(quick.unit)}** (from travel times, before the engine): "
+            f"incidents within target {quick.without_pct:.1f}% without it, **{quick.with_pct:.1f}%** "
+            f"with it; expected roughly {quick.expected_pct:.1f}% if every unit is busy "
+            f"{quick.busy_pct:.0f}% of the time. The table below is the engine's answer."
+        )
+    after = results.plan_kpis(data, plan)
+    st.table(kpi_table(before, after, labels=("Baseline", "Plan")))
+    filters = escape_markdown(data.filter_note)
+    st.caption(f"{KPI_NOTE} Target {before.target_min:.0f} min. Filters: {filters}.")
+    st.download_button(
+        "Save plan as scenario (JSON)",
+        scenario_to_json(plan).encode("utf-8"),
+        "jru_plan.json",
+        "application/json",
+    )
+
+
+def _map_and_kpis(
+    data: app.AppData, plan: Scenario, last: Recommendation | None, clicked: tuple[int | None, str | None]
+) -> None:
+    left, right = st.columns([1, 1])
+    with right:  # first: the preview and the table come before the map is rebuilt
+        _kpis(data, plan, clicked[0])
     new_bases = app.bases_for(plan)
     new_only = new_bases[~new_bases["vehicle_id"].isin(data.bases["vehicle_id"])]
     # every unit's catchment at its own response target, the placed units' included
     targets = tuple(sorted({float(v.target_min) for v in plan.vehicles}))
     iso = results.isochrones_for(plan, targets, data.assumptions) if plan.vehicles else None
-    left, right = st.columns([1, 1])
     with left:
         m = maps.planner_map(
             data.bases,
@@ -75,32 +114,20 @@ def _map_and_kpis(data: app.AppData, plan: Scenario, last: Recommendation | None
             tiles=data.tiles,
             assets_url=data.assets_url,
         )
-        out = st_folium(
-            m, height=430, use_container_width=True, returned_objects=["last_clicked"], key="planner_map"
+        st_folium(
+            m,
+            height=430,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+            key=MAP_KEY,
+            on_change=on_map_click,  # a click is placed at the top of the next run, not by a rerun
         )
-        click = (out or {}).get("last_clicked")
-        if click and click != st.session_state.get(state.PLAN_LAST_CLICK):
-            st.session_state[state.PLAN_LAST_CLICK] = click
-            click_map(data, lat=float(click["lat"]), lon=float(click["lng"]))  # a move or a new unit
+        if clicked[1] is not None:
+            st.error(clicked[1])
         move_note()
         _place_controls(data)
         plan_history_buttons()
         edit_plan(data)
-    with right:
-        if (empty := results.empty_note(data)) is not None:
-            st.info(empty, icon=":material/filter_alt_off:")
-            return
-        before = results.plan_kpis(data, data.scenario)
-        after = results.plan_kpis(data, plan)
-        st.table(kpi_table(before, after, labels=("Baseline", "Plan")))
-        filters = escape_markdown(data.filter_note)
-        st.caption(f"{KPI_NOTE} Target {before.target_min:.0f} min. Filters: {filters}.")
-        st.download_button(
-            "Save plan as scenario (JSON)",
-            scenario_to_json(plan).encode("utf-8"),
-            "jru_plan.json",
-            "application/json",
-        )
 
 
 def _recommend(data: app.AppData) -> Recommendation | None:
@@ -269,8 +296,9 @@ def body() -> None:
         "target. "
         f"**Assumptions**: {app.assumptions_note(data)}"
     )
+    clicked = take_map_click(data)  # a click on the map, kept by its on_change: placed before drawing
     plan = results.planned_scenario(data.scenario)
-    _map_and_kpis(data, plan, state.last_recommendation(results.recommendation_key(data)))
+    _map_and_kpis(data, plan, state.last_recommendation(results.recommendation_key(data)), clicked)
     if results.empty_note(data) is not None:
         return  # the note beside the map says why and how to fix it
     _show_recommendation(data, _recommend(data))

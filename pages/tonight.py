@@ -11,10 +11,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from jru_app import data as app
-from jru_app import results
+from jru_app import map_cache, results
 from jru_app.page import escape_markdown, run_page
 from jru_geo.model.coverage.tonight import night_of_hour, on_shift_fleet
-from jru_geo.viz import maps, report
+from jru_geo.viz import report
 from jru_geo.week import DAY_NAMES, HOURS_PER_DAY, SERVICE_HOURS
 
 
@@ -64,14 +64,8 @@ def body() -> None:
         bases = data.bases[data.bases["vehicle_id"].isin([v.id for v in on_fleet.vehicles])]
         targets = tuple(sorted({float(v.target_min) for v in on_fleet.vehicles}))
         iso = results.isochrones_for(on_fleet, targets, data.assumptions) if on_fleet.vehicles else None
-        m = maps.coverage_map(
-            bases,
-            districts=data.geo.districts,
-            isochrones=iso,
-            outline=data.geo.outline,
-            towns=data.geo.towns,
-            tiles=data.tiles,
-            assets_url=data.assets_url,
+        m = map_cache.coverage_map(
+            data, fleet=on_fleet, bases=bases, isochrones=iso, gaps=None, drawn=targets
         )
         st_folium(m, height=440, use_container_width=True, returned_objects=[], key="tonight_map")
         st.caption("Bases and catchments (response target) of the units on shift in this hour.")

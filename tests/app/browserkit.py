@@ -9,30 +9,17 @@ drawn without web tiles and Leaflet is served by the app itself, so nothing need
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from jru_app import serve
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC_SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM, CHROMIUM_ARGS = serve.CHROMIUM, serve.CHROMIUM_ARGS
 TIMEOUT_MS = 45_000
 
 
@@ -48,67 +35,12 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode} before becoming healthy")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {timeout_s:.0f} s")
-
-
 @contextmanager
 def running_app(log_dir: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port (no web tiles, pinned date, no file watcher);
-    yields its URL."""
+    """The app on a free loopback port (:func:`jru_app.serve.running_app`); yields its URL."""
     require_chromium()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (log_dir / "server.log").open("wb")
-    env = {**os.environ, "JRU_TILES": "0", "JRU_AS_OF": "2025-11-21"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        # no file watcher: an edit to a source file mid-test would otherwise put up "File change.
-        # Rerun" for good, and the page would never look settled
-        "--server.fileWatcherType",
-        "none",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(url, proc)
+    with serve.running_app(log_dir / "server.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
 
 
 def settle(pg: object, *, timeout_ms: float = TIMEOUT_MS) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+import streamlit as st
 from apphelpers import APP, no_failure
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Toggle
@@ -113,13 +116,20 @@ def test_three_scenarios_side_by_side() -> None:
 
 
 class _FakeMap:
-    """Stands in for ``st_folium`` in AppTest (which cannot run the map's JavaScript): each run
-    returns the last click set here, as the component returns the browser's last click."""
+    """Stands in for ``st_folium`` in AppTest (which cannot run the map's JavaScript): a click set
+    here is sent as the component sends one, its value under the map's key, then ``on_change``, then
+    a new run (the component's value change starts the run with the callback; here it is the next)."""
 
     def __init__(self) -> None:
         self.last_clicked: dict[str, float] | None = None
+        self._sent: dict[str, float] | None = None
 
-    def __call__(self, *args: object, **kwargs: object) -> dict[str, object]:
+    def __call__(self, *args: object, key: str, on_change: Callable[[], None], **kwargs: object) -> object:
+        if self.last_clicked is not None and self.last_clicked != self._sent:
+            self._sent = self.last_clicked
+            st.session_state[key] = {"last_clicked": self.last_clicked}
+            on_change()
+            st.rerun()
         return {"last_clicked": self.last_clicked}
 
     def click(self, at: AppTest, lat: float, lon: float) -> None:
