@@ -13,7 +13,9 @@ chooses both, one unit at a time, in three steps per unit:
    fleet and run through :func:`jru_geo.model.coverage.engine.compute_coverage`, the engine of the
    Coverage page (each incident at its own place and time, units on shift, hypercube availability),
    on the current fleet's travel matrix plus the new unit's column. A candidate's gain is the
-   engine's change.
+   engine's change. The incidents' timing is built once per call and the fleet's dispatch lists
+   once per round (:mod:`jru_geo.model.coverage.prepared`): each check run inserts its unit into
+   them, with the same figures as a plain engine run.
 3. **Pick** the best checked candidate by ``rank`` (the gain a year, or the gain per crew hour);
    it joins the fleet and the next unit starts from the engine's result for that fleet.
 
@@ -40,7 +42,9 @@ from jru_geo.demand_profile import hour_of_week_profile
 from jru_geo.errors import PlanningError
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.scenario import Scenario
+from jru_geo.model.coverage._fleet import _fleet
 from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.prepared import PreparedIncidents, prepare_coverage
 from jru_geo.model.coverage.result import BoolArray, CoverageResult, FloatArray, IntArray
 from jru_geo.model.patterns import ShiftPattern
 from jru_geo.model.travel.base import TravelModel
@@ -128,7 +132,13 @@ class _Engine:
     counted: BoolArray | None
     week_slice: BoolArray | None
 
-    def run(self, scenario: Scenario, bases: gpd.GeoDataFrame, travel: FloatArray) -> CoverageResult:
+    def run(
+        self,
+        scenario: Scenario,
+        bases: gpd.GeoDataFrame,
+        travel: FloatArray,
+        prepared: PreparedIncidents | None = None,
+    ) -> CoverageResult:
         return compute_coverage(
             self.incidents,
             scenario,
@@ -142,7 +152,15 @@ class _Engine:
             travel_min=travel,
             counted=self.counted,
             week_slice=self.week_slice,
+            prepared=prepared,
         )
+
+    def ranked(
+        self, prepared: PreparedIncidents, scenario: Scenario, bases: gpd.GeoDataFrame, travel: FloatArray
+    ) -> PreparedIncidents:
+        """Rank the fleet's units per incident once, for the runs that add one unit to it."""
+        fleet = _fleet(scenario, self.postcodes, self.target_min, self.dispatch_reach_min, 15, bases)
+        return prepared.with_fleet(travel, fleet.target, fleet.reach)
 
 
 def _pattern_share(counted: pd.DataFrame, patterns: tuple[ShiftPattern, ...]) -> FloatArray:
@@ -283,7 +301,10 @@ def recommend_units(
     engine = _Engine(
         frame, model, lsoas, postcodes, target_min, dispatch_reach_min, demand_scale, counted, week_slice
     )
-    current = engine.run(scenario, fleet_bases, travel)
+    # the incidents' timing once per call, and each round's fleet ranked once for its check runs
+    prepared = prepare_coverage(frame, counted=counted)
+    ranked = engine.ranked(prepared, scenario, fleet_bases, travel)
+    current = engine.run(scenario, fleet_bases, travel, ranked)
     baseline = current
     keep = np.ones(len(frame), dtype=bool) if counted is None else np.asarray(counted, dtype=bool)
     share = _pattern_share(frame[keep], patterns)
@@ -317,7 +338,7 @@ def recommend_units(
             candidate = _with_unit(plan, sites.iloc[c], patterns[p], round_no)
             cand_bases = _append_base(fleet_bases, candidate)
             cand_travel = np.column_stack([travel, columns[c]])
-            result = engine.run(candidate, cand_bases, cand_travel)
+            result = engine.run(candidate, cand_bases, cand_travel, ranked)
             done += 1
             if progress is not None:
                 progress(done, total_runs)
@@ -346,6 +367,8 @@ def recommend_units(
         option_rows[row_no]["chosen"] = True
         pick_rows.append(_pick_row(round_no, sites.iloc[c], patterns[p], current, result, objective))
         current = result
+        if round_no < k:
+            ranked = engine.ranked(prepared, plan, fleet_bases, travel)
         curve.append(_curve_row(round_no, current, objective))
     return UnitPlan(
         picks=pd.DataFrame(pick_rows, columns=_PICK_COLUMNS),

@@ -52,10 +52,16 @@ def _int_to_masks(codes: IntArray, n: int) -> BoolArray:
     return ((codes[:, None] >> np.arange(n)) & 1).astype(bool)
 
 
-def _dispatch_lists(travel: FloatArray, covering: BoolArray, in_reach: BoolArray) -> IntArray:
-    """``(N, n)`` vehicle order per incident: covering first, then nearest; ``-1`` outside reach."""
+def _dispatch_key(travel: FloatArray, covering: BoolArray, in_reach: BoolArray) -> FloatArray:
+    """``(N, n)`` sort keys: minutes, plus 1e9 when not covering, infinite outside reach."""
     key = np.add(travel, 1e9, where=~covering, out=np.array(travel, dtype=np.float64, copy=True))
     key[~in_reach] = np.inf
+    return key
+
+
+def _dispatch_lists(travel: FloatArray, covering: BoolArray, in_reach: BoolArray) -> IntArray:
+    """``(N, n)`` vehicle order per incident: covering first, then nearest; ``-1`` outside reach."""
+    key = _dispatch_key(travel, covering, in_reach)
     order = np.argsort(key, axis=1, kind="stable")
     if np.isnan(key).any():
         ranked = np.take_along_axis(key, order, axis=1)
@@ -101,7 +107,10 @@ def _incident_cover(
     per_hour = 60 // timing.slot_min
     usable = covering & in_reach
     ex = np.flatnonzero(timing.exact)
-    if ex.size and n:
+    if ex.size and 0 < n <= _MASK_UNITS:
+        cover_ex = _exact_cover(timing, fleet, location[ex], covering, usable, schedule, q)
+        in_hours[ex], expected[ex], mexclp[ex] = cover_ex
+    elif ex.size and n:
         on_now = fleet.minute_on[:, timing.minute[ex]].T
         at = location[ex]
         covering_now = covering[at] & on_now
@@ -140,6 +149,38 @@ def _incident_cover(
         "mexclp": np.clip(mexclp, 0.0, 1.0),
         "by_hour": by_hour,
     }
+
+
+_MASK_UNITS = 52
+"""Up to this many units, a set of units is one int64 bit mask, with room for the slot beside it."""
+
+
+def _exact_cover(
+    timing: _Timing,
+    fleet: _Fleet,
+    at: IntArray,
+    covering: BoolArray,
+    usable: BoolArray,
+    schedule: ScheduleResult | None,
+    q: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """In-hours, expected and MEXCLP cover of incidents timed to the minute (at travel rows ``at``).
+
+    The sets of units are bit masks: the units covering the incident and on shift at its minute,
+    and those it may go to in its slot. ``all_busy_probability`` is a function of each (slot, set)
+    on its own, so it is asked once per distinct pair: the same values as asking per incident.
+    """
+    exact = timing.exact
+    minute, slot = timing.minute[exact], timing.slot[exact]
+    n_slots = fleet.slot_on.shape[0]
+    now = _masks_to_int(fleet.minute_on.T)[minute]
+    covering_now = _masks_to_int(covering)[at] & now
+    sets = _masks_to_int(usable)[at] & now & _masks_to_int(fleet.slot_on)[slot]
+    pairs, pair_of = np.unique(sets * n_slots + slot, return_inverse=True)
+    busy = _all_busy(schedule, pairs % n_slots, _int_to_masks(pairs // n_slots, covering.shape[1]))
+    k = np.bitwise_count(covering_now).astype(np.int64)
+    mexclp = np.where(k > 0, 1.0 - q**k, 0.0)
+    return (covering_now != 0).astype(float), 1.0 - busy[np.asarray(pair_of).ravel()], mexclp
 
 
 def _cover_groups(

@@ -64,6 +64,14 @@ from jru_geo.io.boundaries import load_lsoas
 from jru_geo.io.scenario import Scenario
 from jru_geo.model.coverage._fleet import _Fleet, _fleet
 from jru_geo.model.coverage.dispatch import _dispatch_lists, _incident_cover, _unique_rows
+from jru_geo.model.coverage.prepared import (
+    PreparedIncidents,
+    _check_counted,
+    _check_incidents,
+    _check_prepared,
+    _inserted_atoms,
+    _ranked_mean_travel,
+)
 from jru_geo.model.coverage.result import (
     BoolArray,
     CoverageResult,
@@ -82,23 +90,6 @@ from jru_geo.settings import BNG
 from jru_geo.week import HOURS_PER_WEEK
 
 __all__ = ["compute_coverage"]
-
-
-def _check_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if not isinstance(incidents, gpd.GeoDataFrame):
-        raise CoverageError(
-            f"incidents must be a GeoDataFrame (from jru_geo.io.incidents.read_incidents), got "
-            f"{type(incidents).__name__}"
-        )
-    require_columns(
-        incidents,
-        ("time", "time_precision", "category"),
-        what="incidents",
-        plural=True,
-        fix="read them with jru_geo.io.incidents.read_incidents",
-        error=CoverageError,
-    )
-    return to_bng(incidents, what="incidents", error=CoverageError).copy()
 
 
 def _check_options(target_min: float | None, reach: float | None, demand_scale: float, slot_min: int) -> None:
@@ -129,6 +120,7 @@ def compute_coverage(
     travel_min: FloatArray | None = None,
     counted: BoolArray | pd.Series | None = None,
     week_slice: BoolArray | None = None,
+    prepared: PreparedIncidents | None = None,
 ) -> CoverageResult:
     """Geographic, in-hours and expected (availability-aware) coverage of incidents by a fleet.
 
@@ -182,6 +174,10 @@ def compute_coverage(
         ``(168,)`` booleans, Monday 00:00 first: the hours of the week the vehicle table, the
         loss probability and the calls attended are for (e.g.
         :attr:`jru_geo.areas.filters.IncidentFilter.week_hours`); default the whole week.
+    prepared
+        :func:`jru_geo.model.coverage.prepared.prepare_coverage` of these incidents (with the same
+        ``counted``, ``demand_profile``, ``span_weeks`` and ``slot_min``), for many runs on the same
+        incidents; the figures are the same as without it.
 
     Returns
     -------
@@ -197,8 +193,12 @@ def compute_coverage(
         or a ``counted`` or ``week_slice`` mask of the wrong shape.
     """
     _check_options(target_min, dispatch_reach_min, demand_scale, slot_min)
-    frame = _check_incidents(incidents)
-    keep = _check_counted(counted, len(frame))
+    if prepared is None:
+        frame = _check_incidents(incidents)
+        keep = _check_counted(counted, len(frame))
+    else:
+        _check_prepared(prepared, incidents, slot_min)
+        frame, keep = prepared.frame, prepared.keep
     hours_in = _check_slice(week_slice)
     fleet = _fleet(scenario, postcodes, target_min, dispatch_reach_min, slot_min, bases)
     n = len(fleet.target)
@@ -207,21 +207,24 @@ def compute_coverage(
     covering = rows <= fleet.target[None, :]
     in_reach = rows <= fleet.reach[None, :]
     near = _nearest(rows, location, fleet)
-    category = frame["category"].astype(str)
-    profiles, _ = _profile_rows(demand_profile, category)
-    time = pd.to_datetime(frame["time"])
-    precision = frame["time_precision"].astype(str).where(time.notna(), "month")
-    weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
-    if not weeks > 0:
-        raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
-    timing = _Timing.build(time, precision, category, profiles, slot_min)
+    if prepared is None:
+        category = frame["category"].astype(str)
+        profiles, _ = _profile_rows(demand_profile, category)
+        time = pd.to_datetime(frame["time"])
+        precision = frame["time_precision"].astype(str).where(time.notna(), "month")
+        weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
+        if not weeks > 0:
+            raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
+        timing = _Timing.build(time, precision, category, profiles, slot_min)
+    else:
+        timing, weeks = prepared.timing, prepared.weeks
 
     atoms, atom_of = (
-        _atoms(rows, covering, in_reach, location)
+        _atoms(rows, covering, in_reach, location, fleet, prepared)
         if n and len(frame)
         else (np.zeros((0, n), dtype=np.int64), None)
     )
-    mean_travel = _mean_travel(rows, location, fleet.reach)
+    mean_travel = _ranked_mean_travel(prepared, rows, location, fleet.target, fleet.reach)
     service_min = np.array([v.job_min for v in scenario.vehicles], dtype=np.float64) + mean_travel
     schedule: ScheduleResult | None = None
     rates: FloatArray | None = None
@@ -323,27 +326,25 @@ def _distinct_locations(frame: gpd.GeoDataFrame) -> tuple[FloatArray, IntArray] 
 
 
 def _atoms(
-    rows: FloatArray, covering: BoolArray, in_reach: BoolArray, location: IntArray
+    rows: FloatArray,
+    covering: BoolArray,
+    in_reach: BoolArray,
+    location: IntArray,
+    fleet: _Fleet,
+    prepared: PreparedIncidents | None = None,
 ) -> tuple[IntArray, IntArray]:
     """Distinct dispatch lists (sorted) and each incident's list, worked out once per travel row.
 
     A dispatch list depends only on the incident's travel row, so it is the same for every incident
-    at one location; the distinct lists come out identical to those of the full matrix.
+    at one location; the distinct lists come out identical to those of the full matrix. With a
+    ``prepared`` fleet ranked already, one more unit is inserted into its lists instead.
     """
+    inserted = _inserted_atoms(prepared, rows, fleet.target, fleet.reach)
+    if inserted is not None:
+        atoms, atom_of = inserted
+        return atoms, atom_of[location]
     atoms, atom_of = _unique_rows(_dispatch_lists(rows, covering, in_reach))
     return atoms, atom_of[location]
-
-
-def _check_counted(counted: BoolArray | pd.Series | None, n: int) -> BoolArray:
-    if counted is None:
-        return np.ones(n, dtype=bool)
-    mask = np.asarray(counted)
-    if mask.shape != (n,) or mask.dtype != np.bool_:
-        raise CoverageError(
-            f"counted must be one boolean per incident ({n}), got {mask.dtype} of shape {mask.shape}; "
-            "pass e.g. the filter's mask over the same incidents"
-        )
-    return mask
 
 
 def _check_slice(week_slice: BoolArray | None) -> BoolArray | None:
@@ -375,23 +376,6 @@ def _nearest(rows: FloatArray, location: IntArray, fleet: _Fleet) -> dict[str, n
     near = nearest_vehicle(rows, fleet.bases["vehicle_id"].tolist())
     ids, minutes = near["nearest_vehicle"].to_numpy(), near["travel_min"].to_numpy()
     return {"nearest_vehicle": ids[location], "travel_min": minutes[location]}
-
-
-def _mean_travel(rows: FloatArray, location: IntArray, reach: FloatArray) -> FloatArray:
-    """Mean travel minutes to the incidents within each vehicle's reach (0 with none).
-
-    Summed over the incidents vehicle by vehicle, each vehicle's minutes expanded into one
-    contiguous array: a fixed order of the floating-point sums, so the figures do not depend on
-    how a caller laid out an injected matrix, and no incidents-by-vehicles matrix is built.
-    """
-    n = rows.shape[1]
-    total, count = np.zeros(n), np.zeros(n, dtype=np.int64)
-    for j in range(n):
-        minutes = np.ascontiguousarray(rows[:, j], dtype=np.float64)[location]
-        reached = minutes <= reach[j]
-        total[j] = np.where(reached, minutes, 0.0).sum()
-        count[j] = int(reached.sum())
-    return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
 
 def _population(fleet: _Fleet, model: TravelModel, lsoas: gpd.GeoDataFrame | None) -> tuple[float, float]:

@@ -9,6 +9,8 @@ the day and the month.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -17,7 +19,8 @@ import pytest
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.scenario_files import parse_scenario
 from jru_geo.model.coverage.dispatch import _cover_groups, _masks_to_int, _unique_rows
-from jru_geo.model.coverage.engine import _mean_travel, compute_coverage
+from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.prepared import _mean_travel
 from jru_geo.model.coverage.timing import _span_weeks
 from jru_geo.model.travel.matrix import travel_matrix
 from jru_geo.model.travel.straight import StraightLineModel
@@ -69,7 +72,7 @@ def test_span_weeks_equals_the_row_by_row_formula(times: list[str | None], preci
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_mean_travel_is_the_same_sum_as_over_the_whole_matrix(order: str) -> None:
+def test_mean_travel_is_the_same_sum_as_over_the_whole_matrix(order: Literal["C", "F"]) -> None:
     rng = np.random.default_rng(3)
     rows = np.asarray(rng.random((40, 4)) * 30, order=order)
     location = rng.integers(0, 40, 5_000)
