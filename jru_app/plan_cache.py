@@ -17,8 +17,6 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import shapely
 import streamlit as st
 from numpy.typing import NDArray
 
@@ -28,7 +26,7 @@ from jru_geo._crs import to_bng
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
-from jru_geo.model.travel.matrix import travel_matrix
+from jru_geo.model.travel.matrix import distinct_points, travel_matrix
 from jru_geo.optimise.placement import what_if
 
 if TYPE_CHECKING:
@@ -69,16 +67,7 @@ class ClickPreview:
 
 def _distinct_xy(incidents: gpd.GeoDataFrame) -> tuple[FloatArray, NDArray[np.int64]] | None:
     """Each distinct incident point once (EPSG:27700 metres) and each incident's index among them."""
-    geoms = to_bng(incidents, what="incidents").geometry.to_numpy()
-    if len(geoms) == 0 or not ((shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)).all():
-        return None
-    xy = shapely.get_coordinates(geoms)
-    if xy.shape != (len(geoms), 2) or not np.isfinite(xy).all():
-        return None
-    key = np.empty(len(xy), dtype=np.complex128)  # (x, y) as one hashable value, exactly
-    key.real, key.imag = xy[:, 0], xy[:, 1]
-    codes, uniques = pd.factorize(key)
-    return np.column_stack([np.real(uniques), np.imag(uniques)]), np.asarray(codes, dtype=np.int64)
+    return distinct_points(to_bng(incidents, what="incidents"))
 
 
 def _minutes(assumptions: ModelAssumptions, incidents: gpd.GeoDataFrame, bases_xy: FloatArray) -> FloatArray:

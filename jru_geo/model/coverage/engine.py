@@ -55,7 +55,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from jru_geo._crs import to_bng
 from jru_geo._validate import require_columns
@@ -71,6 +70,7 @@ from jru_geo.model.coverage.prepared import (
     _check_prepared,
     _inserted_atoms,
     _ranked_mean_travel,
+    incident_timing,
 )
 from jru_geo.model.coverage.result import (
     BoolArray,
@@ -81,11 +81,10 @@ from jru_geo.model.coverage.result import (
     QueueInputs,
 )
 from jru_geo.model.coverage.tables import _by_group, _by_hour, _system_busy, _vehicle_table
-from jru_geo.model.coverage.timing import _profile_rows, _span_weeks, _Timing
 from jru_geo.model.queueing._checks import Method
 from jru_geo.model.queueing.schedule import ScheduleResult, hypercube_schedule
 from jru_geo.model.travel.base import TravelModel
-from jru_geo.model.travel.matrix import check_minutes, nearest_vehicle, travel_matrix
+from jru_geo.model.travel.matrix import check_minutes, distinct_points, nearest_vehicle, travel_matrix
 from jru_geo.settings import BNG
 from jru_geo.week import HOURS_PER_WEEK
 
@@ -208,14 +207,7 @@ def compute_coverage(
     in_reach = rows <= fleet.reach[None, :]
     near = _nearest(rows, location, fleet)
     if prepared is None:
-        category = frame["category"].astype(str)
-        profiles, _ = _profile_rows(demand_profile, category)
-        time = pd.to_datetime(frame["time"])
-        precision = frame["time_precision"].astype(str).where(time.notna(), "month")
-        weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
-        if not weeks > 0:
-            raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
-        timing = _Timing.build(time, precision, category, profiles, slot_min)
+        timing, weeks = incident_timing(frame, demand_profile, span_weeks, slot_min)
     else:
         timing, weeks = prepared.timing, prepared.weeks
 
@@ -300,29 +292,11 @@ def _travel_rows(
             error=CoverageError,
         )
         return checked, None
-    distinct = _distinct_locations(frame)
+    distinct = distinct_points(frame)
     if distinct is None:
         return travel_matrix(model, points=frame, bases=fleet.bases), None
     xy, where = distinct
     return travel_matrix(model, points=xy, bases=fleet.bases), where
-
-
-def _distinct_locations(frame: gpd.GeoDataFrame) -> tuple[FloatArray, IntArray] | None:
-    """Each distinct point of ``frame`` once (EPSG:27700 metres) and each row's index among them.
-
-    ``None`` for no rows or when a geometry is not a finite, non-empty point.
-    """
-    geoms = frame.geometry.to_numpy()
-    if len(geoms) == 0 or not ((shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)).all():
-        return None
-    xy = shapely.get_coordinates(geoms)
-    if xy.shape != (len(geoms), 2) or not np.isfinite(xy).all():
-        return None
-    key = np.empty(len(xy), dtype=np.complex128)  # (x, y) as one hashable value, exactly
-    key.real, key.imag = xy[:, 0], xy[:, 1]
-    codes, uniques = pd.factorize(key)
-    distinct = np.column_stack([np.real(uniques), np.imag(uniques)]).astype(np.float64)
-    return distinct, np.asarray(codes, dtype=np.int64)
 
 
 def _atoms(

@@ -81,6 +81,26 @@ class PreparedIncidents:
         return dataclasses.replace(self, base=ranked)
 
 
+def incident_timing(
+    frame: gpd.GeoDataFrame, demand_profile: DemandProfile, span_weeks: float | None, slot_min: int
+) -> tuple[_Timing, float]:
+    """Place the incidents in the slots of the week and count the weeks of data they span.
+
+    Raises
+    ------
+    CoverageError
+        ``span_weeks`` (given, or from the incidents' first and last days) is not above 0.
+    """
+    category = frame["category"].astype(str)
+    profiles, _ = _profile_rows(demand_profile, category)
+    time = pd.to_datetime(frame["time"])
+    precision = frame["time_precision"].astype(str).where(time.notna(), "month")
+    weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
+    if not weeks > 0:
+        raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
+    return _Timing.build(time, precision, category, profiles, slot_min), weeks
+
+
 def prepare_coverage(
     incidents: gpd.GeoDataFrame,
     *,
@@ -96,14 +116,7 @@ def prepare_coverage(
     """
     frame = _check_incidents(incidents)
     keep = _check_counted(counted, len(frame))
-    category = frame["category"].astype(str)
-    profiles, _ = _profile_rows(demand_profile, category)
-    time = pd.to_datetime(frame["time"])
-    precision = frame["time_precision"].astype(str).where(time.notna(), "month")
-    weeks = float(span_weeks) if span_weeks is not None else _span_weeks(time, precision)
-    if not weeks > 0:
-        raise CoverageError(f"span_weeks must be > 0, got {span_weeks!r}")
-    timing = _Timing.build(time, precision, category, profiles, slot_min)
+    timing, weeks = incident_timing(frame, demand_profile, span_weeks, slot_min)
     return PreparedIncidents(frame=frame, keep=keep, timing=timing, weeks=weeks, slot_min=slot_min)
 
 

@@ -13,13 +13,14 @@ from typing import TypeAlias
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from numpy.typing import ArrayLike, NDArray
 
 from jru_geo._crs import to_bng
 from jru_geo.errors import JruGeoError, TravelModelError
 from jru_geo.model.travel.base import TravelModel, check_points
 
-__all__ = ["Points", "travel_matrix", "check_minutes", "nearest_vehicle"]
+__all__ = ["Points", "travel_matrix", "check_minutes", "distinct_points", "nearest_vehicle"]
 
 Points: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries | ArrayLike
 """Points as geodata (point geometries, any CRS) or an ``(n, 2)`` array of EPSG:27700 metres."""
@@ -173,3 +174,24 @@ def nearest_vehicle(travel_min: NDArray[np.float64], vehicle_ids: pd.Series | li
         )
     best = np.argmin(travel_min, axis=1)
     return pd.DataFrame({"nearest_vehicle": ids[best], "travel_min": travel_min[np.arange(n_points), best]})
+
+
+def distinct_points(
+    frame: gpd.GeoDataFrame,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]] | None:
+    """Each distinct point of ``frame`` once and each row's index among them, to ask a model once per place.
+
+    ``frame`` is in EPSG:27700 metres; the distinct points keep its coordinates exactly, in the order
+    they first appear. ``None`` for no rows or when a geometry is not a finite, non-empty point.
+    """
+    geoms = frame.geometry.to_numpy()
+    if len(geoms) == 0 or not ((shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)).all():
+        return None
+    xy = shapely.get_coordinates(geoms)
+    if xy.shape != (len(geoms), 2) or not np.isfinite(xy).all():
+        return None
+    key = np.empty(len(xy), dtype=np.complex128)  # (x, y) as one hashable value, exactly
+    key.real, key.imag = xy[:, 0], xy[:, 1]
+    codes, uniques = pd.factorize(key)
+    distinct = np.column_stack([np.real(uniques), np.imag(uniques)]).astype(np.float64)
+    return distinct, np.asarray(codes, dtype=np.int64)
