@@ -8,7 +8,9 @@ the same minutes it would compute itself, so the same figures (``tests/app/test_
 
 The same columns give the click's preview (:func:`click_preview`): the share of incidents within
 target with and without the unit, straight from the minutes (:func:`jru_geo.optimise.placement.what_if`),
-shown before the engine has run.
+shown before the engine has run. Before even that, the map's own quick look (:func:`quick_look`)
+shows the share with one more unit in the clicked square, worked out for every square beforehand
+(:mod:`jru_geo.optimise.preview`), the moment the map is clicked.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
 from jru_geo.model.travel.matrix import distinct_points, travel_matrix
 from jru_geo.optimise.placement import what_if
+from jru_geo.optimise.planning import place_unit
+from jru_geo.optimise.preview import GridPreview, ReachGrid, grid_preview, lsoa_index, reach_grid
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from jru_geo.model.coverage.result import CoverageResult
 
-__all__ = ["ClickPreview", "extends_baseline", "plan_coverage", "plan_minutes", "click_preview"]
+__all__ = ["ClickPreview", "extends_baseline", "plan_coverage", "plan_minutes", "click_preview", "quick_look"]
 
 FloatArray = NDArray[np.float64]
 _BY_JSON: dict[Any, Any] = {Scenario: scenario_to_json}
@@ -239,3 +243,49 @@ def click_preview(data: AppData, plan: Scenario, unit: int, busy_fraction: float
         expected_pct=100 * rough.after / total,
         busy_pct=100 * busy_fraction,
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _reach_grid(
+    area: str,
+    travel: ModelAssumptions,
+    target_min: float,
+    _outline: gpd.GeoDataFrame,
+    _lsoas: gpd.GeoDataFrame,
+) -> ReachGrid:
+    """Lay the quick look's squares over the area (``area`` stands for ``_outline`` and ``_lsoas``)."""
+    return reach_grid(_outline, _lsoas, cache.travel_model(travel), target_min=target_min)
+
+
+def quick_look(data: AppData, plan: Scenario) -> GridPreview | None:
+    """Give the share within target now and with one more unit in each square of the area.
+
+    Parameters
+    ----------
+    data
+        The run's data (the counted incidents, the area's outline and LSOAs, the assumptions).
+    plan
+        The sidebar's fleet, or the fleet with units added (:func:`extends_baseline`): the next
+        click adds one more unit, with the shifts and target :func:`jru_geo.optimise.planning.place_unit`
+        gives it.
+
+    Returns
+    -------
+    GridPreview or None
+        None when no incident is counted or the LSOA table is empty.
+    """
+    lsoas = data.geo.lsoas
+    if not data.counted.any() or lsoas.empty:
+        return None
+    if plan != data.scenario and not extends_baseline(data, plan):
+        return None
+    first = lsoas.iloc[0]
+    probe = place_unit(plan, easting=float(first["centroid_e"]), northing=float(first["centroid_n"]))
+    new_target = float(probe.vehicles[-1].target_min)
+    grid = _reach_grid(
+        cache.current_area(), data.assumptions.travel_only(), new_target, data.geo.outline, lsoas
+    )
+    minutes = plan_minutes(data, plan)[data.counted]
+    target = np.array([v.target_min for v in plan.vehicles], dtype=np.float64)
+    missed = np.asarray(~(minutes <= target[None, :]).any(axis=1), dtype=np.bool_)
+    return grid_preview(grid, lsoa_index(data.demand[data.counted], lsoas), missed)

@@ -25,6 +25,7 @@ from jru_app.plan_editor import (
     on_map_click,
     plan_history_buttons,
     take_map_click,
+    unit_to_move,
 )
 from jru_app.state import PlacedUnit, Recommendation
 from jru_geo.io.scenario import Scenario
@@ -101,6 +102,8 @@ def _map_and_kpis(
     # every unit's catchment at its own response target, the placed units' included
     targets = tuple(sorted({float(v.target_min) for v in plan.vehicles}))
     iso = results.isochrones_for(plan, targets, data.assumptions) if plan.vehicles else None
+    # the quick look is for a click that adds a unit, not one that moves a unit
+    quick = plan_cache.quick_look(data, plan) if unit_to_move() is None else None
     with left:
         m = maps.planner_map(
             data.bases,
@@ -113,6 +116,7 @@ def _map_and_kpis(
             towns=data.geo.towns,
             tiles=data.tiles,
             assets_url=data.assets_url,
+            quick_look=quick,
         )
         st_folium(
             m,

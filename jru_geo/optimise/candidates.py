@@ -20,7 +20,7 @@ from jru_geo.io.sites import town_labels
 from jru_geo.optimise._objective import FloatArray, PlacementError
 from jru_geo.settings import BNG
 
-__all__ = ["NEAR_M", "candidate_grid", "demand_points", "place_names"]
+__all__ = ["NEAR_M", "candidate_grid", "demand_points", "grid_cells", "place_names"]
 
 NEAR_M = 5000.0
 """A site is named after a postcode only when the postcode's centroid lies within this distance."""
@@ -107,6 +107,41 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def grid_cells(outline: gpd.GeoDataFrame, *, cell_m: float = 1000) -> tuple[FloatArray, FloatArray]:
+    """Give the centres of the national-grid cells whose centre lies inside ``outline``.
+
+    Parameters
+    ----------
+    outline
+        Area to fill; reprojected to EPSG:27700 when in another CRS.
+    cell_m
+        Cell size in metres; cells are aligned to multiples of ``cell_m`` in EPSG:27700.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Eastings and northings (metres) of the centres, ordered by northing then easting.
+
+    Raises
+    ------
+    PlacementError
+        ``cell_m`` not a positive number, or an ``outline`` without a CRS or empty.
+    """
+    if not np.isfinite(cell_m) or cell_m <= 0:
+        raise PlacementError(f"cell_m must be a positive number of metres, got {cell_m!r}")
+    outline = to_bng(outline, what="outline", error=PlacementError)
+    if outline.empty:
+        raise PlacementError("outline is empty; pass the area to fill, e.g. load_outline()")
+    area = shapely.union_all(outline.geometry.to_numpy())
+    minx, miny, maxx, maxy = area.bounds
+    xs = np.arange(np.floor(minx / cell_m), np.ceil(maxx / cell_m)) * cell_m + cell_m / 2
+    ys = np.arange(np.floor(miny / cell_m), np.ceil(maxy / cell_m)) * cell_m + cell_m / 2
+    mx, my = np.meshgrid(xs, ys)
+    shapely.prepare(area)
+    inside = shapely.contains_xy(area, mx.ravel(), my.ravel())
+    return mx.ravel()[inside], my.ravel()[inside]
+
+
 def candidate_grid(
     outline: gpd.GeoDataFrame,
     *,
@@ -142,19 +177,7 @@ def candidate_grid(
     PlacementError
         ``cell_m`` not a positive number, or an ``outline`` without a CRS or empty.
     """
-    if not np.isfinite(cell_m) or cell_m <= 0:
-        raise PlacementError(f"cell_m must be a positive number of metres, got {cell_m!r}")
-    outline = to_bng(outline, what="outline", error=PlacementError)
-    if outline.empty:
-        raise PlacementError("outline is empty; pass the area to fill, e.g. load_outline()")
-    area = shapely.union_all(outline.geometry.to_numpy())
-    minx, miny, maxx, maxy = area.bounds
-    xs = np.arange(np.floor(minx / cell_m), np.ceil(maxx / cell_m)) * cell_m + cell_m / 2
-    ys = np.arange(np.floor(miny / cell_m), np.ceil(maxy / cell_m)) * cell_m + cell_m / 2
-    mx, my = np.meshgrid(xs, ys)
-    shapely.prepare(area)
-    inside = shapely.contains_xy(area, mx.ravel(), my.ravel())
-    gx, gy = mx.ravel()[inside], my.ravel()[inside]
+    gx, gy = grid_cells(outline, cell_m=cell_m)
     names = place_names(
         gx,
         gy,

@@ -50,6 +50,7 @@ from jru_geo.model.patterns import ShiftPattern
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import travel_matrix
 from jru_geo.optimise.planning import place_unit
+from jru_geo.optimise.preview import lsoa_index, lsoa_sums
 from jru_geo.settings import MAX_NEW_UNITS
 from jru_geo.week import HOURS_PER_WEEK, MINUTES_PER_HOUR, WEEKS_PER_YEAR, minute_of_week, week_mask
 
@@ -181,14 +182,6 @@ def _pattern_share(counted: pd.DataFrame, patterns: tuple[ShiftPattern, ...]) ->
     return out
 
 
-def _lsoa_index(counted: pd.DataFrame, lsoas: pd.DataFrame) -> IntArray:
-    position = pd.Series(np.arange(len(lsoas)), index=lsoas["lsoa_code"].astype(str).to_numpy())
-    codes = counted["lsoa_code"].astype("string") if "lsoa_code" in counted.columns else None
-    if codes is None:
-        return np.full(len(counted), -1, dtype=np.int64)
-    return codes.map(position).fillna(-1).to_numpy(dtype=np.int64)
-
-
 def _screen_scores(
     current: CoverageResult,
     objective: EngineObjective,
@@ -198,9 +191,7 @@ def _screen_scores(
 ) -> FloatArray:
     """``(n_candidates, P)`` never-busy gain a year of each site under each pattern."""
     missed = 1.0 - current.incidents[_COLUMN[objective]].to_numpy(dtype=np.float64)
-    known = lsoa_of >= 0
-    weights = np.zeros((reached.shape[0], share.shape[1]))
-    np.add.at(weights, lsoa_of[known], missed[known, None] * share[known])
+    weights = lsoa_sums(lsoa_of, missed[:, None] * share, reached.shape[0])
     per_year = WEEKS_PER_YEAR / current.span_weeks * current.demand_scale
     return (reached.T.astype(np.float64) @ weights) * per_year
 
@@ -308,7 +299,7 @@ def recommend_units(
     baseline = current
     keep = np.ones(len(frame), dtype=bool) if counted is None else np.asarray(counted, dtype=bool)
     share = _pattern_share(frame[keep], patterns)
-    lsoa_of = _lsoa_index(frame[keep], lsoas)
+    lsoa_of = lsoa_index(frame[keep], lsoas)
     sites = candidates.reset_index(drop=True)
     sites_xy = sites[["easting", "northing"]].to_numpy(dtype=np.float64)
     centroids = lsoas[["centroid_e", "centroid_n"]].to_numpy(dtype=np.float64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -20,7 +21,10 @@ from jru_geo.io.sites import town_labels
 from jru_geo.settings import WGS84
 from jru_geo.viz.style import _SEA
 
-__all__ = ["KENT_BOUNDS", "town_labels", "Legend", "base_map"]
+if TYPE_CHECKING:
+    from jru_geo.optimise.preview import GridPreview
+
+__all__ = ["KENT_BOUNDS", "town_labels", "Legend", "QuickLook", "base_map"]
 
 KENT_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((50.90, 0.03), (51.50, 1.46))
 """South-west and north-east corners (lat, lon) of Kent and Medway, for fitting the view."""
@@ -134,6 +138,74 @@ class Legend(MacroElement):
             for colour, label in self.entries
         )
         self.inner_html = f"<b>{_esc(caption)}</b>{rows}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Quick look at a click
+
+
+class QuickLook(MacroElement):
+    """On a map click, a popup at once with the square's figure, before the server hears of it.
+
+    The squares' figures come with the map (:class:`jru_geo.optimise.preview.GridPreview`); the
+    browser finds the square whose centre is nearest the click and shows its share within target.
+    A click farther than half a square from every centre says there is no estimate there.
+
+    Parameters
+    ----------
+    preview
+        The squares and their shares within target (EPSG:27700 metres, percentages).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var lat = {{ this.lat|tojson }}, lon = {{ this.lon|tojson }}, pct = {{ this.pct|tojson }};
+            var half = {{ this.half_m|tojson }}, head = {{ this.head|tojson }}, tail = {{ this.tail|tojson }};
+            var far = {{ this.far|tojson }};
+            map.on('click', function (e) {
+                var k = Math.cos(e.latlng.lat * Math.PI / 180), best = -1, bd = Infinity;
+                for (var i = 0; i < lat.length; i++) {
+                    var dy = lat[i] - e.latlng.lat, dx = (lon[i] - e.latlng.lng) * k, d = dx * dx + dy * dy;
+                    if (d < bd) { bd = d; best = i; }
+                }
+                var near = best >= 0
+                    && Math.abs(lat[best] - e.latlng.lat) * 111320 <= half
+                    && Math.abs(lon[best] - e.latlng.lng) * 111320 * k <= half;
+                var html = near
+                    ? head + '<b>' + pct[best].toFixed(1) + '%</b>' + tail
+                    : far;
+                L.popup({closeButton: false, autoPan: false, className: 'jru-quick-look'})
+                    .setLatLng(e.latlng).setContent(html).openOn(map);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, preview: GridPreview) -> None:
+        super().__init__()
+        self._name = "QuickLook"
+        east = np.asarray(preview.easting, dtype=np.float64)
+        north = np.asarray(preview.northing, dtype=np.float64)
+        lon, lat = bng_to_lonlat(east, north) if len(east) else (np.zeros(0), np.zeros(0))
+        self.lat = [round(float(v), 4) for v in lat]
+        self.lon = [round(float(v), 4) for v in lon]
+        self.pct = [round(float(v), 1) for v in np.asarray(preview.with_pct, dtype=np.float64)]
+        cell_m = float(preview.cell_m)
+        self.half_m = cell_m * 0.75  # the nearest centre's square, with slack for the projection
+        km = f"{cell_m / 1000:g} km"
+        box = '<div style="font:12px/1.3 sans-serif;max-width:230px">'
+        self.head = (
+            f"{box}<b>Quick look</b>: within {float(preview.target_min):.0f} min "
+            f"{float(preview.without_pct):.1f}% now, about "
+        )
+        self.tail = (
+            f" with a unit in this {_esc(km)} square (LSOA centres). The engine's figures follow.</div>"
+        )
+        self.far = f"{box}<b>Quick look</b>: no estimate here, outside the area's squares.</div>"
 
 
 # --------------------------------------------------------------------------------------------------

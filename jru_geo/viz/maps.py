@@ -21,6 +21,8 @@ Rules the builders and layers keep:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -38,8 +40,11 @@ from jru_geo.viz.layers import (
     towns_layer,
     units_layer,
 )
-from jru_geo.viz.leaflet import Legend, base_map
+from jru_geo.viz.leaflet import Legend, QuickLook, base_map
 from jru_geo.viz.style import OKABE_ITO
+
+if TYPE_CHECKING:
+    from jru_geo.optimise.preview import GridPreview
 
 __all__ = ["overview_map", "heatmap_map", "coverage_map", "planner_map", "map_html_size"]
 
@@ -178,8 +183,12 @@ def planner_map(
     towns: pd.DataFrame | None = None,
     tiles: bool = True,
     assets_url: str | None = None,
+    quick_look: GridPreview | None = None,
 ) -> folium.Map:
     """Existing bases, units placed by the user, candidate sites and recommended picks (click to place).
+
+    ``quick_look`` gives the share within target with one more unit in each square, shown in a
+    popup the moment the map is clicked (:class:`jru_geo.viz.leaflet.QuickLook`).
 
     ``isochrones`` (``vehicle_id, cutoff_min, geometry``) are the plan's catchments, of today's
     units and the placed ones alike, drawn as the Coverage map draws them
@@ -215,4 +224,6 @@ def planner_map(
     if picks is not None and len(picks):
         entries.append((OKABE_ITO["green"], "recommended site"))
     Legend("Click the map to place a unit", entries, position="bottomright").add_to(m)
+    if quick_look is not None:
+        QuickLook(quick_look).add_to(m)
     return m

@@ -18,6 +18,7 @@ docs/screenshots/ (``job_*.png``) with JRU_UPDATE_SCREENSHOTS=1, so a run change
 from __future__ import annotations
 
 import io
+import re
 import struct
 from pathlib import Path
 
@@ -30,6 +31,13 @@ pytestmark = pytest.mark.browser
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RUN_MS = 240_000
+QUICK_LOOK_WATCH_JS = """() => {
+    window.__jruLook = null;
+    new MutationObserver(() => {
+        const pop = document.querySelector('.jru-quick-look');
+        if (window.__jruLook === null && pop) window.__jruLook = pop.textContent;
+    }).observe(document.body, {subtree: true, childList: true});
+}"""
 """A planner rerun works the business case out again (the engine once per uncertain input): give it
 minutes on a busy two-core machine, not the 45 s of a plain page."""
 
@@ -219,8 +227,15 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     # place: a click on the map near Maidstone, then a candidate site
     frame = page.locator('iframe[title*="st_folium"]').first  # type: ignore[attr-defined]
     box = frame.bounding_box()
+    inner = frame.element_handle().content_frame()  # the map's quick look pops up in the map's frame
+    inner.evaluate(QUICK_LOOK_WATCH_JS)
+    geographic_now = kpi(page, "Geographic")[1]
     frame.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.5})
     _wait_kpi(page, "Units", "4")
+    look = inner.evaluate("() => window.__jruLook")
+    assert look is not None, "no quick look popped up on the map click"
+    now, more = (float(v) for v in re.findall(r"([\d.]+)%", look)[:2])
+    assert f"{now:.1f}" == geographic_now and more > now, look  # now = the KPI table's, before the click
     _wait_catchments(
         page, [f"{name}: within 15 min" for name in (*today, "New unit 1")]
     )  # the placed one's too

@@ -59,3 +59,34 @@ def test_no_catchments_without_isochrones() -> None:
     )
     m = planner_map(_bases(["J1"], ["Medway JRU"], [15.0], [575000]), districts=districts, tiles=False)
     assert not [c for c in m._children.values() if getattr(c, "layer_name", "") == "Catchments"]
+
+
+def test_the_quick_look_carries_each_square_in_wgs84_with_its_share() -> None:
+    import json
+    import re
+
+    import numpy as np
+
+    from jru_geo._crs import bng_to_lonlat
+    from jru_geo.optimise.preview import GridPreview
+
+    districts = gpd.GeoDataFrame(
+        {"district_code": ["A"], "district_name": ["Alpha"]},
+        geometry=[box(560000, 140000, 600000, 170000)],
+        crs=BNG,
+    )
+    today = _bases(["J1"], ["Medway JRU"], [15.0], [575000])
+    east, north = np.array([573500.0, 574500.0]), np.array([155500.0, 155500.0])
+    look = GridPreview(east, north, 2000.0, 12.0, 35.54, np.array([36.04, 41.26]))
+    html = planner_map(today, districts=districts, tiles=False, quick_look=look).get_root().render()
+    lat = json.loads(re.search(r"var lat = (\[[^\]]*\])", html).group(1))
+    lon = json.loads(re.search(r"lon = (\[[^\]]*\])", html).group(1))
+    pct = json.loads(re.search(r"pct = (\[[^\]]*\])", html).group(1))
+    want_lon, want_lat = bng_to_lonlat(east, north)
+    np.testing.assert_allclose(lat, want_lat, atol=1e-4)
+    np.testing.assert_allclose(lon, want_lon, atol=1e-4)
+    assert pct == [36.0, 41.3]
+    assert "var half = 1500.0" in html  # three quarters of a 2 km square
+    assert "within 12 min 35.5% now" in html and "this 2 km square" in html
+    assert "map.on('click'" in html and "jru-quick-look" in html
+    assert "Quick look" not in planner_map(today, districts=districts, tiles=False).get_root().render()
