@@ -74,22 +74,15 @@ class GridPreview:
 
     Attributes
     ----------
-    easting, northing
-        ``(C,)`` EPSG:27700 metres of the squares' centres.
-    cell_m
-        The squares' side (metres).
-    target_min
-        The new unit's response target (minutes).
+    grid
+        The squares, their side and the new unit's response target (:func:`reach_grid`).
     without_pct
         Incidents (%) some unit of the fleet reaches within its own target now.
     with_pct
         ``(C,)`` the same (%) with one more unit at each square's centre (LSOA centroids).
     """
 
-    easting: FloatArray
-    northing: FloatArray
-    cell_m: float
-    target_min: float
+    grid: ReachGrid
     without_pct: float
     with_pct: FloatArray
 
@@ -230,6 +223,4 @@ def grid_preview(grid: ReachGrid, lsoa_of: IntArray, missed: BoolArray) -> GridP
     gain = grid_gain(grid, lsoa_of, missed)
     total = max(len(missed), 1)
     without = 100.0 * (len(missed) - int(np.count_nonzero(missed))) / total
-    return GridPreview(
-        grid.easting, grid.northing, grid.cell_m, grid.target_min, without, without + 100.0 * gain / total
-    )
+    return GridPreview(grid, without, without + 100.0 * gain / total)

@@ -188,18 +188,18 @@ class QuickLook(MacroElement):
     def __init__(self, preview: GridPreview) -> None:
         super().__init__()
         self._name = "QuickLook"
-        east = np.asarray(preview.easting, dtype=np.float64)
-        north = np.asarray(preview.northing, dtype=np.float64)
+        east = np.asarray(preview.grid.easting, dtype=np.float64)
+        north = np.asarray(preview.grid.northing, dtype=np.float64)
         lon, lat = bng_to_lonlat(east, north) if len(east) else (np.zeros(0), np.zeros(0))
         self.lat = [round(float(v), 4) for v in lat]
         self.lon = [round(float(v), 4) for v in lon]
         self.pct = [round(float(v), 1) for v in np.asarray(preview.with_pct, dtype=np.float64)]
-        cell_m = float(preview.cell_m)
+        cell_m = float(preview.grid.cell_m)
         self.half_m = cell_m * 0.75  # the nearest centre's square, with slack for the projection
         km = f"{cell_m / 1000:g} km"
         box = '<div style="font:12px/1.3 sans-serif;max-width:230px">'
         self.head = (
-            f"{box}<b>Quick look</b>: within {float(preview.target_min):.0f} min "
+            f"{box}<b>Quick look</b>: within {float(preview.grid.target_min):.0f} min "
             f"{float(preview.without_pct):.1f}% now, about "
         )
         self.tail = (

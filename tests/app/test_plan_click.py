@@ -103,8 +103,9 @@ def _quick_look_against_the_click_preview() -> None:
             )
             assert abs(quick.without_pct - 100 * full.coverage_geographic) < 1e-9
             assert (quick.with_pct >= quick.without_pct - 1e-9).all()
-            for c in rng.choice(len(quick.easting), 8, replace=False):
-                unit = PlacedUnit("probe", easting=float(quick.easting[c]), northing=float(quick.northing[c]))
+            sq = quick.grid
+            for c in rng.choice(len(sq.easting), 8, replace=False):
+                unit = PlacedUnit("probe", easting=float(sq.easting[c]), northing=float(sq.northing[c]))
                 more = results.planned_scenario(plan, (unit,))
                 exact = plan_cache.click_preview(
                     run, more, len(more.vehicles) - len(run.scenario.vehicles) - 1, 0.3

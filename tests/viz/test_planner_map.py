@@ -68,7 +68,7 @@ def test_the_quick_look_carries_each_square_in_wgs84_with_its_share() -> None:
     import numpy as np
 
     from jru_geo._crs import bng_to_lonlat
-    from jru_geo.optimise.preview import GridPreview
+    from jru_geo.optimise.preview import GridPreview, ReachGrid
 
     districts = gpd.GeoDataFrame(
         {"district_code": ["A"], "district_name": ["Alpha"]},
@@ -77,7 +77,8 @@ def test_the_quick_look_carries_each_square_in_wgs84_with_its_share() -> None:
     )
     today = _bases(["J1"], ["Medway JRU"], [15.0], [575000])
     east, north = np.array([573500.0, 574500.0]), np.array([155500.0, 155500.0])
-    look = GridPreview(east, north, 2000.0, 12.0, 35.54, np.array([36.04, 41.26]))
+    grid = ReachGrid(east, north, 2000.0, 12.0, np.ones((1, 2), dtype=bool))
+    look = GridPreview(grid, 35.54, np.array([36.04, 41.26]))
     html = planner_map(today, districts=districts, tiles=False, quick_look=look).get_root().render()
     lat = json.loads(re.search(r"var lat = (\[[^\]]*\])", html).group(1))
     lon = json.loads(re.search(r"lon = (\[[^\]]*\])", html).group(1))
