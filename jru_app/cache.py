@@ -35,7 +35,6 @@ from jru_app.area_cache import (
     towns,
 )
 from jru_geo.areas.filters import DataExtent, IncidentFilter, data_extent, filter_incidents
-from jru_geo.io import demo
 from jru_geo.io.bases import resolve_bases
 from jru_geo.io.incidents import IncidentFormat, ReadResult, read_incidents
 from jru_geo.io.scenario import Scenario
@@ -93,12 +92,15 @@ _BY_JSON: dict[str | type[Any], Callable[[Any], Any]] = {Scenario: scenario_to_j
 
 @st.cache_resource(show_spinner="Generating the synthetic demo year...", max_entries=4)
 def _demo_joined(seed: int, year: int, area: str) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
-    params = demo.demo_parameters(settings=settings_for(area))
-    incidents = demo.demo_incidents(_lsoas(area), seed=seed, year=year, params=params)
-    from jru_geo.areas import join  # scipy.spatial, only once there are incidents to join
+    from jru_geo.areas import demo_year, join
 
-    joined = join.assign_areas(incidents, _districts(area), _lsoas(area))
-    return joined, join.join_summary(len(incidents), joined, 0)
+    where = settings_for(area)
+    joined = demo_year.committed_demo_year(seed=seed, year=year, area=area, settings=where)
+    if joined is None:  # not the committed year, or its inputs changed: generate it (about 0.75 s for Kent)
+        joined = demo_year.build_demo_year(
+            seed=seed, year=year, settings=where, lsoas=_lsoas(area), districts=_districts(area)
+        )
+    return joined, join.join_summary(len(joined), joined, 0)
 
 
 def demo_joined(seed: int, year: int) -> tuple[gpd.GeoDataFrame, dict[str, int]]:

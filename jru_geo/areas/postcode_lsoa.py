@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from jru_geo._validate import require_columns
 
@@ -62,6 +61,8 @@ def nearest_postcode_lsoa(
     ...                       pcs, pd.Series({"A1": "A", "A2": "A"})).tolist()
     ['A1', 'A2', None]
     """
+    from scipy.spatial import cKDTree  # 0.3 s to import: only once a point is looked up
+
     require_columns(postcode_lsoas, ("lsoa_code", "easting", "northing"), what="postcode_lsoas")
     out = np.full(len(x), None, dtype=object)
     pc_district = postcode_lsoas["lsoa_code"].astype(str).map(lsoa_district).to_numpy(dtype=object)
