@@ -196,11 +196,11 @@ CLICK_WATCH_JS = """units => {
     window.__jruClick = seen;
 }"""
 MAP_WATCH_JS = """() => {
-    window.__jruLook = undefined;
+    window.parent.__jruLook = undefined;  // kept by the page: the run after the click may replace this frame
     new MutationObserver(() => {
         const pops = [...document.querySelectorAll('.jru-quick-look')];
-        if (window.__jruLook === undefined && pops.some(p => p.textContent.includes('Quick look'))) {
-            window.__jruLook = Date.now();
+        if (window.parent.__jruLook === undefined && pops.some(p => p.textContent.includes('Quick look'))) {
+            window.parent.__jruLook = Date.now();
         }
     }).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
@@ -231,7 +231,7 @@ def planner_click(browser: Any, url: str, rounds: int) -> dict[str, list[float]]
         out["table"].append(seen["table"] / 1000)
         if "preview" in seen:
             out["preview"].append(seen["preview"] / 1000)
-        looked = inner.evaluate("() => window.__jruLook") if inner is not None else None
+        looked = pg.evaluate("() => window.__jruLook") if inner is not None else None
         if looked is not None:  # the map's own quick look, drawn in the map's frame
             out["map"].append((looked - seen["t0"]) / 1000)
         _rendered(pg, "planner")

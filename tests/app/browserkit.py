@@ -53,19 +53,23 @@ def settle(pg: object, *, timeout_ms: float = TIMEOUT_MS) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
     frames = pg.locator('iframe[title*="st_folium"]')  # type: ignore[attr-defined]
-    for attempt in range(3):  # a rerun may replace the map's frame while it is waited for: take the new one
+    attempts = 5  # a rerun may replace the map's frame while it is waited for: take the new one
+    for attempt in range(attempts):
         if not frames.count():
             break
         try:
             frame = frames.first.element_handle().content_frame()
+            if frame is None:  # the frame element was detached between the lookup and the call
+                raise RuntimeError("the map's frame was detached before it could be read")
             frame.wait_for_load_state("load", timeout=timeout_ms)
             frame.locator(".leaflet-container .leaflet-marker-icon").first.wait_for(
                 state="attached", timeout=timeout_ms
             )
             break
         except Exception as err:  # noqa: BLE001 - playwright's Error; only a detached frame is retried
-            if "detached" not in str(err).lower() or attempt == 2:
+            if "detached" not in str(err).lower() or attempt == attempts - 1:
                 raise
+            pg.wait_for_timeout(250)  # type: ignore[attr-defined]
     pg.wait_for_timeout(1500)  # type: ignore[attr-defined]
 
 

@@ -32,10 +32,10 @@ pytestmark = pytest.mark.browser
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RUN_MS = 240_000
 QUICK_LOOK_WATCH_JS = """() => {
-    window.__jruLook = null;
+    window.parent.__jruLook = null;  // kept by the page: the run after the click may replace the map's frame
     new MutationObserver(() => {
         const pop = document.querySelector('.jru-quick-look');
-        if (window.__jruLook === null && pop) window.__jruLook = pop.textContent;
+        if (window.parent.__jruLook === null && pop) window.parent.__jruLook = pop.textContent;
     }).observe(document.body, {subtree: true, childList: true});
 }"""
 """A planner rerun works the business case out again (the engine once per uncertain input): give it
@@ -232,7 +232,7 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     geographic_now = kpi(page, "Geographic")[1]
     frame.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.5})
     _wait_kpi(page, "Units", "4")
-    look = inner.evaluate("() => window.__jruLook")
+    look = page.evaluate("() => window.__jruLook")  # type: ignore[attr-defined]
     assert look is not None, "no quick look popped up on the map click"
     now, more = (float(v) for v in re.findall(r"([\d.]+)%", look)[:2])
     assert f"{now:.1f}" == geographic_now and more > now, look  # now = the KPI table's, before the click
