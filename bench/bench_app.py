@@ -16,6 +16,10 @@ map's). With the Planner, a map click on a warm server: until the map's own quic
 frame), until the server's preview shows and until the KPI table's unit count changes (:func:`planner_click`).
 Then the time of ``python -m jru_geo --help`` (median of 3) and the ratios to the figures recorded in issue 11
 before this work. Run from the root: ``python bench/bench_app.py`` (``--click-only``: only the click).
+
+``--floor`` also times bench/floor/app.py the same way: a heading, a small ``st.dataframe`` and one
+``st_folium`` map with a marker, so what Streamlit and the map component take on this machine with none
+of the app's work shows beside the app's figures (``--pages`` with no names skips the app's pages).
 """
 
 from __future__ import annotations
@@ -50,7 +54,14 @@ PAGES = [
     ("data", "data", "Data"),
     ("model", "model", "Model"),
 ]
-MAP_PAGES = {"overview", "heatmap", "coverage", "tonight", "planner"}
+MAP_PAGES = {"overview", "heatmap", "coverage", "tonight", "planner", "map", "map_table"}
+# bench/floor/app.py: Streamlit and st_folium alone (a heading, a small table, one map), for --floor
+FLOOR_PAGES = [
+    ("plain", "plain", "Plain"),
+    ("table", "table", "Table"),
+    ("map", "map", "Map"),
+    ("map_table", "map_table", "Map and table"),
+]
 TIMEOUT_MS = 90_000
 # Issue 11, "now" column (development machine, 2 cores, demo year): low and high ends of the ranges.
 BEFORE = {
@@ -72,12 +83,22 @@ FINISHED_JS = """() => {
 
 
 @contextmanager
-def running_app(log_dir: Path) -> Iterator[str]:
-    """The app on a free loopback port (:func:`jru_app.serve.running_app`), one log per server."""
+def running_app(log_dir: Path, script: Path = ROOT / "app.py") -> Iterator[str]:
+    """``script`` on a free loopback port (:func:`jru_app.serve.running_app`), one log per server."""
     with tempfile.NamedTemporaryFile(dir=log_dir, prefix="server-", suffix=".log", delete=False) as log:
         path = Path(log.name)
-    with serve.running_app(path) as url:
+    with serve.running_app(path, script=script) as url:
         yield url
+
+
+def floor_script(tmp: Path) -> Path:
+    """bench/floor/app.py in a folder of its own that shares the app's ``.streamlit/`` and ``static/``."""
+    folder = tmp / "floor"
+    folder.mkdir()
+    (folder / "app.py").write_bytes((ROOT / "bench" / "floor" / "app.py").read_bytes())
+    for shared in (".streamlit", "static"):
+        (folder / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    return folder / "app.py"
 
 
 def _rendered(pg: Any, name: str) -> None:
@@ -120,7 +141,7 @@ def heatmap_payload(browser: Any, url: str) -> tuple[float, float]:
 
 
 def measure(
-    pages: list[tuple[str, str, str]], rounds: int, log_dir: Path
+    pages: list[tuple[str, str, str]], rounds: int, log_dir: Path, script: Path = ROOT / "app.py"
 ) -> dict[str, dict[str, list[float]]]:
     """Seconds per kind ("cold", "warm", "tab", "switch") per page name, one entry per round.
 
@@ -137,11 +158,11 @@ def measure(
         try:
             for _ in range(rounds):
                 for name, path, _title in pages:
-                    with running_app(log_dir) as url:
+                    with running_app(log_dir, script) as url:
                         pg = _new_page(browser)
                         times["cold"][name].append(_timed(partial(pg.goto, f"{url}/{path}"), pg, name))
                         pg.context.close()
-            with running_app(log_dir) as url:
+            with running_app(log_dir, script) as url:
                 pg = _new_page(browser)
                 for name, path, _title in pages:  # every page once, so the caches are warm
                     _timed(partial(pg.goto, f"{url}/{path}"), pg, name)
@@ -290,12 +311,25 @@ def _verdict(kind: str, seconds: float) -> str:
     return f"before {before:>10}  now/before {ratio:>11}  target < {TARGET[kind]} s {ok}"
 
 
+def print_floor(floor: dict[str, dict[str, list[float]]], labels: dict[str, str]) -> None:
+    """The floor's medians: what Streamlit and st_folium take on this machine with no app work."""
+    print("floor (bench/floor/app.py: a heading, a 12-row st.dataframe, one st_folium map with a marker)")
+    for kind, label in labels.items():
+        for name, secs in floor[kind].items():
+            sec = statistics.median(secs)
+            ok = "under" if sec < TARGET[kind] else "over"
+            print(f"floor {label:17} {name:10} {sec:6.2f} s  ({ok} the app's target < {TARGET[kind]} s)")
+
+
 def main() -> None:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="runs per figure (median printed)")
     parser.add_argument("--pages", nargs="*", default=[p[0] for p in PAGES], help="page names")
     parser.add_argument("--click-only", action="store_true", help="time only the Planner map click")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time bench/floor/app.py: Streamlit and st_folium alone"
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
@@ -304,8 +338,9 @@ def main() -> None:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         empty: dict[str, Any] = {"cold": {}, "warm": {}, "tab": {}, "switch": {}}
-        times = empty if args.click_only else measure(pages, args.rounds, Path(tmp))
+        times = empty if args.click_only or not pages else measure(pages, args.rounds, Path(tmp))
         click = measure_planner_click(args.rounds, Path(tmp)) if "planner" in args.pages else None
+        floor = measure(FLOOR_PAGES, args.rounds, Path(tmp), floor_script(Path(tmp))) if args.floor else None
     cli = statistics.median(cli_help_seconds(args.rounds))
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"date:    {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
@@ -335,6 +370,8 @@ def main() -> None:
     if click is not None:
         print_planner_click(click)
     print(f"{'jru_geo --help':17} {'':9} {cli:6.2f} s  {_verdict('cli', cli)}")
+    if floor is not None:
+        print_floor(floor, labels)
     print(f"total bench time {time.perf_counter() - start:.0f} s")
 
 

@@ -57,7 +57,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float) -> 
 
 
 @contextmanager
-def running_app(log_path: Path, *, timeout_s: float = 90.0) -> Iterator[str]:
+def running_app(log_path: Path, *, timeout_s: float = 90.0, script: Path = ROOT / "app.py") -> Iterator[str]:
     """Run the app until the block ends; yield its URL once ``/_stcore/health`` answers.
 
     Parameters
@@ -66,6 +66,9 @@ def running_app(log_path: Path, *, timeout_s: float = 90.0) -> Iterator[str]:
         File for the server's standard output and error (overwritten).
     timeout_s
         How long to wait for the server to answer before giving up.
+    script
+        The Streamlit script to run, from its own folder (whose ``.streamlit/`` and ``static/`` it
+        uses); the app's ``app.py`` unless a benchmark runs another.
 
     Raises
     ------
@@ -76,12 +79,12 @@ def running_app(log_path: Path, *, timeout_s: float = 90.0) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "JRU_TILES": "0", "JRU_AS_OF": AS_OF, "PYTHONPATH": str(ROOT)}
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script.name,
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=script.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_healthy(url, proc, timeout_s)
             yield url

@@ -11,7 +11,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
 from jru_geo._crs import to_bng
 from jru_geo._validate import require_columns
@@ -86,6 +85,8 @@ def place_names(
     xy = np.column_stack([np.asarray(easting, dtype=float), np.asarray(northing, dtype=float)])
     names = [f"grid {x:.0f} {y:.0f}" for x, y in xy]
     if len(xy) and len(towns) and len(postcodes):
+        from scipy.spatial import cKDTree  # 0.3 s to import: only when grid sites are named
+
         pc_dist, pc_at = cKDTree(postcodes[["easting", "northing"]].to_numpy(float)).query(xy)
         _, town_at = cKDTree(towns[["easting", "northing"]].to_numpy(float)).query(xy)
         pc_names = postcodes["postcode"].astype(str).to_numpy()

@@ -47,15 +47,20 @@ def _choose(pg: object, label: str, option: str) -> None:
     box = pg.get_by_role("combobox", name=label, exact=True)  # type: ignore[attr-defined]
     if box.input_value() == option:
         return
-    box.click()
+    _pick(pg, box, option)
+    _wait_value(pg, label, option)
+    settle(pg, timeout_ms=RUN_MS)
+
+
+def _pick(pg: object, box: object, option: str) -> None:
+    """Open the selectbox ``box`` and click its ``option``."""
+    box.click()  # type: ignore[attr-defined]
     wanted = pg.get_by_role("option", name=option, exact=True).first  # type: ignore[attr-defined]
     try:
         wanted.wait_for(timeout=5000)
     except PlaywrightTimeout:  # a focused selectbox can take the click as "close": type to open it
-        box.fill(option)
+        box.fill(option)  # type: ignore[attr-defined]
     wanted.click()
-    _wait_value(pg, label, option)
-    settle(pg, timeout_ms=RUN_MS)
 
 
 def _wait_text(pg: object, text: str) -> None:
@@ -161,8 +166,7 @@ def _edit(pg: object, unit: str, **fields: str) -> None:
     _open_editor(pg, unit)
     for label, value in fields.items():
         if label == "Shift pattern":
-            pg.get_by_role("combobox", name=label, exact=True).click()  # type: ignore[attr-defined]
-            pg.get_by_role("option", name=value, exact=True).first.click()  # type: ignore[attr-defined]
+            _pick(pg, pg.get_by_role("combobox", name=label, exact=True), value)  # type: ignore[attr-defined]
         else:
             _field(pg, label).fill(value)  # type: ignore[attr-defined]
     pg.get_by_role("button", name="Save changes").click()  # type: ignore[attr-defined]
@@ -300,8 +304,7 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     # compare three scenarios side by side: the plan, today's fleet and the 2018 pilot
     pick = page.get_by_role("combobox", name="Scenarios (two to four)")  # type: ignore[attr-defined]
     pick.scroll_into_view_if_needed()
-    pick.click()
-    page.get_by_role("option", name="Kent JRU 2018 pilot (shipped)").first.click()  # type: ignore[attr-defined]
+    _pick(page, pick, "Kent JRU 2018 pilot (shipped)")
     page.keyboard.press("Escape")  # type: ignore[attr-defined]
     compare = page.locator("table", has_text="Kent JRU 2018 pilot (shipped)").first  # type: ignore[attr-defined]
     compare.wait_for(timeout=RUN_MS)
