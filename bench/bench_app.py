@@ -269,14 +269,16 @@ def print_planner_click(click: dict[str, list[float]]) -> None:
         f"{'planner click':17} {'table':9} {table:6.2f} s  before {low:.1f}-{high:.1f} s  "
         f"now/before {table / high:.2f}-{table / low:.2f}x  target < {CLICK_TARGET} s {ok}"
     )
-    for key, label in (("map", "quick look"), ("preview", "preview")):
-        if click.get(key):
-            preview = statistics.median(click[key])
-            ok = "OK" if preview < PREVIEW_TARGET else "over"
-            line = f"{'planner click':17} {label:10} {preview:5.2f} s  before      none"
-            print(f"{line}  target < {PREVIEW_TARGET} s {ok}")
-        else:
-            print(f"{'planner click':17} {label:10}  none  (not shown)")
+    if click.get("map"):  # the preview the issue asks for: the map's own popup, drawn in the browser
+        preview = statistics.median(click["map"])
+        ok = "OK" if preview < PREVIEW_TARGET else "over"
+        line = f"{'planner click':17} {'quick look':10} {preview:5.2f} s  before      none"
+        print(f"{line}  target < {PREVIEW_TARGET} s {ok}")
+    else:
+        print(f"{'planner click':17} {'quick look':10}  none  (not shown: the preview target is missed)")
+    if click.get("preview"):  # the server's caption above the table: a second, fuller preview
+        caption = statistics.median(click["preview"])
+        print(f"{'planner click':17} {'caption':10} {caption:5.2f} s (server-drawn preview, no target)")
 
 
 def measure_planner_click(rounds: int, log_dir: Path) -> dict[str, list[float]]:

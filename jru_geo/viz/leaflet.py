@@ -30,8 +30,17 @@ KENT_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((50.90, 0.03), (
 """South-west and north-east corners (lat, lon) of Kent and Medway, for fitting the view."""
 
 
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def _esc(value: object) -> str:
-    return html.escape("" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
+    """``value`` as HTML text for a tooltip, popup or label: HTML-escaped, and its braces as entities.
+
+    branca renders each element's output again as a Jinja template, so a name holding ``{{ ... }}``
+    or ``{% ... %}`` would otherwise be evaluated on the server; ``&#123;`` shows as ``{``.
+    """
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return html.escape(text).translate(_BRACES)
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -272,3 +272,26 @@ def test_demo_year_heatmap_stays_under_300_kb_until_the_squares_are_ticked() -> 
     )
     assert len(ticked_squares.data["features"]) == len(bins.data["features"]) > 1000  # every busy 1 km square
     assert map_html_size(ticked) > map_html_size(plain) + 300_000
+
+
+@pytest.mark.parametrize(
+    "name", ["unit {{ 7*7 }}", "{% if true %}x{% endif %}", "{# gone #}", "{{ cycler }}"]
+)
+def test_names_with_jinja_syntax_are_shown_not_evaluated(name: str) -> None:
+    """branca renders each element's output again as a Jinja template: user text must not be syntax."""
+    bases = gpd.GeoDataFrame(
+        {"vehicle_id": [name], "name": [name], "weekly_hours": [72.0], "base_label": [name]},
+        geometry=[Point(577349, 169462)],
+        crs="EPSG:27700",
+    )
+    cands = pd.DataFrame({"name": [name], "lat": [51.3], "lon": [0.5], "kind": ["police_station"]})
+    iso = gpd.GeoDataFrame(
+        {"cutoff_min": [15], "name": [name]}, geometry=[Point(575000, 155000).buffer(3000)], crs="EPSG:27700"
+    )
+    group, legend = isochrone_layer(iso, label_col="name")
+    m = folium.Map().add_child(units_layer(bases)).add_child(candidates_layer(cands)).add_child(group)
+    html = m.get_root().render()
+    shown = name.replace("{", "&#123;").replace("}", "&#125;")
+    assert html.count(shown) >= 3  # the unit's tooltip (name and base) and the candidate's, as typed
+    assert shown.replace("&", "\\u0026") in html  # the catchment's tooltip, inside its GeoJSON
+    assert "unit 49" not in html and "<function" not in html and "Cycler" not in html
