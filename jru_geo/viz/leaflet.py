@@ -30,17 +30,19 @@ KENT_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((50.90, 0.03), (
 """South-west and north-east corners (lat, lon) of Kent and Medway, for fitting the view."""
 
 
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_TEMPLATE_MARKS = str.maketrans({"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;"})
 
 
 def _esc(value: object) -> str:
-    """``value`` as HTML text for a tooltip, popup or label: HTML-escaped, and its braces as entities.
+    """``value`` as HTML text for a tooltip, popup or label: HTML-escaped, template marks as entities.
 
     branca renders each element's output again as a Jinja template, so a name holding ``{{ ... }}``
-    or ``{% ... %}`` would otherwise be evaluated on the server; ``&#123;`` shows as ``{``.
+    or ``{% ... %}`` would otherwise be evaluated on the server; and folium writes a tooltip's text
+    into a JavaScript template literal, where a backtick would end the string and ``${...}`` would
+    run in the browser. ``&#123;``, ``&#96;`` and ``&#36;`` show as ``{``, a backtick and ``$``.
     """
     text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    return html.escape(text).translate(_BRACES)
+    return html.escape(text).translate(_TEMPLATE_MARKS)
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -11,8 +11,9 @@ Rules the builders and layers keep:
   bins of ``cell_m`` metres, so 100,000 incidents make a page well under 5 MB of HTML.
 * **Escape user text.** Every string that may come from a user's file (categories, names, labels)
   goes through :func:`html.escape` before it reaches a tooltip, popup or label: folium writes
-  tooltips with ``innerHTML``. Braces become entities too: branca renders each element's output
-  again as a Jinja template, so ``{{ ... }}`` in a name would otherwise run on the server.
+  tooltips with ``innerHTML``. Braces, backticks and ``$`` become entities too: branca renders each
+  element's output again as a Jinja template, and folium puts a tooltip's text in a JavaScript
+  template literal, so ``{{ ... }}`` or ``${...}`` in a name would otherwise run.
 * **Colour-blind-safe colours.** Sequential data use viridis; categorical marks use the Okabe-Ito
   palette. Every coloured layer has a legend with its unit.
 * **Works offline.** ``tiles=False`` draws no web tiles: the Kent outline, districts and town labels

@@ -275,10 +275,11 @@ def test_demo_year_heatmap_stays_under_300_kb_until_the_squares_are_ticked() -> 
 
 
 @pytest.mark.parametrize(
-    "name", ["unit {{ 7*7 }}", "{% if true %}x{% endif %}", "{# gone #}", "{{ cycler }}"]
+    "name",
+    ["unit {{ 7*7 }}", "{% if true %}x{% endif %}", "{# gone #}", "{{ cycler }}", "a ${7*7} `+alert(1)+` b"],
 )
-def test_names_with_jinja_syntax_are_shown_not_evaluated(name: str) -> None:
-    """branca renders each element's output again as a Jinja template: user text must not be syntax."""
+def test_names_with_template_syntax_are_shown_not_evaluated(name: str) -> None:
+    """branca renders output again as Jinja, folium puts tooltips in JS template literals: text stays text."""
     bases = gpd.GeoDataFrame(
         {"vehicle_id": [name], "name": [name], "weekly_hours": [72.0], "base_label": [name]},
         geometry=[Point(577349, 169462)],
@@ -291,7 +292,9 @@ def test_names_with_jinja_syntax_are_shown_not_evaluated(name: str) -> None:
     group, legend = isochrone_layer(iso, label_col="name")
     m = folium.Map().add_child(units_layer(bases)).add_child(candidates_layer(cands)).add_child(group)
     html = m.get_root().render()
-    shown = name.replace("{", "&#123;").replace("}", "&#125;")
+    marks = {"{": "&#123;", "}": "&#125;", "`": "&#96;", "$": "&#36;"}
+    shown = "".join(marks.get(c, c) for c in name)
     assert html.count(shown) >= 3  # the unit's tooltip (name and base) and the candidate's, as typed
     assert shown.replace("&", "\\u0026") in html  # the catchment's tooltip, inside its GeoJSON
     assert "unit 49" not in html and "<function" not in html and "Cycler" not in html
+    assert "`+alert" not in html and "${7*7}" not in html  # nothing ends or fills a JS template literal
