@@ -456,12 +456,12 @@ def heatmap_map(
 
     ``key`` stands for ``incidents`` and ``rates`` (the data source, its bytes and the filter). A
     folium map cannot be pickled (its style functions are lambdas), so it is kept as a resource and
-    each call gets its own deep copy (tens of milliseconds, against about a second to build):
+    each call gets its own copy (:func:`jru_geo.viz.leaflet.copy_map`, sharing the layers' data):
     ``st_folium`` changes the map it draws, and sessions must not draw one object at once.
     """
-    import copy
+    from jru_geo.viz.leaflet import copy_map
 
-    return copy.deepcopy(_heatmap_map(key, incidents, rates, squares, tiles, assets_url, current_area()))
+    return copy_map(_heatmap_map(key, incidents, rates, squares, tiles, assets_url, current_area()))
 
 
 @st.cache_resource(show_spinner="Drawing catchments...", max_entries=16, hash_funcs=_BY_JSON)

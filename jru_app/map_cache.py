@@ -14,7 +14,6 @@ filter), the fleet scenario's JSON, the assumptions, the options. An argument wh
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -43,7 +42,9 @@ def _built(kind: str, key: MapKey, _build: Callable[[], folium.Map]) -> folium.M
 
 def _copy(kind: str, key: MapKey, build: Callable[[], folium.Map]) -> folium.Map:
     """Give a deep copy of the map ``build`` draws, built once per ``kind``, area and ``key``."""
-    return copy.deepcopy(_built(kind, (cache.current_area(), *key), build))
+    from jru_geo.viz.leaflet import copy_map  # folium is loaded by then: the map is built
+
+    return copy_map(_built(kind, (cache.current_area(), *key), build))
 
 
 def _options(data: AppData) -> MapKey:

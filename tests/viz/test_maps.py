@@ -25,7 +25,7 @@ from jru_geo.viz.layers import (
     isochrone_layer,
     units_layer,
 )
-from jru_geo.viz.leaflet import Legend, base_map, town_labels
+from jru_geo.viz.leaflet import Legend, base_map, copy_map, town_labels
 from jru_geo.viz.maps import heatmap_map, map_html_size, overview_map
 from jru_geo.viz.style import class_breaks, viridis_hex
 
@@ -298,3 +298,23 @@ def test_names_with_template_syntax_are_shown_not_evaluated(name: str) -> None:
     assert shown.replace("&", "\\u0026") in html  # the catchment's tooltip, inside its GeoJSON
     assert "unit 49" not in html and "<function" not in html and "Cycler" not in html
     assert "`+alert" not in html and "${7*7}" not in html  # nothing ends or fills a JS template literal
+
+
+def test_copy_map_shares_layer_data_and_leaves_the_original_as_it_was(squares: gpd.GeoDataFrame) -> None:
+    import json
+
+    inc = _incidents([(575010, 155010), (575900, 155900), (590010, 160010)], ["a", "b", EVIL])
+    m = base_map(tiles=False)
+    heat = heatmap_layer(inc, cell_m=250)
+    heat.add_to(m)
+    districts_layer(squares).add_to(m)
+    before = json.dumps([heat.data, *(c.data for c in m._children.values() if hasattr(c, "data"))])
+    first, second = copy_map(m), copy_map(m)
+    heats = [next(c for c in x._children.values() if isinstance(c, HeatMap)) for x in (first, second)]
+    assert all(h is not heat and h.data is heat.data for h in heats)  # the layer copied, its data shared
+    rendered = [x.get_root().render() for x in (first, second)]
+    assert rendered[0] == rendered[1]  # each copy draws the same map
+    assert first.get_root() is not m.get_root() and not m.get_root().script._children  # the original undrawn
+    after = json.dumps([heat.data, *(c.data for c in m._children.values() if hasattr(c, "data"))])
+    assert after == before  # drawing wrote nothing into the shared data
+    assert copy_map(m).get_root().render() == rendered[0]  # and a later copy still draws the same
