@@ -13,21 +13,20 @@ import dataclasses
 from collections.abc import Callable
 
 import altair as alt
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from jru_app import cache, state
 from jru_app.data import AppData
+from jru_app.record_view import END, START, evaluator_factory, history
 from jru_geo.areas.agreement import Agreement, policeuk_agreement
 from jru_geo.io.boundaries import load_candidate_sites
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.assumptions import ModelAssumptions
-from jru_geo.model.backtest import Backtest, Evaluate, engine_evaluator, replay
+from jru_geo.model.backtest import Backtest
 from jru_geo.model.coverage.travel_effect import travel_effect
-from jru_geo.model.history import History, load_history
 from jru_geo.model.queueing.check import compare_with_simulation
 from jru_geo.model.travel.calibrated import (
     CalibratedModel,
@@ -41,16 +40,11 @@ __all__ = [
     "SIMULATE",
     "CALIBRATE",
     "SIMULATION",
-    "START",
-    "END",
-    "history",
     "travel_errors",
-    "backtest_for",
     "calibration_for",
     "simulation_for",
     "travel_effect_for",
     "agreement_for",
-    "record_sentence",
     "use_calibrated",
     "cumulative_chart",
     "calibrated_assumptions",
@@ -59,20 +53,6 @@ __all__ = [
 SIMULATE = "jru_model_simulate"  # bool: the Model page's simulation was asked for in this session
 CALIBRATE = "jru_model_calibrate"  # bool: the Model page's calibration was asked for in this session
 SIMULATION = "jru_model_simulation"  # (key, DataFrame | None): the last simulation check and what it was for
-
-START, END = "2018-03", "2020-11"
-"""The months replayed: the published total's period."""
-
-
-@st.cache_resource(show_spinner=False)
-def history() -> History:
-    """Load the shipped history (:func:`jru_geo.model.history.load_history`)."""
-    return load_history()
-
-
-def record_applies() -> bool:
-    """Tell whether the shipped record (Kent's units' history) and Kent's own travel fit apply: Kent only."""
-    return cache.settings().is_kent
 
 
 def national_errors() -> tuple[str | None, pd.DataFrame]:
@@ -90,48 +70,13 @@ def travel_errors() -> pd.DataFrame:
     return cross_validate(load_travel_matrix(), cache.lsoas(), hospitals)
 
 
-def _kent(data: AppData) -> gpd.GeoDataFrame:
-    demand = data.demand
-    return demand[demand["in_kent"].to_numpy(dtype=bool)] if "in_kent" in demand.columns else demand
-
-
-def _factory(data: AppData, assumptions: ModelAssumptions) -> Callable[[float, float | None], Evaluate]:
-    incidents, model, hist = _kent(data), cache.travel_model(assumptions), history()
-
-    def factory(share: float, reach: float | None) -> Evaluate:
-        return engine_evaluator(
-            incidents,
-            hist,
-            model,
-            demand_scale=share,
-            dispatch_reach_min=reach,
-            lsoas=cache.lsoas(),
-            postcodes=cache.postcodes(),
-        )
-
-    return factory
-
-
-@st.cache_resource(
-    show_spinner="Replaying the units' history, March 2018 to November 2020...", max_entries=16
-)
-def _backtest(key: str, _data: AppData, assumptions: ModelAssumptions) -> Backtest:
-    evaluate = _factory(_data, assumptions)(assumptions.demand_share, assumptions.dispatch_reach_min)
-    return replay(history(), evaluate, start=START, end=END)
-
-
-def backtest_for(data: AppData, assumptions: ModelAssumptions | None = None) -> Backtest:
-    """Replay the history on the loaded demand with the given (default: the sidebar's) assumptions."""
-    return _backtest(data.demand_key, data, assumptions or data.assumptions)
-
-
 @st.cache_resource(
     show_spinner="Fitting the share and the reach to the record (about a minute)...", max_entries=8
 )
 def _calibration(
     key: str, _data: AppData, travel: ModelAssumptions, choices: tuple[float, ...]
 ) -> tuple[Calibration, Fit]:
-    factory = _factory(_data, travel)
+    factory = evaluator_factory(_data, travel)
     hist = history()
     cal = calibrate(hist, factory, start=START, end=END)
     preset = snap_reach(hist, factory, cal.fit, choices, start=START, end=END)
@@ -222,22 +167,6 @@ def agreement_for(data: AppData) -> Agreement | None:
     codes = set(cache.lsoas()["lsoa_code"].astype(str))
     names = set(cache.districts()["district_name"].astype(str))
     return policeuk_agreement(read.originals, data.loaded.joined, codes, names)
-
-
-def record_sentence(data: AppData) -> str:
-    """One computed sentence comparing the model's replay of the record with the published figures."""
-    if not record_applies():
-        return "The published record is of Kent's units: no replay against it here (see the Model page)."
-    bt = backtest_for(data)
-    pub = history().published
-    return (
-        f"Against the record: replaying the units' history ({START[:4]}-{END[:4]}) with these assumptions "
-        f"gives {bt.modelled_calls:,.0f} calls attended against the published about "
-        f"{pub.calls_attended:,.0f} "
-        f"({bt.calls_residual:+.0%}), and {bt.modelled_jobs_per_8h:.1f} jobs per 8 hours on the pilot's "
-        f"Friday and Saturday nights against about {pub.jobs_per_shift:g} ({bt.jobs_residual:+.0%}); "
-        "see the Model page."
-    )
 
 
 def use_calibrated(share: float, reach_min: float) -> None:

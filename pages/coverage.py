@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from jru_app import data as app
-from jru_app import map_cache, model_view, results
+from jru_app import map_cache, record_view, results
 from jru_app.page import escape_markdown, run_page
 from jru_geo.model.assumptions import PUBLISHED_JOBS_PER_SHIFT, PUBLISHED_SHIFT_HOURS
 from jru_geo.model.coverage.result import CoverageResult
@@ -79,7 +79,7 @@ def body() -> None:
     with right:
         targets = [v.target_min for v in data.scenario.vehicles]
         _workload(result, kpis, data.assumptions.reach_note(targets_min=targets))
-        st.caption(model_view.record_sentence(data))
+        st.caption(record_view.record_sentence(data))
     below_left, below_right = st.container(), st.container()  # full width below the map: none cut off at 1280
     with below_left:
         st.markdown("**Largest gaps** (incidents a year not covered, by LSOA)")

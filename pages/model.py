@@ -12,6 +12,7 @@ import streamlit as st
 
 from jru_app import data as app
 from jru_app import model_view as mv
+from jru_app import record_view as rv
 from jru_app import results, sidebar
 from jru_app.page import run_page
 from jru_geo.model.coverage.travel_effect import TRAVEL_ASSUMPTIONS
@@ -51,7 +52,7 @@ def _travel_national(data: app.AppData) -> None:
 
 def _travel(data: app.AppData) -> None:
     st.markdown("#### Travel times")
-    if not mv.record_applies():
+    if not rv.record_applies():
         _travel_national(data)
         _travel_assumptions(data)
         return
@@ -148,7 +149,7 @@ def _queue(data: app.AppData) -> None:
 
 def _record(data: app.AppData) -> None:
     st.markdown("#### Against the record: the units' history replayed, March 2018 to November 2020")
-    if not mv.record_applies():
+    if not rv.record_applies():
         st.info(
             f"The published record (about 4,500 calls attended, March 2018 to November 2020) is of Kent's "
             f"units, so there is nothing to replay for {app.area_name()}. With this area's own history "
@@ -157,8 +158,8 @@ def _record(data: app.AppData) -> None:
             icon=":material/history:",
         )
         return
-    hist = mv.history()
-    bt = mv.backtest_for(data)
+    hist = rv.history()
+    bt = rv.backtest_for(data)
     c1, c2 = st.columns(2)
     c1.metric(
         "Calls attended, modelled",
@@ -178,7 +179,7 @@ def _record(data: app.AppData) -> None:
     if st.session_state.get(mv.CALIBRATE):
         choices = tuple(float(c) for c in sidebar.REACH_CHOICES if not isinstance(c, str))
         cal, preset = mv.calibration_for(data, choices)
-        runs["modelled, calibrated preset"] = mv.backtest_for(data, mv.calibrated_assumptions(data, preset))
+        runs["modelled, calibrated preset"] = rv.backtest_for(data, mv.calibrated_assumptions(data, preset))
         _calibration(cal, preset)
     st.altair_chart(mv.cumulative_chart(runs), width="stretch")
     st.caption(
