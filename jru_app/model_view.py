@@ -19,7 +19,7 @@ import streamlit as st
 
 from jru_app import cache, state
 from jru_app.data import AppData
-from jru_app.record_view import END, START, evaluator_factory, history
+from jru_app.record_view import END, START, evaluator_for, history
 from jru_geo.areas.agreement import Agreement, policeuk_agreement
 from jru_geo.io.boundaries import load_candidate_sites
 from jru_geo.io.scenario import Scenario
@@ -76,7 +76,7 @@ def travel_errors() -> pd.DataFrame:
 def _calibration(
     key: str, _data: AppData, travel: ModelAssumptions, choices: tuple[float, ...]
 ) -> tuple[Calibration, Fit]:
-    factory = evaluator_factory(_data, travel)
+    factory = evaluator_for(_data, travel)
     hist = history()
     cal = calibrate(hist, factory, start=START, end=END)
     preset = snap_reach(hist, factory, cal.fit, choices, start=START, end=END)

@@ -16,7 +16,7 @@ import streamlit as st
 from jru_app import cache
 from jru_app.data import AppData
 from jru_geo.model.assumptions import ModelAssumptions
-from jru_geo.model.backtest import Backtest, Evaluate, engine_evaluator, replay
+from jru_geo.model.backtest import Backtest, Evaluate, evaluator_factory, replay
 from jru_geo.model.history import History, load_history
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
     "END",
     "history",
     "record_applies",
-    "evaluator_factory",
+    "evaluator_for",
     "backtest_for",
     "record_sentence",
 ]
@@ -49,31 +49,17 @@ def _kent(data: AppData) -> gpd.GeoDataFrame:
     return demand[demand["in_kent"].to_numpy(dtype=bool)] if "in_kent" in demand.columns else demand
 
 
-def evaluator_factory(
-    data: AppData, assumptions: ModelAssumptions
-) -> Callable[[float, float | None], Evaluate]:
+def evaluator_for(data: AppData, assumptions: ModelAssumptions) -> Callable[[float, float | None], Evaluate]:
     """Give the engine's evaluator of a month of the record for a demand share and dispatch reach."""
-    incidents, model, hist = _kent(data), cache.travel_model(assumptions), history()
-
-    def factory(share: float, reach: float | None) -> Evaluate:
-        return engine_evaluator(
-            incidents,
-            hist,
-            model,
-            demand_scale=share,
-            dispatch_reach_min=reach,
-            lsoas=cache.lsoas(),
-            postcodes=cache.postcodes(),
-        )
-
-    return factory
+    model = cache.travel_model(assumptions)
+    return evaluator_factory(_kent(data), history(), model, lsoas=cache.lsoas(), postcodes=cache.postcodes())
 
 
 @st.cache_resource(
     show_spinner="Replaying the units' history, March 2018 to November 2020...", max_entries=16
 )
 def _backtest(key: str, _data: AppData, assumptions: ModelAssumptions) -> Backtest:
-    evaluate = evaluator_factory(_data, assumptions)(assumptions.demand_share, assumptions.dispatch_reach_min)
+    evaluate = evaluator_for(_data, assumptions)(assumptions.demand_share, assumptions.dispatch_reach_min)
     return replay(history(), evaluate, start=START, end=END)
 
 

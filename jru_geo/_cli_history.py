@@ -94,7 +94,7 @@ def _no_slice(args: argparse.Namespace, command: str) -> None:
 def _factory(
     args: argparse.Namespace,
 ) -> tuple[History, Callable[[float, float | None], Evaluate], dict[str, object]]:
-    from jru_geo.model.backtest import engine_evaluator
+    from jru_geo.model.backtest import evaluator_factory
     from jru_geo.model.history import HistoryError, load_history
 
     if not args.history and getattr(args, "area", "kent").strip().lower() != "kent":
@@ -105,18 +105,7 @@ def _factory(
     history = load_history(args.history)
     joined, _scenario, model, lsoas = _load_inputs(args)
     kent = joined[joined["in_kent"].to_numpy(dtype=bool)]
-    postcodes = args.postcodes
-
-    def factory(share: float, reach: float | None) -> Evaluate:
-        return engine_evaluator(
-            kent,
-            history,
-            model,
-            demand_scale=share,
-            dispatch_reach_min=reach,
-            lsoas=lsoas,
-            postcodes=postcodes,
-        )
+    factory = evaluator_factory(kent, history, model, lsoas=lsoas, postcodes=args.postcodes)
 
     demand = {
         "demand": "the given incidents" if args.incidents else "the synthetic demo year",

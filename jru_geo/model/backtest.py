@@ -43,7 +43,7 @@ from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import travel_matrix
 from jru_geo.week import WEEKS_PER_YEAR
 
-__all__ = ["Evaluate", "Backtest", "replay", "engine_evaluator", "UNIT_MONTH_COLUMNS"]
+__all__ = ["Evaluate", "Backtest", "replay", "engine_evaluator", "evaluator_factory", "UNIT_MONTH_COLUMNS"]
 
 Evaluate = Callable[[Scenario], pd.DataFrame]
 """A fleet to its vehicle table: ``vehicle_id``, ``calls_attended_per_year``, ``weekly_hours``."""
@@ -258,3 +258,31 @@ def engine_evaluator(
         return seen[key]
 
     return evaluate
+
+
+def evaluator_factory(
+    incidents: gpd.GeoDataFrame,
+    history: History,
+    model: TravelModel,
+    *,
+    lsoas: gpd.GeoDataFrame | None = None,
+    postcodes: pd.DataFrame | None = None,
+) -> Callable[[float, float | None], Evaluate]:
+    """Give :func:`engine_evaluator` on ``incidents`` for any demand share and dispatch reach.
+
+    What :func:`jru_geo.optimise.calibrate.calibrate` varies: the factory takes ``(demand_scale,
+    dispatch_reach_min)`` and returns the :data:`Evaluate` for them.
+    """
+
+    def factory(share: float, reach: float | None) -> Evaluate:
+        return engine_evaluator(
+            incidents,
+            history,
+            model,
+            demand_scale=share,
+            dispatch_reach_min=reach,
+            lsoas=lsoas,
+            postcodes=postcodes,
+        )
+
+    return factory
