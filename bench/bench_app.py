@@ -13,7 +13,8 @@ main block), no running-status widget and no stale elements left, and on map pag
 markers attached. On the warm server it also counts the Heatmap payload: the bytes of the websocket frames a
 new session receives for one run of the Heatmap page with its default layers (the largest frame is the
 map's). With the Planner, a map click on a warm server: until the map's own quick look pops up (in the map's
-frame), until the server's preview shows and until the KPI table's unit count changes (:func:`planner_click`).
+frame), until the server's preview shows, until the KPI table's unit count changes and until the map
+draws the placed unit (:func:`planner_click`).
 Then the time of ``python -m jru_geo --help`` (median of 3) and the ratios to the figures recorded in issue 11
 before this work. Run from the root: ``python bench/bench_app.py`` (``--click-only``: only the click).
 
@@ -214,6 +215,15 @@ CLICK_WATCH_JS = """units => {
         if (seen.table === undefined && cell() !== units) seen.table = now;
     };
     new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
+    const drawn = setInterval(() => {  // the map's frame is a document of its own: poll it for the new unit
+        const frame = document.querySelector('iframe[title*="st_folium"]');
+        const doc = frame && frame.contentDocument;
+        const labels = doc ? [...doc.querySelectorAll('.leaflet-marker-icon')] : [];
+        if (labels.some(m => m.textContent.trim() === 'NEW1')) {
+            seen.drawn = Date.now() - seen.t0;
+            clearInterval(drawn);
+        }
+    }, 10);
     window.__jruClick = seen;
 }"""
 MAP_WATCH_JS = """() => {
@@ -233,7 +243,7 @@ def planner_click(browser: Any, url: str, rounds: int) -> dict[str, list[float]]
     Each round is a new session on a warm server, clicking a different point (none cached before);
     the browser itself times the two changes (a MutationObserver), from just before the click.
     """
-    out: dict[str, list[float]] = {"table": [], "preview": [], "map": []}
+    out: dict[str, list[float]] = {"table": [], "preview": [], "map": [], "drawn": []}
     pg = _new_page(browser)
     _timed(partial(pg.goto, f"{url}/planner"), pg, "planner")  # the baseline's caches warm
     pg.context.close()
@@ -247,9 +257,13 @@ def planner_click(browser: Any, url: str, rounds: int) -> dict[str, list[float]]
             inner.evaluate(MAP_WATCH_JS)
         pg.evaluate(CLICK_WATCH_JS, "3")
         frame.click(position={"x": box["width"] * (0.36 + 0.04 * r), "y": box["height"] * 0.5})
-        pg.wait_for_function("() => window.__jruClick.table !== undefined", timeout=TIMEOUT_MS)
+        pg.wait_for_function(
+            "() => window.__jruClick.table !== undefined && window.__jruClick.drawn !== undefined",
+            timeout=TIMEOUT_MS,
+        )
         seen = pg.evaluate("() => window.__jruClick")
         out["table"].append(seen["table"] / 1000)
+        out["drawn"].append(seen["drawn"] / 1000)
         if "preview" in seen:
             out["preview"].append(seen["preview"] / 1000)
         looked = pg.evaluate("() => window.__jruLook") if inner is not None else None
@@ -276,6 +290,9 @@ def print_planner_click(click: dict[str, list[float]]) -> None:
         print(f"{line}  target < {PREVIEW_TARGET} s {ok}")
     else:
         print(f"{'planner click':17} {'quick look':10}  none  (not shown: the preview target is missed)")
+    if click.get("drawn"):  # the map itself showing the placed unit (its label NEW1)
+        drawn = statistics.median(click["drawn"])
+        print(f"{'planner click':17} {'on the map':10} {drawn:5.2f} s (the placed unit drawn, no target)")
     if click.get("preview"):  # the server's caption above the table: a second, fuller preview
         caption = statistics.median(click["preview"])
         print(f"{'planner click':17} {'caption':10} {caption:5.2f} s (server-drawn preview, no target)")

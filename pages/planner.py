@@ -105,7 +105,7 @@ def _map_and_kpis(
     # the quick look is for a click that adds a unit, not one that moves a unit
     quick = plan_cache.quick_look(data, plan) if unit_to_move() is None else None
     with left:
-        m = maps.planner_map(
+        m, plan_layer = maps.planner_map_and_layer(
             data.bases,
             districts=data.geo.districts,
             new_bases=new_only,
@@ -125,6 +125,7 @@ def _map_and_kpis(
             returned_objects=["last_clicked"],
             key=MAP_KEY,
             on_change=on_map_click,  # a click is placed at the top of the next run, not by a rerun
+            feature_group_to_add=plan_layer,  # redrawn in the map on the page: its view is kept
         )
         if clicked[1] is not None:
             st.error(clicked[1])

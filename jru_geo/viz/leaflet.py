@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.utilities import get_obj_in_upper_tree
 from jinja2 import Template
 
 from jru_geo._crs import bng_to_lonlat, to_bng, to_wgs84
@@ -163,21 +164,37 @@ class QuickLook(MacroElement):
     browser finds the square whose centre is nearest the click and shows its share within target.
     A click farther than half a square from every centre says there is no estimate there.
 
+    It may sit on the map or in a layer of it (the Planner's plan layer, which st_folium swaps on
+    each run in the map already drawn): each one drawn closes the last one's popup (the engine's
+    figures have come) and replaces its click handler; one made with ``preview=None`` only removes
+    it (no quick look while a unit is being moved). Clicks pass through the popup to the map.
+
     Parameters
     ----------
     preview
-        The squares and their shares within target (EPSG:27700 metres, percentages).
+        The squares and their shares within target (EPSG:27700 metres, percentages), or None.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
+            var map = {{ this.map_name() }};
+            if (window.__jruQuickLook) { map.off('click', window.__jruQuickLook); }
+            // the engine's figures have come: close the last popup
+            if (window.__jruQuickLookPopup) { map.closePopup(window.__jruQuickLookPopup); }
+            window.__jruQuickLook = window.__jruQuickLookPopup = null;
+            if (!document.getElementById('jru-quick-look-css')) {  // clicks go through it to the map
+                var css = document.createElement('style');
+                css.id = 'jru-quick-look-css';
+                css.textContent = '.jru-quick-look, .jru-quick-look * { pointer-events: none !important; }';
+                document.head.appendChild(css);
+            }
+            {% if this.lat is not none %}
             var lat = {{ this.lat|tojson }}, lon = {{ this.lon|tojson }}, pct = {{ this.pct|tojson }};
             var half = {{ this.half_m|tojson }}, head = {{ this.head|tojson }}, tail = {{ this.tail|tojson }};
             var far = {{ this.far|tojson }};
-            map.on('click', function (e) {
+            window.__jruQuickLook = function (e) {
                 var k = Math.cos(e.latlng.lat * Math.PI / 180), best = -1, bd = Infinity;
                 for (var i = 0; i < lat.length; i++) {
                     var dy = lat[i] - e.latlng.lat, dx = (lon[i] - e.latlng.lng) * k, d = dx * dx + dy * dy;
@@ -189,17 +206,22 @@ class QuickLook(MacroElement):
                 var html = near
                     ? head + '<b>' + pct[best].toFixed(1) + '%</b>' + tail
                     : far;
-                L.popup({closeButton: false, autoPan: false, className: 'jru-quick-look'})
-                    .setLatLng(e.latlng).setContent(html).openOn(map);
-            });
+                var opts = {closeButton: false, autoPan: false, className: 'jru-quick-look'};
+                window.__jruQuickLookPopup = L.popup(opts).setLatLng(e.latlng).setContent(html).openOn(map);
+            };
+            map.on('click', window.__jruQuickLook);
+            {% endif %}
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, preview: GridPreview) -> None:
+    def __init__(self, preview: GridPreview | None) -> None:
         super().__init__()
         self._name = "QuickLook"
+        self.lat: list[float] | None = None
+        if preview is None:
+            return
         east = np.asarray(preview.grid.easting, dtype=np.float64)
         north = np.asarray(preview.grid.northing, dtype=np.float64)
         lon, lat = bng_to_lonlat(east, north) if len(east) else (np.zeros(0), np.zeros(0))
@@ -218,6 +240,10 @@ class QuickLook(MacroElement):
             f" with a unit in this {_esc(km)} square (LSOA centres). The engine's figures follow.</div>"
         )
         self.far = f"{box}<b>Quick look</b>: no estimate here, outside the area's squares.</div>"
+
+    def map_name(self) -> str:
+        """Name the Leaflet variable of the map this is on, directly or through the layers above it."""
+        return str(get_obj_in_upper_tree(self, folium.Map).get_name())
 
 
 # --------------------------------------------------------------------------------------------------

@@ -48,7 +48,14 @@ from jru_geo.viz.style import OKABE_ITO
 if TYPE_CHECKING:
     from jru_geo.optimise.preview import GridPreview
 
-__all__ = ["overview_map", "heatmap_map", "coverage_map", "planner_map", "map_html_size"]
+__all__ = [
+    "overview_map",
+    "heatmap_map",
+    "coverage_map",
+    "planner_map",
+    "planner_map_and_layer",
+    "map_html_size",
+]
 
 
 def _backdrop(outline: gpd.GeoDataFrame | None, *, tiles: bool, assets_url: str | None) -> folium.Map:
@@ -196,28 +203,76 @@ def planner_map(
     units and the placed ones alike, drawn as the Coverage map draws them
     (:func:`jru_geo.viz.layers.isochrone_layer`), each named after its unit in the tooltip and, when
     the bases have ``target_min``, only at that unit's own target.
+
+    This is :func:`planner_map_and_layer` with the plan's layer put on the map.
+    """
+    m, plan = planner_map_and_layer(
+        bases,
+        districts=districts,
+        new_bases=new_bases,
+        candidates=candidates,
+        picks=picks,
+        isochrones=isochrones,
+        outline=outline,
+        towns=towns,
+        tiles=tiles,
+        assets_url=assets_url,
+        quick_look=quick_look,
+    )
+    plan.add_to(m)
+    return m
+
+
+def _own_catchments(
+    bases: gpd.GeoDataFrame, new_bases: gpd.GeoDataFrame | None, isochrones: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Name the catchments after their units and keep, where the bases say, each unit's own target."""
+    fleet = pd.concat([bases, new_bases]) if new_bases is not None else bases
+    ids = isochrones["vehicle_id"].astype(str)
+    names = ids.map(dict(zip(fleet["vehicle_id"].astype(str), fleet["name"].astype(str), strict=True)))
+    own = isochrones.assign(unit=names.fillna(ids))
+    if "target_min" in fleet.columns:  # each unit at its own target, not every unit's
+        target = ids.map(dict(zip(fleet["vehicle_id"].astype(str), fleet["target_min"], strict=True)))
+        own = own[target.isna() | (own["cutoff_min"].astype(float) == target.astype(float))]
+    return own
+
+
+def planner_map_and_layer(
+    bases: gpd.GeoDataFrame,
+    *,
+    districts: gpd.GeoDataFrame,
+    new_bases: gpd.GeoDataFrame | None = None,
+    candidates: pd.DataFrame | None = None,
+    picks: pd.DataFrame | None = None,
+    isochrones: gpd.GeoDataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
+    towns: pd.DataFrame | None = None,
+    tiles: bool = True,
+    assets_url: str | None = None,
+    quick_look: GridPreview | None = None,
+) -> tuple[folium.Map, folium.FeatureGroup]:
+    """Draw the Planner's map (:func:`planner_map`) in two: what stays while a plan is edited, and the plan.
+
+    The map holds the backdrop, districts, towns and legends; the layer (named "Plan") holds the
+    catchments, candidate sites, recommended picks, today's and the placed units and the quick look,
+    in that order. The page gives the layer to st_folium as ``feature_group_to_add``, so a click
+    redraws the plan in the map already on the page, keeping its view, instead of a new map.
     """
     m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     districts_layer(districts, name="District boundaries").add_to(m)
+    plan = folium.FeatureGroup(name="Plan")
     if isochrones is not None and len(isochrones):
-        fleet = pd.concat([bases, new_bases]) if new_bases is not None else bases
-        ids = isochrones["vehicle_id"].astype(str)
-        names = ids.map(dict(zip(fleet["vehicle_id"].astype(str), fleet["name"].astype(str), strict=True)))
-        own = isochrones.assign(unit=names.fillna(ids))
-        if "target_min" in fleet.columns:  # each unit at its own target, not every unit's
-            target = ids.map(dict(zip(fleet["vehicle_id"].astype(str), fleet["target_min"], strict=True)))
-            own = own[target.isna() | (own["cutoff_min"].astype(float) == target.astype(float))]
-        group, legend = isochrone_layer(own, label_col="unit")
-        group.add_to(m)
+        group, legend = isochrone_layer(_own_catchments(bases, new_bases, isochrones), label_col="unit")
+        group.add_to(plan)
         legend.add_to(m)
     _add_towns(m, towns)
     if candidates is not None and len(candidates):
-        candidates_layer(candidates, name="Candidate sites", colour=OKABE_ITO["blue"]).add_to(m)
+        candidates_layer(candidates, name="Candidate sites", colour=OKABE_ITO["blue"]).add_to(plan)
     if picks is not None and len(picks):
-        candidates_layer(picks, name="Recommended", colour=OKABE_ITO["green"], radius=9).add_to(m)
-    units_layer(bases, name="Current units").add_to(m)
+        candidates_layer(picks, name="Recommended", colour=OKABE_ITO["green"], radius=9).add_to(plan)
+    units_layer(bases, name="Current units").add_to(plan)
     if new_bases is not None and len(new_bases):
-        units_layer(new_bases, name="New units", colour=OKABE_ITO["purple"]).add_to(m)
+        units_layer(new_bases, name="New units", colour=OKABE_ITO["purple"]).add_to(plan)
     entries = [
         (OKABE_ITO["vermillion"], "current unit"),
         (OKABE_ITO["purple"], "new unit (placed)"),
@@ -226,6 +281,5 @@ def planner_map(
     if picks is not None and len(picks):
         entries.append((OKABE_ITO["green"], "recommended site"))
     Legend("Click the map to place a unit", entries, position="bottomright").add_to(m)
-    if quick_look is not None:
-        QuickLook(quick_look).add_to(m)
-    return m
+    QuickLook(quick_look).add_to(plan)  # with None, it only switches off the last one's popup
+    return m, plan

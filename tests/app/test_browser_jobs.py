@@ -234,6 +234,7 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     inner = frame.element_handle().content_frame()  # the map's quick look pops up in the map's frame
     inner.evaluate(QUICK_LOOK_WATCH_JS)
     geographic_now = kpi(page, "Geographic")[1]
+    map_element = frame.element_handle()
     frame.click(position={"x": box["width"] * 0.42, "y": box["height"] * 0.5})
     _wait_kpi(page, "Units", "4")
     look = page.evaluate("() => window.__jruLook")  # type: ignore[attr-defined]
@@ -243,6 +244,8 @@ def test_planner_places_moves_renames_patterns_deletes_undoes_compares_and_expor
     _wait_catchments(
         page, [f"{name}: within 15 min" for name in (*today, "New unit 1")]
     )  # the placed one's too
+    # drawn in the map already on the page (st_folium's feature group), not a new map: its view is kept
+    assert page.evaluate("e => e.isConnected", map_element)  # type: ignore[attr-defined]
     _choose(page, "Or pick a candidate site", "Ashford police station")
     page.get_by_role("button", name="Place unit there").click()  # type: ignore[attr-defined]
     _wait_kpi(page, "Units", "5")

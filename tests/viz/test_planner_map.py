@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import Point, box
 
 from jru_geo.viz.maps import planner_map
@@ -19,10 +20,19 @@ def _bases(ids: list[str], names: list[str], targets: list[float], xs: list[floa
     )
 
 
+def _groups(m: folium.Map, name: str) -> list[folium.FeatureGroup]:
+    """The feature groups called ``name`` on the map, at any depth (the plan's are in its "Plan" layer)."""
+    found, stack = [], list(m._children.values())
+    while stack:
+        c = stack.pop()
+        if isinstance(c, folium.FeatureGroup) and c.layer_name == name:
+            found.append(c)
+        stack.extend(c._children.values())
+    return found
+
+
 def _catchment_tips(m: folium.Map) -> list[str]:
-    groups = [
-        c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == "Catchments"
-    ]
+    groups = _groups(m, "Catchments")
     assert len(groups) == 1
     layers = [c for c in groups[0]._children.values() if isinstance(c, folium.GeoJson)]
     return [f["properties"]["tooltip"] for layer in layers for f in layer.data["features"]]
@@ -58,7 +68,7 @@ def test_no_catchments_without_isochrones() -> None:
         crs=BNG,
     )
     m = planner_map(_bases(["J1"], ["Medway JRU"], [15.0], [575000]), districts=districts, tiles=False)
-    assert not [c for c in m._children.values() if getattr(c, "layer_name", "") == "Catchments"]
+    assert not _groups(m, "Catchments")
 
 
 def test_the_quick_look_carries_each_square_in_wgs84_with_its_share() -> None:
@@ -91,3 +101,45 @@ def test_the_quick_look_carries_each_square_in_wgs84_with_its_share() -> None:
     assert "within 12 min 35.5% now" in html and "this 2 km square" in html
     assert "map.on('click'" in html and "jru-quick-look" in html
     assert "Quick look" not in planner_map(today, districts=districts, tiles=False).get_root().render()
+
+
+def test_a_plan_change_redraws_only_the_plan_layer() -> None:
+    """st_folium keys its map on the map's script: a placed unit must change the plan layer, not the map."""
+    import numpy as np
+    from streamlit_folium import _generate_leaflet_string, generate_js_hash
+
+    from jru_geo.optimise.preview import GridPreview, ReachGrid
+    from jru_geo.viz.maps import planner_map_and_layer
+
+    districts = gpd.GeoDataFrame(
+        {"district_code": ["A"], "district_name": ["Alpha"]},
+        geometry=[box(560000, 140000, 600000, 170000)],
+        crs=BNG,
+    )
+    today = _bases(["J1"], ["Medway JRU"], [15.0], [575000])
+    iso = gpd.GeoDataFrame(
+        {"vehicle_id": ["J1"], "cutoff_min": [15.0]}, geometry=[Point(575000, 155000).buffer(4000)], crs=BNG
+    )
+    grid = ReachGrid(np.array([573500.0]), np.array([155500.0]), 2000.0, 15.0, np.ones((1, 1), dtype=bool))
+    before_map, before_plan = planner_map_and_layer(
+        today,
+        districts=districts,
+        isochrones=iso,
+        tiles=False,
+        quick_look=GridPreview(grid, 35.5, np.array([36.0])),
+    )
+    placed = _bases(["NEW1"], ["Rapid Maidstone"], [15.0], [585000])
+    iso2 = pd.concat([iso, iso.assign(vehicle_id="NEW1").set_geometry([Point(585000, 155000).buffer(4000)])])
+    after_map, after_plan = planner_map_and_layer(
+        today, districts=districts, new_bases=placed, isochrones=iso2, tiles=False, quick_look=None
+    )
+    keys = [generate_js_hash(_generate_leaflet_string(m)[0], "planner_map") for m in (before_map, after_map)]
+    assert keys[0] == keys[1]  # the same map on the page: its view is kept
+    for plan in (before_plan, after_plan):
+        plan.add_to(folium.Map())  # rendered as st_folium renders the layer: inside a map
+    scripts = [p.get_root().render() for p in (before_plan, after_plan)]
+    assert "Rapid Maidstone: within 15 min" in scripts[1] and "Rapid Maidstone" not in scripts[0]
+    assert "NEW1" in scripts[1]  # the placed unit's label
+    # each quick look first removes the last one's click handler; without figures it adds none
+    assert "map.off('click', window.__jruQuickLook)" in scripts[0] and "map.on('click'" in scripts[0]
+    assert "map.off('click', window.__jruQuickLook)" in scripts[1] and "map.on('click'" not in scripts[1]
