@@ -35,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -241,14 +241,23 @@ def _maps(
     plan_iso = tonight
     _weigh(
         f"Planner: planner_map ({len(sites)} listed sites)",
-        lambda: maps.planner_map(bases, districts=districts, candidates=sites, isochrones=plan_iso, **common),
+        lambda: _whole(
+            maps.planner_map(bases, districts=districts, candidates=sites, isochrones=plan_iso, **common)
+        ),
     )
     _weigh(
         f"not a page map: planner_map ({len(candidates):,} cand.)",
-        lambda: maps.planner_map(
-            bases, districts=districts, candidates=candidates, isochrones=plan_iso, **common
+        lambda: _whole(
+            maps.planner_map(bases, districts=districts, candidates=candidates, isochrones=plan_iso, **common)
         ),
     )
+
+
+def _whole(parts: tuple[Any, Any]) -> Any:
+    """The Planner's map with its plan layer on it, as the page shows them together."""
+    m, plan = parts
+    plan.add_to(m)
+    return m
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ def _map_and_kpis(
     # the quick look is for a click that adds a unit, not one that moves a unit
     quick = plan_cache.quick_look(data, plan) if unit_to_move() is None else None
     with left:
-        m, plan_layer = maps.planner_map_and_layer(
+        m, plan_layer = maps.planner_map(
             data.bases,
             districts=data.geo.districts,
             new_bases=new_only,

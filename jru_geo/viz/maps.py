@@ -53,7 +53,6 @@ __all__ = [
     "heatmap_map",
     "coverage_map",
     "planner_map",
-    "planner_map_and_layer",
     "map_html_size",
 ]
 
@@ -180,49 +179,6 @@ def coverage_map(
     return m
 
 
-def planner_map(
-    bases: gpd.GeoDataFrame,
-    *,
-    districts: gpd.GeoDataFrame,
-    new_bases: gpd.GeoDataFrame | None = None,
-    candidates: pd.DataFrame | None = None,
-    picks: pd.DataFrame | None = None,
-    isochrones: gpd.GeoDataFrame | None = None,
-    outline: gpd.GeoDataFrame | None = None,
-    towns: pd.DataFrame | None = None,
-    tiles: bool = True,
-    assets_url: str | None = None,
-    quick_look: GridPreview | None = None,
-) -> folium.Map:
-    """Existing bases, units placed by the user, candidate sites and recommended picks (click to place).
-
-    ``quick_look`` gives the share within target with one more unit in each square, shown in a
-    popup the moment the map is clicked (:class:`jru_geo.viz.leaflet.QuickLook`).
-
-    ``isochrones`` (``vehicle_id, cutoff_min, geometry``) are the plan's catchments, of today's
-    units and the placed ones alike, drawn as the Coverage map draws them
-    (:func:`jru_geo.viz.layers.isochrone_layer`), each named after its unit in the tooltip and, when
-    the bases have ``target_min``, only at that unit's own target.
-
-    This is :func:`planner_map_and_layer` with the plan's layer put on the map.
-    """
-    m, plan = planner_map_and_layer(
-        bases,
-        districts=districts,
-        new_bases=new_bases,
-        candidates=candidates,
-        picks=picks,
-        isochrones=isochrones,
-        outline=outline,
-        towns=towns,
-        tiles=tiles,
-        assets_url=assets_url,
-        quick_look=quick_look,
-    )
-    plan.add_to(m)
-    return m
-
-
 def _own_catchments(
     bases: gpd.GeoDataFrame, new_bases: gpd.GeoDataFrame | None, isochrones: gpd.GeoDataFrame
 ) -> gpd.GeoDataFrame:
@@ -237,7 +193,7 @@ def _own_catchments(
     return own
 
 
-def planner_map_and_layer(
+def planner_map(
     bases: gpd.GeoDataFrame,
     *,
     districts: gpd.GeoDataFrame,
@@ -251,12 +207,21 @@ def planner_map_and_layer(
     assets_url: str | None = None,
     quick_look: GridPreview | None = None,
 ) -> tuple[folium.Map, folium.FeatureGroup]:
-    """Draw the Planner's map (:func:`planner_map`) in two: what stays while a plan is edited, and the plan.
+    """Draw the Planner's map in two: what stays while a plan is edited, and the plan (click to place).
 
     The map holds the backdrop, districts, towns and legends; the layer (named "Plan") holds the
     catchments, candidate sites, recommended picks, today's and the placed units and the quick look,
     in that order. The page gives the layer to st_folium as ``feature_group_to_add``, so a click
-    redraws the plan in the map already on the page, keeping its view, instead of a new map.
+    redraws the plan in the map already on the page, keeping its view, instead of a new map; for
+    one map with everything on it, ``plan.add_to(m)``.
+
+    ``quick_look`` gives the share within target with one more unit in each square, shown in a
+    popup the moment the map is clicked (:class:`jru_geo.viz.leaflet.QuickLook`).
+
+    ``isochrones`` (``vehicle_id, cutoff_min, geometry``) are the plan's catchments, of today's
+    units and the placed ones alike, drawn as the Coverage map draws them
+    (:func:`jru_geo.viz.layers.isochrone_layer`), each named after its unit in the tooltip and, when
+    the bases have ``target_min``, only at that unit's own target.
     """
     m = _backdrop(outline, tiles=tiles, assets_url=assets_url)
     districts_layer(districts, name="District boundaries").add_to(m)

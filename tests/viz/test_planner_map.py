@@ -7,9 +7,16 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point, box
 
-from jru_geo.viz.maps import planner_map
+from jru_geo.viz.maps import planner_map as planner_parts
 
 BNG = "EPSG:27700"
+
+
+def planner_map(*args: object, **kwargs: object) -> folium.Map:
+    """The Planner's map with its plan layer on it, as the page shows them together."""
+    m, plan = planner_parts(*args, **kwargs)  # type: ignore[arg-type]
+    plan.add_to(m)
+    return m
 
 
 def _bases(ids: list[str], names: list[str], targets: list[float], xs: list[float]) -> gpd.GeoDataFrame:
@@ -109,7 +116,6 @@ def test_a_plan_change_redraws_only_the_plan_layer() -> None:
     from streamlit_folium import _generate_leaflet_string, generate_js_hash
 
     from jru_geo.optimise.preview import GridPreview, ReachGrid
-    from jru_geo.viz.maps import planner_map_and_layer
 
     districts = gpd.GeoDataFrame(
         {"district_code": ["A"], "district_name": ["Alpha"]},
@@ -121,7 +127,7 @@ def test_a_plan_change_redraws_only_the_plan_layer() -> None:
         {"vehicle_id": ["J1"], "cutoff_min": [15.0]}, geometry=[Point(575000, 155000).buffer(4000)], crs=BNG
     )
     grid = ReachGrid(np.array([573500.0]), np.array([155500.0]), 2000.0, 15.0, np.ones((1, 1), dtype=bool))
-    before_map, before_plan = planner_map_and_layer(
+    before_map, before_plan = planner_parts(
         today,
         districts=districts,
         isochrones=iso,
@@ -130,7 +136,7 @@ def test_a_plan_change_redraws_only_the_plan_layer() -> None:
     )
     placed = _bases(["NEW1"], ["Rapid Maidstone"], [15.0], [585000])
     iso2 = pd.concat([iso, iso.assign(vehicle_id="NEW1").set_geometry([Point(585000, 155000).buffer(4000)])])
-    after_map, after_plan = planner_map_and_layer(
+    after_map, after_plan = planner_parts(
         today, districts=districts, new_bases=placed, isochrones=iso2, tiles=False, quick_look=None
     )
     keys = [generate_js_hash(_generate_leaflet_string(m)[0], "planner_map") for m in (before_map, after_map)]
