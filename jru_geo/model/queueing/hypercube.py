@@ -176,17 +176,26 @@ def _shares_from_all_busy(all_busy: FloatArray, pref: IntArray, eligible: BoolAr
     The call goes to the k-th usable vehicle when the first k-1 are busy and the k-th is free:
     ``P(first k-1 busy) - P(first k busy)``.
     """
+    return _shares_by_slot(all_busy[None, :], pref, eligible)[0]
+
+
+def _shares_by_slot(all_busy: FloatArray, pref: IntArray, eligible: BoolArray) -> FloatArray:
+    """``(k, m, n)``: :func:`_shares_from_all_busy` of each of ``k`` slots' superset tables ``(k, 2**n)``.
+
+    The slots share one set of vehicles on shift (``eligible``), so the dispatch lists' prefixes are
+    found once and every slot's shares come from the same gathers, element by element as for one slot.
+    """
     m = pref.shape[0]
     n = eligible.size
-    shares = np.zeros((m, n))
+    shares = np.zeros((all_busy.shape[0], m, n))
     prefix = np.zeros(m, dtype=np.int64)
     for position in range(pref.shape[1]):
         vehicle = pref[:, position]
         usable = (vehicle >= 0) & eligible[np.maximum(vehicle, 0)]
         extended = np.where(usable, prefix | (1 << np.maximum(vehicle, 0)), prefix)
-        gain = np.where(usable, all_busy[prefix] - all_busy[extended], 0.0)
         rows = np.flatnonzero(usable)
-        shares[rows, vehicle[rows]] += np.maximum(gain[rows], 0.0)
+        gain = all_busy[:, prefix[rows]] - all_busy[:, extended[rows]]
+        shares[:, rows, vehicle[rows]] += np.maximum(gain, 0.0)
         prefix = extended
     return shares
 

@@ -20,6 +20,7 @@ where calls arrive in its reach) belongs to no group and is never busy, so addin
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +43,7 @@ from jru_geo.model.queueing.hypercube import (
     _dispatch_targets,
     _generator,
     _list_masks,
-    _shares_from_all_busy,
+    _shares_by_slot,
     _superset_sums,
     _transitions,
 )
@@ -471,6 +472,38 @@ class _Solved:
     factor: FloatArray | None
 
 
+_CHUNK_VALUES = 1 << 20
+"""Most values of one batch of slots' ``(slots, m, n)`` calls served (8 MiB)."""
+
+
+def _exact_calls(
+    all_busy: FloatArray, arrival: FloatArray, pref: IntArray, on: BoolArray, slot_hours: float
+) -> Iterator[tuple[int, FloatArray, FloatArray]]:
+    """Each slot with calls, in order: ``(slot, calls served (m, n), calls lost (m,))`` over the slot.
+
+    Slots are taken in batches of at most :data:`_CHUNK_VALUES` values; within a batch, the slots
+    with the same vehicles on shift are computed together (:func:`_shares_by_slot`). The figures are
+    those of one slot at a time.
+    """
+    m, n = pref.shape[0], on.shape[1]
+    with_calls = np.flatnonzero(arrival.any(axis=1))
+    step = max(1, _CHUNK_VALUES // max(1, m * n))
+    for start in range(0, with_calls.size, step):
+        chunk = with_calls[start : start + step]
+        served = np.zeros((chunk.size, m, n))
+        lost = np.zeros((chunk.size, m))
+        masks, which = np.unique(on[chunk], axis=0, return_inverse=True)
+        which = np.asarray(which).ravel()
+        for g, mask in enumerate(masks):
+            at = np.flatnonzero(which == g)
+            slots = chunk[at]
+            shares = _shares_by_slot(all_busy[slots], pref, mask)
+            served[at] = arrival[slots][:, :, None] * shares * slot_hours
+            lost[at] = arrival[slots] * all_busy[slots][:, _list_masks(pref, mask)] * slot_hours
+        for i, s in enumerate(chunk):
+            yield int(s), served[i], lost[i]
+
+
 def _solve_group(
     arrival: FloatArray, pref: IntArray, mu: FloatArray, on: BoolArray, slot_hours: float, chosen: str
 ) -> _Solved:
@@ -486,14 +519,9 @@ def _solve_group(
     if chosen == "exact":
         _, all_busy = _exact_schedule(arrival, pref, mu, on, slot_hours)
         busy = all_busy[:, 1 << np.arange(n)]
-        for s in range(n_slots):
-            if not arrival[s].any():
-                continue
-            shares = _shares_from_all_busy(all_busy[s], pref, on[s])
-            served = arrival[s][:, None] * shares * slot_hours
+        for s, served, slot_lost in _exact_calls(all_busy, arrival, pref, on, slot_hours):
             dispatched += served
             by_slot[s] = served.sum(axis=0)
-            slot_lost = arrival[s] * all_busy[s][_list_masks(pref, on[s])] * slot_hours
             lost += slot_lost
             lost_by_slot[s] = slot_lost.sum()
     else:
