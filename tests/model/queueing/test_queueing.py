@@ -380,3 +380,22 @@ def test_larson_tables_match_the_binomial_formula() -> None:
                 want_free = comb(n - k - 1, j - k) / comb(n, j) if k < n and k <= j <= n - 1 else 0.0
                 assert busy[k, j] == pytest.approx(want_busy, rel=1e-12)
                 assert free[k, j] == pytest.approx(want_free, rel=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
+def test_calls_by_slot_batched_equal_one_slot_at_a_time(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Slots sharing the units on shift are computed together, in batches of any size, bit for bit."""
+    from jru_geo.model.queueing import schedule
+    from jru_geo.model.queueing.hypercube import _list_masks, _shares_from_all_busy
+
+    lam, pref, mu, on = _random_schedule(11, 5, 9, slots=24)
+    lam[3] = 0.0  # a slot without calls is left out
+    on[5:9] = on[4]  # runs of slots with the same units on shift
+    table = np.random.default_rng(2).random((24, 1 << 5))
+    monkeypatch.setattr(schedule, "_CHUNK_VALUES", chunk)
+    got = list(schedule._exact_calls(table, lam, pref, on, 0.5))
+    assert [s for s, _, _ in got] == [s for s in range(24) if s != 3]
+    for s, served, lost in got:
+        shares = _shares_from_all_busy(table[s], pref, on[s])
+        assert np.array_equal(served, lam[s][:, None] * shares * 0.5)
+        assert np.array_equal(lost, lam[s] * table[s][_list_masks(pref, on[s])] * 0.5)
