@@ -38,6 +38,7 @@ from jru_geo.io.bases import resolve_bases
 from jru_geo.io.scenario import Scenario
 from jru_geo.io.scenario_files import scenario_to_json
 from jru_geo.model.coverage.engine import compute_coverage
+from jru_geo.model.coverage.prepared import prepare_coverage
 from jru_geo.model.history import History, all_units, fleet_on, fleet_spans
 from jru_geo.model.travel.base import TravelModel
 from jru_geo.model.travel.matrix import travel_matrix
@@ -212,8 +213,9 @@ def engine_evaluator(
 ) -> Evaluate:
     """Build the coverage engine on ``incidents`` as an :data:`Evaluate` for :func:`replay`.
 
-    The bases of every unit of the history and their travel matrix to the incidents are computed
-    once; each fleet uses its units' columns. Results are kept per fleet (by its JSON).
+    The bases of every unit of the history, their travel matrix to the incidents and the incidents'
+    timing (:func:`~jru_geo.model.coverage.prepared.prepare_coverage`) are computed once; each fleet
+    uses its units' columns. Results are kept per fleet (by its JSON).
 
     Parameters
     ----------
@@ -236,6 +238,7 @@ def engine_evaluator(
     points = to_bng(incidents, what="incidents", error=CoverageError)
     bases = resolve_bases(all_units(history), postcodes=postcodes).reset_index(drop=True)
     travel = travel_matrix(model, points=points, bases=bases)
+    prepared = prepare_coverage(points)  # the incidents' timing, once for every fleet
     column = {vid: i for i, vid in enumerate(bases["vehicle_id"])}
     seen: dict[str, pd.DataFrame] = {}
 
@@ -253,6 +256,7 @@ def engine_evaluator(
                 dispatch_reach_min=dispatch_reach_min,
                 bases=bases.iloc[idx].reset_index(drop=True),
                 travel_min=travel[:, idx],
+                prepared=prepared,
             )
             seen[key] = result.vehicles
         return seen[key]
