@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, special
+from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from jru_geo.errors import QueueingError
@@ -38,21 +38,18 @@ from jru_geo.model.queueing._checks import (
     _check_service,
     check_preference,
 )
+from jru_geo.model.queueing._steps import _CHUNK_VALUES, _slot_steps
 from jru_geo.model.queueing.hypercube import (
     _approx_stationary,
-    _dispatch_targets,
-    _generator,
     _list_masks,
     _shares_by_slot,
     _superset_sums,
-    _transitions,
 )
 
 __all__ = ["ScheduleResult", "hypercube_schedule"]
 
 _WEEK_TOL = 1e-11
 _MAX_WEEKS = 60
-_DENSE_MAX_STATES = 64
 
 
 class _CallTotals:
@@ -197,86 +194,13 @@ def _check_schedule(
     return arrival, pref, mu, on
 
 
-def _poisson_upper(mean: float, tail: float = 1e-14) -> int:
-    """Smallest ``k`` with ``P(N > k) <= tail`` for a Poisson ``N`` of that mean (its inverse survival)."""
-    level = 1.0 - tail
-    k = float(np.ceil(special.pdtrik(level, mean)))
-    below = max(k - 1.0, 0.0)
-    return int(below if special.pdtr(below, mean) >= level else k)
-
-
-class _Step:
-    """Uniformised transition of one slot: end state and slot-mean state from a start state."""
-
-    def __init__(self, arrival: FloatArray, targets: IntArray, mu: FloatArray, n: int, hours: float):
-        n_states = 1 << n
-        small = n_states <= _DENSE_MAX_STATES
-        if small:
-            # few states: dense matrices, and the series summed once into two small matrices, so a
-            # slot costs two matrix-vector products
-            rows, cols, vals = _transitions(arrival, targets, mu, n)
-            dense = np.zeros((n_states, n_states))
-            np.add.at(dense, (rows, cols), vals)
-            exit_rate = dense.sum(axis=1)
-        else:
-            rates, exit_rate = _generator(arrival, targets, mu, n)
-        lam = float(exit_rate.max()) if exit_rate.size else 0.0
-        self.lam = lam
-        self.dense: tuple[FloatArray, FloatArray] | None = None
-        self.matrix_t: sparse.csr_matrix | FloatArray | None = None
-        if lam <= 0:
-            return
-        if small:
-            self.matrix_t = (dense * (1.0 / lam) + np.diag(1.0 - exit_rate / lam)).T.copy()
-        else:
-            jump = rates.multiply(1.0 / lam).tocsr() + sparse.diags(1.0 - exit_rate / lam)
-            self.matrix_t = jump.T.tocsr()
-        mean_jumps = lam * hours
-        k_max = _poisson_upper(mean_jumps) + 2
-        k = np.arange(k_max + 1)
-        # Poisson probabilities P(N(hours) = k), as scipy.stats.poisson computes them
-        self.weights_end = np.exp(special.xlogy(k, mean_jumps) - special.gammaln(k + 1) - mean_jumps)
-        # mean over the slot of P(N(t) = k), t uniform on [0, hours]: P(N(hours) > k) / (lam*hours)
-        self.weights_mean = special.pdtrc(k, mean_jumps) / mean_jumps
-        if small:
-            self.dense = self._series(np.eye(n_states))
-
-    def _series(self, start: FloatArray) -> tuple[FloatArray, FloatArray]:
-        assert self.matrix_t is not None
-        term = start
-        end = self.weights_end[0] * term
-        mean = self.weights_mean[0] * term
-        for k in range(1, self.weights_end.size):
-            term = self.matrix_t @ term
-            end = end + self.weights_end[k] * term
-            mean = mean + self.weights_mean[k] * term
-        return np.asarray(end), np.asarray(mean)
-
-    def apply(self, start: FloatArray) -> tuple[FloatArray, FloatArray]:
-        if self.matrix_t is None:
-            return start, start
-        if self.dense is not None:
-            return self.dense[0] @ start, self.dense[1] @ start
-        return self._series(start)
-
-
 def _exact_schedule(
     arrival: FloatArray, pref: IntArray, mu: FloatArray, on: BoolArray, slot_hours: float
 ) -> tuple[FloatArray, FloatArray]:
     """Periodic slot-mean state probabilities ``(S, 2**n)`` and the superset table."""
     n = mu.size
     n_slots = on.shape[0]
-    targets_by_mask: dict[bytes, IntArray] = {}
-    steps: dict[tuple[bytes, bytes], _Step] = {}
-    slot_steps: list[_Step] = []
-    for s in range(n_slots):
-        key_on = on[s].tobytes()
-        if key_on not in targets_by_mask:
-            targets_by_mask[key_on] = _dispatch_targets(pref, on[s], n)
-        key = (key_on, arrival[s].tobytes())
-        if key not in steps:
-            steps[key] = _Step(arrival[s], targets_by_mask[key_on], mu, n, slot_hours)
-        slot_steps.append(steps[key])
+    slot_steps = _slot_steps(arrival, pref, mu, on, slot_hours)
     state = np.zeros(1 << n)
     state[0] = 1.0
     means = np.zeros((n_slots, 1 << n))
@@ -470,10 +394,6 @@ class _Solved:
     lost_by_slot: FloatArray
     table: FloatArray | None
     factor: FloatArray | None
-
-
-_CHUNK_VALUES = 1 << 20
-"""Most values of one batch of slots' ``(slots, m, n)`` calls served (8 MiB)."""
 
 
 def _exact_calls(

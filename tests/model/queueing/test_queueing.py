@@ -399,3 +399,28 @@ def test_calls_by_slot_batched_equal_one_slot_at_a_time(monkeypatch: pytest.Monk
         shares = _shares_from_all_busy(table[s], pref, on[s])
         assert np.array_equal(served, lam[s][:, None] * shares * 0.5)
         assert np.array_equal(lost, lam[s] * table[s][_list_masks(pref, on[s])] * 0.5)
+
+
+@pytest.mark.parametrize("chunk", [1, 1 << 20])
+def test_dense_slot_steps_in_batches_equal_the_sparse_series(
+    monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """The week's slots' dense steps, built together in batches of any size, as each slot's sparse series."""
+    from jru_geo.model.queueing import _steps
+
+    lam, pref, mu, on = _random_schedule(5, 4, 7, slots=16)
+    lam[2] = 0.0  # no calls: the units only finish the jobs in hand
+    on[6:10] = on[5]
+    lam[7] = lam[6]  # a repeated slot
+    monkeypatch.setattr(_steps, "_CHUNK_VALUES", chunk)
+    steps = _steps._slot_steps(lam, pref, mu, on, 0.5)
+    assert len(steps) == 16 and steps[7] is steps[6]
+    start = np.random.default_rng(1).dirichlet(np.ones(16))
+    for s, step in enumerate(steps):
+        targets = _steps._dispatch_targets(pref, on[s], 4)
+        end, mean = step.apply(start)
+        want_end, want_mean = _steps._Step.sparse(lam[s], targets, mu, 4, 0.5).apply(start)
+        assert np.allclose(end, want_end, rtol=0, atol=1e-13) and np.allclose(
+            mean, want_mean, rtol=0, atol=1e-13
+        )
+        assert abs(end.sum() - 1.0) < 1e-12 and abs(mean.sum() - 1.0) < 1e-12
