@@ -138,16 +138,20 @@ def _dense_steps(arrival: FloatArray, targets: IntArray, mu: FloatArray, n: int,
     return steps
 
 
+def _slots_by_shift(on: BoolArray) -> list[tuple[BoolArray, IntArray]]:
+    """Each distinct set of units on shift (a row of ``on`` ``(S, n)``) with its slots, in order."""
+    distinct, row_of = np.unique(on, axis=0, return_inverse=True)
+    row_of = np.asarray(row_of).ravel()  # numpy 2.0 and 2.1 give it the shape of the input
+    return [(row, np.flatnonzero(row_of == g)) for g, row in enumerate(distinct)]
+
+
 def _slot_steps(
     arrival: FloatArray, pref: IntArray, mu: FloatArray, on: BoolArray, slot_hours: float
 ) -> list[_Step]:
     """Each slot's :class:`_Step`, built once per distinct (units on shift, arrival rates)."""
     n = mu.size
-    masks, mask_of = np.unique(on, axis=0, return_inverse=True)
-    mask_of = np.asarray(mask_of).ravel()
     out: list[_Step | None] = [None] * on.shape[0]
-    for g, mask in enumerate(masks):
-        slots = np.flatnonzero(mask_of == g)
+    for mask, slots in _slots_by_shift(on):
         _, first, which = np.unique(arrival[slots], axis=0, return_index=True, return_inverse=True)
         targets = _dispatch_targets(pref, mask, n)
         if (1 << n) <= _DENSE_MAX_STATES:

@@ -38,7 +38,7 @@ from jru_geo.model.queueing._checks import (
     _check_service,
     check_preference,
 )
-from jru_geo.model.queueing._steps import _CHUNK_VALUES, _slot_steps
+from jru_geo.model.queueing._steps import _CHUNK_VALUES, _slot_steps, _slots_by_shift
 from jru_geo.model.queueing.hypercube import (
     _approx_stationary,
     _list_masks,
@@ -339,10 +339,8 @@ def _coupled_groups(arrival: FloatArray, listed: BoolArray, on: BoolArray) -> li
     """
     n = listed.shape[1]
     links = np.zeros((n, n), dtype=np.int64)
-    masks, slot_mask = np.unique(on, axis=0, return_inverse=True)
-    slot_mask = np.asarray(slot_mask).ravel()
-    for k, mask in enumerate(masks):
-        calls = (arrival[slot_mask == k] > 0).any(axis=0)
+    for mask, slots in _slots_by_shift(on):
+        calls = (arrival[slots] > 0).any(axis=0)
         active = (listed[calls] & mask[None, :]).astype(np.int64)
         links += active.T @ active
     takes_calls = np.diagonal(links) > 0
@@ -412,10 +410,7 @@ def _exact_calls(
         chunk = with_calls[start : start + step]
         served = np.zeros((chunk.size, m, n))
         lost = np.zeros((chunk.size, m))
-        masks, which = np.unique(on[chunk], axis=0, return_inverse=True)
-        which = np.asarray(which).ravel()
-        for g, mask in enumerate(masks):
-            at = np.flatnonzero(which == g)
+        for mask, at in _slots_by_shift(on[chunk]):
             slots = chunk[at]
             shares = _shares_by_slot(all_busy[slots], pref, mask)
             served[at] = arrival[slots][:, :, None] * shares * slot_hours
