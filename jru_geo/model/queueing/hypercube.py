@@ -26,8 +26,7 @@ states. :func:`hypercube` solves it exactly for up to
 procedure beyond (Larson 1975, *Operations Research* 23:845-868), in the zero-line-capacity form of
 Jarvis (1985, *Management Science* 31:235-239): vehicles are treated as independent apart from a
 correction factor computed from the Erlang loss distribution of the number of busy vehicles
-(:func:`erlang_loss_distribution`). Its tables depend only on the number of servers and are
-computed once per number (:func:`_larson_tables`). Over a week of shifts
+(:func:`erlang_loss_distribution`), in :mod:`jru_geo.model.queueing.larson`. Over a week of shifts
 (:mod:`jru_geo.model.queueing.schedule`) the choice is made for each group of vehicles that share
 calls, not for the whole fleet.
 
@@ -43,7 +42,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -61,12 +59,9 @@ from jru_geo.model.queueing._checks import (
     _resolve_method,
     check_preference,
 )
+from jru_geo.model.queueing.larson import approx_stationary
 
 __all__ = ["HypercubeResult", "hypercube", "erlang_loss_distribution"]
-
-_APPROX_TOL = 1e-9
-_APPROX_MAX_ITER = 3000
-_APPROX_DAMPING = 0.5
 
 
 # --------------------------------------------------------------------------------------------------
@@ -261,147 +256,6 @@ def erlang_loss_distribution(offered_load: float, n_servers: int) -> FloatArray:
     return np.asarray(terms / terms.sum(), dtype=np.float64)
 
 
-@lru_cache(maxsize=64)
-def _larson_tables(n: int) -> tuple[FloatArray, FloatArray]:
-    """Combinatorial ratios behind Larson's correction factors, computed once per number of servers.
-
-    Returns ``(busy, free)``, both ``(n + 1, n + 1)``: ``busy[k, j] = C(n-k, j-k) / C(n, j)``, the chance
-    that ``k`` given servers are all busy when ``j`` of the ``n`` are (every busy set of size ``j``
-    equally likely), and ``free[k, j] = C(n-k-1, j-k) / C(n, j)``, the chance that ``k`` given servers
-    are busy and one more given server is free. Entries outside ``k <= j`` (``j <= n - 1`` for
-    ``free``) are 0. The arrays are read-only.
-    """
-    if n == 0:
-        busy, free = np.ones((1, 1)), np.zeros((1, 1))
-        busy.setflags(write=False)
-        free.setflags(write=False)
-        return busy, free
-    k = np.arange(n + 1)[:, None]
-    j = np.arange(n + 1)[None, :]
-
-    def log_comb(a: IntArray, b: IntArray) -> FloatArray:
-        return np.asarray(gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1), dtype=np.float64)
-
-    busy_valid = j >= k
-    jb = np.where(busy_valid, j, k)
-    busy = np.where(busy_valid, np.exp(log_comb(n - k, jb - k) - log_comb(np.full_like(jb, n), jb)), 0.0)
-    free_valid = busy_valid & (j <= n - 1) & (k < n)
-    kf = np.minimum(k, max(n - 1, 0))
-    jf = np.where(free_valid, j, kf)
-    free = np.where(
-        free_valid, np.exp(log_comb(n - kf - 1, jf - kf) - log_comb(np.full_like(jf, n), jf)), 0.0
-    )
-    busy.setflags(write=False)
-    free.setflags(write=False)
-    return busy, free
-
-
-def _larson_factors(dist: FloatArray) -> tuple[FloatArray, FloatArray, float]:
-    """Correction factors from the distribution of the number of busy servers.
-
-    Returns ``(Q, Qp, rho_bar)``: ``Q[k]`` corrects ``P(k given servers busy, one given server free)``
-    and ``Qp[k]`` corrects ``P(k given servers busy)`` relative to the independent product, both
-    computed for a symmetric system in which, given ``j`` busy, every busy set is equally likely
-    (the ratios come from :func:`_larson_tables`, so each call is two matrix-vector products).
-    """
-    n = dist.size - 1
-    rho_bar = float(np.arange(n + 1) @ dist) / n if n else 0.0
-    if n == 0 or rho_bar <= 0:
-        return np.ones(n + 1), np.ones(n + 1), rho_bar
-    busy, free = _larson_tables(n)
-    powers = rho_bar ** np.arange(n + 1)
-    qp = (busy @ dist) / powers
-    q = np.ones(n + 1)
-    if rho_bar < 1:
-        q[:n] = (free[:n] @ dist) / (powers[:n] * (1 - rho_bar))
-    return q, qp, rho_bar
-
-
-def _offered_load_inverse(n_servers: int, upper: float) -> tuple[FloatArray, FloatArray]:
-    """Grid of offered loads (erlangs) and the Erlang loss mean number busy ``a * (1 - B(N, a))``.
-
-    The mean increases with ``a``, so ``numpy.interp(mean_busy, means, loads)`` inverts it; the grid
-    runs to ``upper`` (the load offered by all calls, which the workload cannot exceed). All 401
-    Erlang loss distributions of the grid are computed at once.
-    """
-    loads = np.concatenate([[0.0], np.geomspace(1e-6, max(upper, 2e-6), 400)])
-    j = np.arange(n_servers + 1)
-    log_terms = j[None, :] * np.log(loads[1:, None]) - gammaln(j + 1)[None, :]
-    terms = np.exp(log_terms - log_terms.max(axis=1, keepdims=True))
-    means = np.concatenate([[0.0], (terms @ j) / terms.sum(axis=1)])
-    return loads, np.maximum.accumulate(means)
-
-
-def _approx_stationary(
-    arrival: FloatArray,
-    pref: IntArray,
-    mu: FloatArray,
-    eligible: BoolArray,
-    initial: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Larson's approximation; returns ``(rho (n,), shares (m, n), loss (m,), Qp (n+1,))``.
-
-    Only eligible vehicles count as servers. ``Qp`` is indexed by set size over the full fleet
-    (sizes beyond the number of servers give 0).
-    """
-    n = mu.size
-    m = arrival.size
-    active = np.flatnonzero(eligible)
-    n_active = active.size
-    # only calls that some on-shift listed vehicle may take load the fleet: a call with none is lost
-    # outright, so it must not stretch the offered-load grid either (the figures then do not depend
-    # on whether such atoms are passed in, e.g. with an off-duty vehicle in the scenario)
-    servable = _list_masks(pref, eligible) != 0
-    total = float(arrival[servable].sum())
-    qp_full = np.zeros(n + 1)
-    qp_full[0] = 1.0
-    if n_active == 0 or total <= 0:
-        loss = np.where(servable, 0.0, 1.0) if float(arrival.sum()) > 0 else np.zeros(m)
-        return np.zeros(n), np.zeros((m, n)), loss.astype(float), qp_full
-    mean_service_hours = float(np.mean(1.0 / mu[active]))
-    loads, means = _offered_load_inverse(n_active, total * mean_service_hours)
-    rho = np.zeros(n) if initial is None else np.where(eligible, initial, 0.0)
-    # the lists' layout does not change between iterations: the usable entries, their vehicles and
-    # how many usable vehicles come before each
-    vehicle = np.maximum(pref, 0)
-    usable = (pref >= 0) & eligible[vehicle]
-    rows, cols = np.nonzero(usable)
-    listed = vehicle[rows, cols]
-    rank_before = np.minimum((np.cumsum(usable, axis=1) - usable)[rows, cols], n_active)
-    rank_total = np.minimum(usable.sum(axis=1), n)
-    weight = arrival[rows]
-    share = np.zeros(rows.size)
-    loss = np.ones(m)
-    for _ in range(_APPROX_MAX_ITER):
-        # Erlang distribution whose mean number busy equals the current total workload (Jarvis's
-        # consistency condition; with full lists this is the plain Erlang loss of all calls).
-        offered = float(np.interp(float(rho.sum()), means, loads))
-        q, qp, _ = _larson_factors(erlang_loss_distribution(offered, n_active))
-        qp_full[: n_active + 1] = qp
-        # product of rho over the usable vehicles before each position, and over the whole list
-        product = np.cumprod(np.where(usable, rho[vehicle], 1.0), axis=1)
-        before = np.ones_like(product)
-        before[:, 1:] = product[:, :-1]
-        share = q[rank_before] * before[rows, cols] * (1 - rho[listed])
-        loss = qp_full[rank_total] * (product[:, -1] if product.shape[1] else np.ones(m))
-        norm = np.bincount(rows, weights=share, minlength=m) + loss
-        norm = np.where(norm > 0, norm, 1.0)
-        share = share / norm[rows]
-        loss = loss / norm
-        taken = np.bincount(listed, weights=weight * share, minlength=n)
-        # each vehicle's calls carry its own (1 - rho) factor: solve rho = c (1 - rho) for rho with c
-        # taken at the current rho (Larson's form; stable however heavy the load)
-        ratio = taken / (mu * np.maximum(1.0 - rho, 1e-12))
-        new_rho = np.minimum(ratio / (1.0 + ratio), 1.0 - 1e-9)
-        if np.max(np.abs(new_rho - rho)) < _APPROX_TOL:
-            rho = new_rho
-            break
-        rho = (1 - _APPROX_DAMPING) * rho + _APPROX_DAMPING * new_rho
-    shares = np.zeros((m, n))
-    shares[rows, listed] = share
-    return rho, shares, loss, qp_full
-
-
 # --------------------------------------------------------------------------------------------------
 # Public: stationary
 
@@ -447,7 +301,8 @@ def hypercube(
     chosen = _resolve_method(method, n)
     if chosen == "exact":
         return _exact_stationary(arrival, pref, mu)
-    rho, shares, loss, _ = _approx_stationary(arrival, pref, mu, np.ones(n, dtype=bool))
+    rho_b, shares_b, loss_b, _ = approx_stationary(arrival[None, :], pref, mu, np.ones((1, n), dtype=bool))
+    rho, shares, loss = rho_b[0], shares_b[0], loss_b[0]
     total = float(arrival.sum())
     return HypercubeResult(
         busy_probability=rho,

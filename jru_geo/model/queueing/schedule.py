@@ -39,12 +39,8 @@ from jru_geo.model.queueing._checks import (
     check_preference,
 )
 from jru_geo.model.queueing._steps import _CHUNK_VALUES, _slot_steps, _slots_by_shift
-from jru_geo.model.queueing.hypercube import (
-    _approx_stationary,
-    _list_masks,
-    _shares_by_slot,
-    _superset_sums,
-)
+from jru_geo.model.queueing.hypercube import _list_masks, _shares_by_slot, _superset_sums
+from jru_geo.model.queueing.larson import approx_stationary
 
 __all__ = ["ScheduleResult", "hypercube_schedule"]
 
@@ -442,19 +438,23 @@ def _solve_group(
     else:
         busy = np.zeros((n_slots, n))
         factor = np.zeros((n_slots, n + 1))
-        cache: dict[tuple[bytes, bytes], tuple[FloatArray, FloatArray, FloatArray, FloatArray]] = {}
-        for s in range(n_slots):
-            key = (on[s].tobytes(), arrival[s].tobytes())
-            if key not in cache:
-                previous = busy[s - 1] if s > 0 else None
-                cache[key] = _approx_stationary(arrival[s], pref, mu, on[s], previous)
-            rho, shares, loss, qp = cache[key]
-            busy[s] = rho
-            factor[s] = qp
-            served = arrival[s][:, None] * shares * slot_hours
-            dispatched += served
-            by_slot[s] = served.sum(axis=0)
-            slot_lost = arrival[s] * loss * slot_hours
-            lost += slot_lost
-            lost_by_slot[s] = slot_lost.sum()
+        # a slot's answer depends only on its units on shift and its arrival rates: solve each
+        # distinct slot once, in batches of at most _CHUNK_VALUES values of its shares
+        first: dict[tuple[bytes, bytes], int] = {}
+        rep = np.array([first.setdefault((on[s].tobytes(), arrival[s].tobytes()), s) for s in range(n_slots)])
+        distinct = np.flatnonzero(rep == np.arange(n_slots))
+        step = max(1, _CHUNK_VALUES // max(1, m * max(n, pref.shape[1])))
+        for start in range(0, distinct.size, step):
+            batch = distinct[start : start + step]
+            rho, shares, loss, qp = approx_stationary(arrival[batch], pref, mu, on[batch])
+            for b, s0 in enumerate(batch):
+                for same in np.flatnonzero(rep == s0):
+                    busy[same] = rho[b]
+                    factor[same] = qp[b]
+                    served = arrival[same][:, None] * shares[b] * slot_hours
+                    dispatched += served
+                    by_slot[same] = served.sum(axis=0)
+                    slot_lost = arrival[same] * loss[b] * slot_hours
+                    lost += slot_lost
+                    lost_by_slot[same] = slot_lost.sum()
     return _Solved(busy, dispatched, by_slot, lost, lost_by_slot, all_busy, factor)

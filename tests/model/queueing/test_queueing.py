@@ -370,7 +370,7 @@ def test_exact_method_refuses_a_group_over_the_limit() -> None:
 def test_larson_tables_match_the_binomial_formula() -> None:
     from math import comb
 
-    from jru_geo.model.queueing.hypercube import _larson_tables
+    from jru_geo.model.queueing.larson import _larson_tables
 
     for n in range(0, 7):
         busy, free = _larson_tables(n)
