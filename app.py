@@ -1,7 +1,8 @@
 """JRU Geo dashboard: routes the pages.
 
 Every page runs its body through :func:`jru_app.page.run_page`, which draws the shared sidebar and
-catches errors; the app edge lives in the jru_app package. Run with ``streamlit run app.py``.
+catches errors; the app edge lives in the jru_app package. Serve with ``streamlit run server.py``
+(or ``streamlit run app.py``, whose first page then imports what it needs).
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ Debian's chromium through Playwright, the set-up of tests/app/test_browser.py. F
 median of ``--rounds`` runs (3 unless told) of
 
 - cold: the page's URL is the first request a freshly started server gets (time from ``goto`` to rendered);
+  the server is ``streamlit run server.py``, the README's command, which imports what the pages import
+  before it answers, so how long it takes to start (launch until ``/_stcore/health`` answers) is printed
+  too; ``--plain`` also times ``streamlit run app.py`` the same way, where the first page pays for those
+  imports;
 - warm: a new browser context (new Streamlit session) opening the page on a server that has served every page;
 - switch: clicking the page's top-nav link from another page in the same session;
 
@@ -84,7 +88,7 @@ FINISHED_JS = """() => {
 
 
 @contextmanager
-def running_app(log_dir: Path, script: Path = ROOT / "app.py") -> Iterator[str]:
+def running_app(log_dir: Path, script: Path = serve.SERVER) -> Iterator[str]:
     """``script`` on a free loopback port (:func:`jru_app.serve.running_app`), one log per server."""
     with tempfile.NamedTemporaryFile(dir=log_dir, prefix="server-", suffix=".log", delete=False) as log:
         path = Path(log.name)
@@ -142,9 +146,11 @@ def heatmap_payload(browser: Any, url: str) -> tuple[float, float]:
 
 
 def measure(
-    pages: list[tuple[str, str, str]], rounds: int, log_dir: Path, script: Path = ROOT / "app.py"
+    pages: list[tuple[str, str, str]], rounds: int, log_dir: Path, script: Path = serve.SERVER
 ) -> dict[str, dict[str, list[float]]]:
-    """Seconds per kind ("cold", "warm", "tab", "switch") per page name, one entry per round.
+    """Seconds per kind ("start", "cold", "warm", "tab", "switch") per page name, one entry per round.
+
+    "start" is the server's own start before each cold page: from launch until it answers.
 
     "warm" opens each page in a new browser context (nothing cached by the browser, as for a new user);
     "tab" in a new tab of a browser that has opened the app before (its HTTP cache holds Streamlit's
@@ -152,14 +158,16 @@ def measure(
     """
     from playwright.sync_api import sync_playwright
 
-    kinds = ("cold", "warm", "tab", "switch")
+    kinds = ("start", "cold", "warm", "tab", "switch")
     times: dict[str, dict[str, list[float]]] = {k: {n: [] for n, _, _ in pages} for k in kinds}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             for _ in range(rounds):
                 for name, path, _title in pages:
+                    launched = time.perf_counter()
                     with running_app(log_dir, script) as url:
+                        times["start"][name].append(time.perf_counter() - launched)
                         pg = _new_page(browser)
                         times["cold"][name].append(_timed(partial(pg.goto, f"{url}/{path}"), pg, name))
                         pg.context.close()
@@ -340,6 +348,18 @@ def print_floor(floor: dict[str, dict[str, list[float]]], labels: dict[str, str]
             print(f"floor {label:17} {name:10} {sec:6.2f} s  ({ok} the app's target < {TARGET[kind]} s)")
 
 
+def print_kinds(times: dict[str, dict[str, list[float]]], labels: dict[str, str]) -> None:
+    """Each page's median of each kind, the worst page's, and the verdict against the target."""
+    for kind, label in labels.items():
+        medians = {n: statistics.median(v) for n, v in times[kind].items()}
+        if not medians:
+            continue
+        for name, sec in medians.items():
+            print(f"{label:17} {name:9} {sec:6.2f} s  {_verdict(kind, sec)}")
+        worst = max(medians.values())
+        print(f"{label:17} {'worst':9} {worst:6.2f} s  {_verdict(kind, worst)}")
+
+
 def main() -> None:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -349,6 +369,9 @@ def main() -> None:
     parser.add_argument(
         "--floor", action="store_true", help="also time bench/floor/app.py: Streamlit and st_folium alone"
     )
+    parser.add_argument(
+        "--plain", action="store_true", help="also time `streamlit run app.py` (no imports at start-up)"
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
@@ -356,10 +379,11 @@ def main() -> None:
     load = os.getloadavg()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        empty: dict[str, Any] = {"cold": {}, "warm": {}, "tab": {}, "switch": {}}
+        empty: dict[str, Any] = {"start": {}, "cold": {}, "warm": {}, "tab": {}, "switch": {}}
         times = empty if args.click_only or not pages else measure(pages, args.rounds, Path(tmp))
         click = measure_planner_click(args.rounds, Path(tmp)) if "planner" in args.pages else None
         floor = measure(FLOOR_PAGES, args.rounds, Path(tmp), floor_script(Path(tmp))) if args.floor else None
+        plain = measure(pages, args.rounds, Path(tmp), ROOT / "app.py") if args.plain and pages else None
     cli = statistics.median(cli_help_seconds(args.rounds))
     print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"date:    {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
@@ -371,14 +395,14 @@ def main() -> None:
         "tab": "warm new tab",
         "switch": "top-nav switch",
     }
-    for kind, label in labels.items():
-        medians = {n: statistics.median(v) for n, v in times[kind].items()}
-        if not medians:
-            continue
-        for name, sec in medians.items():
-            print(f"{label:17} {name:9} {sec:6.2f} s  {_verdict(kind, sec)}")
-        worst = max(medians.values())
-        print(f"{label:17} {'worst':9} {worst:6.2f} s  {_verdict(kind, worst)}")
+    for name, secs in times.get("start", {}).items():
+        print(f"{'server start':17} {name:9} {statistics.median(secs):6.2f} s  (launch until it answers)")
+    print_kinds(times, labels)
+    if plain is not None:
+        print("the same pages served by `streamlit run app.py` (the first page imports what it needs):")
+        for name, secs in plain["start"].items():
+            print(f"{'server start':17} {name:9} {statistics.median(secs):6.2f} s  (launch until it answers)")
+        print_kinds(plain, labels)
     for part, kb in times.get("payload", {}).items():
         kb_median = statistics.median(kb)
         ok = "OK" if kb_median < PAYLOAD_TARGET_KB else "over"

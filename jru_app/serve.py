@@ -1,4 +1,4 @@
-"""Start the app for scripted use: ``streamlit run app.py`` headless on a free loopback port.
+"""Start the app for scripted use: ``streamlit run server.py`` headless on a free loopback port.
 
 The browser tests (``tests/app/browserkit.py``) and the start-up benchmark (``bench/bench_app.py``)
 both drive Debian's chromium against a server started here, with the same chromium flags. The
@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "running_app"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "SERVER", "running_app"]
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVER = ROOT / "server.py"
+"""The README's way to serve the app: ``app.py``'s pages, with what they import loaded at start-up."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,7 +59,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float) -> 
 
 
 @contextmanager
-def running_app(log_path: Path, *, timeout_s: float = 90.0, script: Path = ROOT / "app.py") -> Iterator[str]:
+def running_app(log_path: Path, *, timeout_s: float = 90.0, script: Path = SERVER) -> Iterator[str]:
     """Run the app until the block ends; yield its URL once ``/_stcore/health`` answers.
 
     Parameters
@@ -68,7 +70,7 @@ def running_app(log_path: Path, *, timeout_s: float = 90.0, script: Path = ROOT 
         How long to wait for the server to answer before giving up.
     script
         The Streamlit script to run, from its own folder (whose ``.streamlit/`` and ``static/`` it
-        uses); the app's ``app.py`` unless a benchmark runs another.
+        uses): ``server.py`` (the pages of ``app.py``) unless a benchmark runs another.
 
     Raises
     ------

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = sorted((ROOT / "jru_geo").rglob("*.py"))
 APP_EDGE = sorted((ROOT / "jru_app").rglob("*.py"))
 PAGES = sorted((ROOT / "pages").glob("*.py"))
-CODE = [*LIBRARY, *APP_EDGE, *PAGES, ROOT / "app.py"]
+CODE = [*LIBRARY, *APP_EDGE, *PAGES, ROOT / "app.py", ROOT / "server.py"]
 MAX_LINES = 600
 
 # Rank of each layer inside jru_geo: a module may import only modules of a lower or equal rank.

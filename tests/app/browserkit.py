@@ -1,4 +1,4 @@
-"""Helpers shared by the browser tests: start ``streamlit run app.py``, wait for it, read the page.
+"""Helpers shared by the browser tests: start ``streamlit run server.py``, wait for it, read the page.
 
 The pytest fixtures built on these (``server``, ``shots``, ``browser``, ``page``) are in
 ``tests/app/conftest.py``. Needs Debian's chromium at /usr/bin/chromium (scripts/test.sh installs

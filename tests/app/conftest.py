@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: one ``streamlit run app.py`` per test module, a headless chromium,
+"""Fixtures of the browser tests: one ``streamlit run server.py`` per test module, a headless chromium,
 a 1280x720 page that accepts downloads, and where screenshots go (helpers in ``browserkit``).
 
 Screenshots go to a temporary folder, so running the tests changes no tracked file; with
@@ -18,7 +18,7 @@ from browserkit import CHROMIUM, CHROMIUM_ARGS, DOC_SHOTS, TIMEOUT_MS, require_c
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a ``streamlit run app.py`` started for this test module."""
+    """The URL of a ``streamlit run server.py`` started for this test module."""
     with running_app(tmp_path_factory.mktemp("streamlit")) as url:
         yield url
 

@@ -1,4 +1,4 @@
-"""A real browser against ``streamlit run app.py``: every page renders and is screenshotted, a click
+"""A real browser against ``streamlit run server.py``: every page renders and is screenshotted, a click
 on the planner map changes the KPIs, and a bad upload shows a message.
 
 The screenshots go to pytest's tmp_path, so running the tests changes no tracked file. Set

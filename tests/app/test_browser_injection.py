@@ -2,7 +2,7 @@
 
 An incident file whose name and header carry a markdown link, a markdown image and an HTML ``<img>``,
 and scenarios whose name and vehicle names carry the same, are uploaded on the Data page of a running
-``streamlit run app.py``; the page (and the Coverage page, whose title is the scenario's name) must
+``streamlit run server.py``; the page (and the Coverage page, whose title is the scenario's name) must
 show their text and hold no ``<a>`` or ``<img>`` pointing at them. Same chromium set-up as
 ``test_browser.py`` (skipped without /usr/bin/chromium unless JRU_REQUIRE_BROWSER=1).
 """

@@ -1,4 +1,4 @@
-"""The three users' jobs, driven end to end in a real browser against ``streamlit run app.py``.
+"""The three users' jobs, driven end to end in a real browser against ``streamlit run server.py``.
 
 * Commander: the Tonight page at Saturday 23:00 shows the units on shift then.
 * Planner: place two units (a map click and a candidate site), see the placed unit's catchment

@@ -1,0 +1,13 @@
+"""Serve the dashboard: ``streamlit run server.py``.
+
+The same pages as ``streamlit run app.py``, with the libraries the pages import loaded when the
+server starts, before its first visitor waits for them (:mod:`jru_app.startup`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from jru_app.startup import lifespan
+
+app = st.App("app.py", lifespan=lifespan)
