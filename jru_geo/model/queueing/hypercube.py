@@ -46,7 +46,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
-from scipy.special import gammaln
 
 from jru_geo.errors import QueueingError
 from jru_geo.model.queueing._checks import (
@@ -59,7 +58,7 @@ from jru_geo.model.queueing._checks import (
     _resolve_method,
     check_preference,
 )
-from jru_geo.model.queueing.larson import approx_stationary
+from jru_geo.model.queueing.larson import _erlang_rows, approx_stationary
 
 __all__ = ["HypercubeResult", "hypercube", "erlang_loss_distribution"]
 
@@ -246,14 +245,7 @@ def erlang_loss_distribution(offered_load: float, n_servers: int) -> FloatArray:
         raise QueueingError(
             f"need n_servers >= 0 and a finite offered_load >= 0, got {n_servers} and {offered_load}"
         )
-    j = np.arange(n_servers + 1)
-    if offered_load == 0:
-        out = np.zeros(n_servers + 1)
-        out[0] = 1.0
-        return out
-    log_terms = j * math.log(offered_load) - gammaln(j + 1)
-    terms = np.exp(log_terms - log_terms.max())
-    return np.asarray(terms / terms.sum(), dtype=np.float64)
+    return _erlang_rows(np.array([float(offered_load)]), np.array([n_servers]), n_servers)[0]
 
 
 # --------------------------------------------------------------------------------------------------

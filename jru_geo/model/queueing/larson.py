@@ -88,8 +88,9 @@ def _padded_tables(servers: IntArray, n: int) -> tuple[FloatArray, FloatArray]:
 def _erlang_rows(offered: FloatArray, servers: IntArray, n: int) -> FloatArray:
     """``(B, n + 1)`` Erlang loss probabilities of ``0..servers`` busy for each row's offered load.
 
-    Each row is :func:`~jru_geo.model.queueing.hypercube.erlang_loss_distribution` of its load and
-    number of servers, padded with zeros to ``n + 1``; a load of 0 gives every server free.
+    Each row is the Erlang loss law of its load and number of servers, padded with zeros to ``n + 1``
+    (:func:`~jru_geo.model.queueing.hypercube.erlang_loss_distribution` is one row of it); a load
+    of 0 gives every server free.
     """
     j = np.arange(n + 1)
     positive = offered > 0
@@ -110,12 +111,9 @@ def _offered_load_grid(servers: IntArray, upper: FloatArray, n: int) -> tuple[Fl
     """
     loads = np.zeros((servers.size, _GRID_POINTS + 1))
     loads[:, 1:] = np.geomspace(1e-6, np.maximum(upper, 2e-6), _GRID_POINTS, axis=1)
-    j = np.arange(n + 1)
-    log_terms = j[None, None, :] * np.log(loads[:, 1:, None]) - gammaln(j + 1)[None, None, :]
-    log_terms = np.where(j[None, None, :] <= servers[:, None, None], log_terms, -np.inf)
-    terms = np.exp(log_terms - log_terms.max(axis=2, keepdims=True))
+    laws = _erlang_rows(loads[:, 1:].ravel(), np.repeat(servers, _GRID_POINTS), n)
     means = np.zeros_like(loads)
-    means[:, 1:] = (terms @ j) / terms.sum(axis=2)
+    means[:, 1:] = (laws @ np.arange(n + 1)).reshape(servers.size, _GRID_POINTS)
     return loads, np.maximum.accumulate(means, axis=1)
 
 
