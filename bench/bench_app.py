@@ -349,7 +349,9 @@ def print_floor(floor: dict[str, dict[str, list[float]]], labels: dict[str, str]
 
 
 def print_kinds(times: dict[str, dict[str, list[float]]], labels: dict[str, str]) -> None:
-    """Each page's median of each kind, the worst page's, and the verdict against the target."""
+    """Each server's start, then each page's median of each kind, the worst page's, and the verdict."""
+    for name, secs in times.get("start", {}).items():
+        print(f"{'server start':17} {name:9} {statistics.median(secs):6.2f} s  (launch until it answers)")
     for kind, label in labels.items():
         medians = {n: statistics.median(v) for n, v in times[kind].items()}
         if not medians:
@@ -395,13 +397,9 @@ def main() -> None:
         "tab": "warm new tab",
         "switch": "top-nav switch",
     }
-    for name, secs in times.get("start", {}).items():
-        print(f"{'server start':17} {name:9} {statistics.median(secs):6.2f} s  (launch until it answers)")
     print_kinds(times, labels)
     if plain is not None:
         print("the same pages served by `streamlit run app.py` (the first page imports what it needs):")
-        for name, secs in plain["start"].items():
-            print(f"{'server start':17} {name:9} {statistics.median(secs):6.2f} s  (launch until it answers)")
         print_kinds(plain, labels)
     for part, kb in times.get("payload", {}).items():
         kb_median = statistics.median(kb)
