@@ -75,7 +75,9 @@ def body() -> None:
             gaps=gaps,
             drawn=tuple(sorted(cutoffs)),
         )
-        st_folium(m, height=460, use_container_width=True, returned_objects=[], key="coverage_map")
+        st_folium(
+            m, height=460, use_container_width=True, returned_objects=[], key="coverage_map", render=False
+        )
     with right:
         targets = [v.target_min for v in data.scenario.vehicles]
         _workload(result, kpis, data.assumptions.reach_note(targets_min=targets))

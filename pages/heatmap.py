@@ -59,7 +59,7 @@ def body() -> None:
     m = cache.heatmap_map(
         data.data_key, data.filtered, rates, squares=squares, tiles=data.tiles, assets_url=data.assets_url
     )
-    st_folium(m, height=480, use_container_width=True, returned_objects=[], key="heat_map")
+    st_folium(m, height=480, use_container_width=True, returned_objects=[], key="heat_map", render=False)
     st.caption(
         "Heat map of incidents binned to 250 m squares, doubled (500 m, 1 km...) where a large area would "
         f"send more than {HEAT_MAX_POINTS:,} of them; never one marker per incident. Switch on the "

@@ -96,7 +96,9 @@ def body() -> None:
     left, right = st.columns([3, 2])
     with left:
         m = map_cache.overview_map(data, rates)
-        st_folium(m, height=370, use_container_width=True, returned_objects=[], key="overview_map")
+        st_folium(
+            m, height=370, use_container_width=True, returned_objects=[], key="overview_map", render=False
+        )
     with right:
         st.dataframe(
             table,

@@ -126,6 +126,7 @@ def _map_and_kpis(
             key=MAP_KEY,
             on_change=on_map_click,  # a click is placed at the top of the next run, not by a rerun
             feature_group_to_add=plan_layer,  # redrawn in the map on the page: its view is kept
+            render=False,  # st_folium renders the map itself: True would render it twice
         )
         if clicked[1] is not None:
             st.error(clicked[1])

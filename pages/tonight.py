@@ -67,7 +67,9 @@ def body() -> None:
         m = map_cache.coverage_map(
             data, fleet=on_fleet, bases=bases, isochrones=iso, gaps=None, drawn=targets
         )
-        st_folium(m, height=440, use_container_width=True, returned_objects=[], key="tonight_map")
+        st_folium(
+            m, height=440, use_container_width=True, returned_objects=[], key="tonight_map", render=False
+        )
         st.caption("Bases and catchments (response target) of the units on shift in this hour.")
     with right:
         st.markdown(f"**{view.label}**")
