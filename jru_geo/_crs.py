@@ -8,10 +8,19 @@ latitude and longitude (:func:`lonlat_to_bng`) and building maps (:func:`to_wgs8
 A frame with no CRS is never guessed at: :func:`to_bng` and :func:`to_wgs84` raise
 :class:`~jru_geo.errors.CrsError` naming the frame and the fix. The pyproj transformers are built
 once and cached, all with ``always_xy=True`` (longitude or easting first).
+
+Every reprojection runs on one long-lived thread of the process (:func:`_on_crs_thread`). pyproj
+keeps its PROJ objects per thread (pyproj issue #782), and building them takes about 70 ms per
+transformation on the development machine; Streamlit runs each page run on a new thread, so without
+this every Planner run (a map click's included) paid that again for each direction.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import TypeVar
 
@@ -38,6 +47,27 @@ GB_GRID_BOUNDS_M: tuple[float, float, float, float] = (0.0, 0.0, 700_000.0, 1_30
 
 GeoT = TypeVar("GeoT", gpd.GeoDataFrame, gpd.GeoSeries)
 FloatArray = NDArray[np.float64]
+T = TypeVar("T")
+
+_CRS_THREAD = "jru-geo-crs"
+_pool_lock = threading.Lock()
+_pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, its one thread)
+
+
+def _on_crs_thread(work: Callable[[], T]) -> T:
+    """Run ``work`` on the process's one reprojection thread and return its result (or raise its error).
+
+    The thread outlives the callers' threads, so pyproj's per-thread transformers are built once per
+    process instead of once per page run; a forked child makes its own.
+    """
+    global _pool
+    if threading.current_thread().name.startswith(_CRS_THREAD):
+        return work()  # already on it (a nested call): waiting for itself would never end
+    with _pool_lock:
+        if _pool is None or _pool[0] != os.getpid():
+            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix=_CRS_THREAD))
+        pool = _pool[1]
+    return pool.submit(work).result()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -83,7 +113,7 @@ def to_bng(frame: GeoT, *, what: str, error: type[JruGeoError] = CrsError) -> Ge
     _require_crs(frame, what, error)
     if frame.crs.to_epsg() == 27700:
         return frame
-    return frame.to_crs(BNG)
+    return _on_crs_thread(lambda: frame.to_crs(BNG))
 
 
 def to_wgs84(frame: GeoT, *, what: str, error: type[JruGeoError] = CrsError) -> GeoT:
@@ -110,7 +140,7 @@ def to_wgs84(frame: GeoT, *, what: str, error: type[JruGeoError] = CrsError) -> 
         ``frame`` has no CRS (or ``error``, when given).
     """
     _require_crs(frame, what, error)
-    return frame.to_crs(WGS84)
+    return _on_crs_thread(lambda: frame.to_crs(WGS84))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -120,6 +150,13 @@ def to_wgs84(frame: GeoT, *, what: str, error: type[JruGeoError] = CrsError) -> 
 @lru_cache(maxsize=8)
 def _transformer(source: str, target: str) -> Transformer:
     return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _transform(source: str, target: str, x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Transform coordinates from ``source`` to ``target`` (x first), on the reprojection thread."""
+    x_arr, y_arr = np.asarray(x, float), np.asarray(y, float)
+    out_x, out_y = _on_crs_thread(lambda: _transformer(source, target).transform(x_arr, y_arr))
+    return np.asarray(out_x, float), np.asarray(out_y, float)
 
 
 def lonlat_to_bng(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -141,8 +178,7 @@ def lonlat_to_bng(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArra
     >>> round(float(e[0])), round(float(n[0]))
     (577556, 167636)
     """
-    easting, northing = _transformer(WGS84, BNG).transform(np.asarray(lon, float), np.asarray(lat, float))
-    return np.asarray(easting, float), np.asarray(northing, float)
+    return _transform(WGS84, BNG, lon, lat)
 
 
 def bng_to_lonlat(easting: ArrayLike, northing: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -158,8 +194,7 @@ def bng_to_lonlat(easting: ArrayLike, northing: ArrayLike) -> tuple[FloatArray, 
     tuple of ndarray
         ``(lon, lat)`` in degrees.
     """
-    lon, lat = _transformer(BNG, WGS84).transform(np.asarray(easting, float), np.asarray(northing, float))
-    return np.asarray(lon, float), np.asarray(lat, float)
+    return _transform(BNG, WGS84, easting, northing)
 
 
 def xy_to_bng(x: ArrayLike, y: ArrayLike, *, crs: object) -> tuple[FloatArray, FloatArray]:
@@ -182,8 +217,7 @@ def xy_to_bng(x: ArrayLike, y: ArrayLike, *, crs: object) -> tuple[FloatArray, F
     x_arr, y_arr = np.asarray(x, float), np.asarray(y, float)
     if source.equals(CRS.from_user_input(BNG)):
         return x_arr, y_arr
-    east, north = _transformer(source.srs, BNG).transform(x_arr, y_arr)
-    return np.asarray(east, float), np.asarray(north, float)
+    return _transform(source.srs, BNG, x_arr, y_arr)
 
 
 def in_gb_grid(easting: ArrayLike, northing: ArrayLike) -> NDArray[np.bool_]:

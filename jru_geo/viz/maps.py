@@ -29,7 +29,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from jru_geo.settings import WGS84
+from jru_geo._crs import to_wgs84
 from jru_geo.viz.layers import (
     binned_layer,
     candidates_layer,
@@ -60,7 +60,7 @@ __all__ = [
 def _backdrop(outline: gpd.GeoDataFrame | None, *, tiles: bool, assets_url: str | None) -> folium.Map:
     """Make a base map fitted to the area's outline (painted as land when there are no web tiles)."""
     if outline is not None and len(outline):
-        west, south, east, north = (float(v) for v in outline.to_crs(WGS84).total_bounds)
+        west, south, east, north = (float(v) for v in to_wgs84(outline, what="outline").total_bounds)
         m = base_map(tiles=tiles, assets_url=assets_url, bounds=((south, west), (north, east)))
     else:
         m = base_map(tiles=tiles, assets_url=assets_url)
