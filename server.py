@@ -1,7 +1,8 @@
 """Serve the dashboard: ``streamlit run server.py``.
 
-The same pages as ``streamlit run app.py``, with the libraries the pages import loaded when the
-server starts, before its first visitor waits for them (:mod:`jru_app.startup`).
+The same pages as ``streamlit run app.py``, with the libraries the pages import and the default
+area's data loaded when the server starts, before its first visitor waits for them
+(:mod:`jru_app.startup`).
 """
 
 from __future__ import annotations

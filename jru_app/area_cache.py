@@ -26,6 +26,7 @@ __all__ = [
     "postcodes",
     "towns",
     "candidates",
+    "warm",
 ]
 
 _BOUNDARIES = "Loading the area's boundaries..."
@@ -171,3 +172,15 @@ def candidates() -> pd.DataFrame:
         One row per site.
     """
     return _candidates(current_area())
+
+
+def warm(area: str) -> None:
+    """Read an area's settings, boundaries, postcodes, towns and candidate sites into the cache.
+
+    Parameters
+    ----------
+    area
+        The area key (:func:`settings_for`).
+    """
+    for read in (settings_for, _districts, _lsoas, _outline, _postcodes, _towns, _candidates):
+        read(area)

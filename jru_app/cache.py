@@ -71,6 +71,7 @@ __all__ = [
     "demo_joined",
     "uploaded",
     "travel_model",
+    "calibrated_fit",
     "shipped_scenario",
     "uploaded_scenario",
     "bases",
@@ -103,20 +104,22 @@ def _demo_joined(seed: int, year: int, area: str) -> tuple[gpd.GeoDataFrame, dic
     return joined, join.join_summary(len(joined), joined, 0)
 
 
-def demo_joined(seed: int, year: int) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
+def demo_joined(seed: int, year: int, area: str | None = None) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     """Generate the synthetic demo incidents and join them to districts and LSOAs.
 
     Parameters
     ----------
     seed, year
         Of :func:`jru_geo.io.demo.demo_incidents`.
+    area
+        The area key; None: the session's (:func:`current_area`).
 
     Returns
     -------
     (GeoDataFrame, dict)
         The joined incidents and their :func:`jru_geo.areas.join.join_summary`.
     """
-    return _demo_joined(seed, year, current_area())
+    return _demo_joined(seed, year, current_area() if area is None else area)
 
 
 @st.cache_resource(show_spinner="Reading and joining the uploaded files...", max_entries=4)
@@ -286,16 +289,23 @@ def _travel_model(
     return build_travel_model(assumptions, calibrated=_calibrated_fit(area), settings=settings_for(area))
 
 
-def travel_model(assumptions: ModelAssumptions) -> TravelModel:
+def calibrated_fit() -> CalibratedModel:
+    """Give the session area's fitted calibrated travel model (cached; the one :func:`travel_model` uses)."""
+    return _calibrated_fit(current_area())
+
+
+def travel_model(assumptions: ModelAssumptions, area: str | None = None) -> TravelModel:
     """Build the travel model the assumptions describe (cached).
 
-    :func:`jru_geo.model.travel.factory.build_travel_model`, cached on the travel assumptions alone
-    and, for the road network, on the graph file and its modification time.
+    :func:`jru_geo.model.travel.factory.build_travel_model`, cached on the travel assumptions and the
+    area alone and, for the road network, on the graph file and its modification time.
 
     Parameters
     ----------
     assumptions
         The model's assumptions.
+    area
+        The area key; None: the session's (:func:`current_area`).
 
     Returns
     -------
@@ -308,7 +318,7 @@ def travel_model(assumptions: ModelAssumptions) -> TravelModel:
 
         path = Path(network.DEFAULT_GRAPH_PATH)
         graph_file = (str(path), path.stat().st_mtime)
-    return _travel_model(assumptions.travel_only(), graph_file, current_area())
+    return _travel_model(assumptions.travel_only(), graph_file, current_area() if area is None else area)
 
 
 # --------------------------------------------------------------------------------------------------

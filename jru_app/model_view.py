@@ -136,10 +136,8 @@ def simulation_for(data: AppData, plan: Scenario, progress: Callable[[float], No
     hash_funcs={Scenario: scenario_to_json},
 )
 def _travel_effect(key: str, sc: Scenario, assumptions: ModelAssumptions, _data: AppData) -> pd.DataFrame:
-    from jru_geo.model.travel.factory import default_calibrated
-
     fitted: CalibratedModel = dataclasses.replace(
-        default_calibrated(settings=cache.settings()), blue_light_factor=assumptions.blue_light_factor
+        cache.calibrated_fit(), blue_light_factor=assumptions.blue_light_factor
     )
     return travel_effect(
         _data.demand,

@@ -60,6 +60,8 @@ def _route_through_app(body: Callable[[], None]) -> None:
     directly (without app.py's page config, navigation and sidebar) until app.py has called
     ``st.navigation`` once in the server process (streamlit/streamlit#9624). Such a run comes here:
     it remembers the page and switches to app.py, which routes back to it (:func:`after_navigation`).
+    Under ``streamlit run server.py`` no run comes here: its start-up clears that state first
+    (:func:`jru_app.startup.declare_navigation`); under ``streamlit run app.py`` the first visitor's may.
     """
     page = Path(body.__code__.co_filename).resolve()
     st.session_state[state.PENDING_PAGE] = page.relative_to(APP_DIR).as_posix()

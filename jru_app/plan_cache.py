@@ -23,6 +23,7 @@ import streamlit as st
 from numpy.typing import NDArray
 
 from jru_app import cache
+from jru_app.area_cache import _lsoas, _outline
 from jru_app.data import AppData
 from jru_geo._crs import to_bng
 from jru_geo.io.scenario import Scenario
@@ -38,7 +39,15 @@ if TYPE_CHECKING:
 
     from jru_geo.model.coverage.result import CoverageResult
 
-__all__ = ["ClickPreview", "extends_baseline", "plan_coverage", "plan_minutes", "click_preview", "quick_look"]
+__all__ = [
+    "ClickPreview",
+    "extends_baseline",
+    "plan_coverage",
+    "plan_minutes",
+    "click_preview",
+    "quick_look",
+    "warm_reach_grid",
+]
 
 FloatArray = NDArray[np.float64]
 _BY_JSON: dict[Any, Any] = {Scenario: scenario_to_json}
@@ -254,7 +263,31 @@ def _reach_grid(
     _lsoas: gpd.GeoDataFrame,
 ) -> ReachGrid:
     """Lay the quick look's squares over the area (``area`` stands for ``_outline`` and ``_lsoas``)."""
-    return reach_grid(_outline, _lsoas, cache.travel_model(travel), target_min=target_min)
+    return reach_grid(_outline, _lsoas, cache.travel_model(travel, area), target_min=target_min)
+
+
+def _new_unit_target(plan: Scenario, lsoas: gpd.GeoDataFrame) -> float:
+    """Give the response target (minutes) of the next unit placed on ``plan`` (:func:`place_unit`)."""
+    first = lsoas.iloc[0]
+    probe = place_unit(plan, easting=float(first["centroid_e"]), northing=float(first["centroid_n"]))
+    return float(probe.vehicles[-1].target_min)
+
+
+def warm_reach_grid(area: str, travel: ModelAssumptions, plan: Scenario) -> None:
+    """Lay an area's quick-look squares into the cache, as :func:`quick_look` does for ``plan``.
+
+    Parameters
+    ----------
+    area
+        The area key (its outline and LSOAs as :mod:`jru_app.area_cache` caches them).
+    travel
+        The travel assumptions (:meth:`~jru_geo.model.assumptions.ModelAssumptions.travel_only`).
+    plan
+        The fleet the next unit is placed on (its target is the new unit's).
+    """
+    lsoas = _lsoas(area)
+    if not lsoas.empty:
+        _reach_grid(area, travel, _new_unit_target(plan, lsoas), _outline(area), lsoas)
 
 
 def quick_look(data: AppData, plan: Scenario) -> GridPreview | None:
@@ -279,11 +312,12 @@ def quick_look(data: AppData, plan: Scenario) -> GridPreview | None:
         return None
     if plan != data.scenario and not extends_baseline(data, plan):
         return None
-    first = lsoas.iloc[0]
-    probe = place_unit(plan, easting=float(first["centroid_e"]), northing=float(first["centroid_n"]))
-    new_target = float(probe.vehicles[-1].target_min)
     grid = _reach_grid(
-        cache.current_area(), data.assumptions.travel_only(), new_target, data.geo.outline, lsoas
+        cache.current_area(),
+        data.assumptions.travel_only(),
+        _new_unit_target(plan, lsoas),
+        data.geo.outline,
+        lsoas,
     )
     minutes = plan_minutes(data, plan)[data.counted]
     target = np.array([v.target_min for v in plan.vehicles], dtype=np.float64)

@@ -1,4 +1,4 @@
-"""What the server does once, before it takes its first visitor: import what the pages import.
+"""What the server does once, before its first visitor: import what the pages import, read Kent's data.
 
 ``streamlit run server.py`` serves the same pages as ``streamlit run app.py`` through Streamlit's
 ``st.App``, whose start-up hook (:func:`lifespan`) runs before the server answers. A page's first
@@ -8,7 +8,8 @@ every map page. The modules are read from the pages' own top-level imports (:fun
 (a module that declares a Streamlit component, streamlit-folium, is left for the page to import,
 as Streamlit only registers a component declared in a script run; what it imports is warmed),
 so a new page or import is warmed without a list to keep; what a page imports inside a function
-(PDF and PNG rendering, the road network) stays lazy.
+(PDF and PNG rendering, the road network) stays lazy. Then the default area's boundaries, travel
+model, demo year and quick-look squares are read into the process's caches (:mod:`jru_app.warm`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from streamlit.logger import get_logger
 
-__all__ = ["PAGES", "lifespan", "page_imports", "warm_imports"]
+__all__ = ["PAGES", "declare_navigation", "lifespan", "page_imports", "warm_data", "warm_imports"]
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 _LOG = get_logger(__name__)
@@ -116,14 +117,44 @@ def warm_imports(modules: list[str]) -> dict[str, float | str]:
     return done
 
 
+def declare_navigation() -> None:
+    """Tell Streamlit, before its first script run, that the app routes with ``st.navigation``.
+
+    While a ``pages/`` folder sits beside the entry point, Streamlit runs a deep-linked page file by
+    itself (its first multipage scheme) until app.py has called ``st.navigation`` once in the process
+    (streamlit/streamlit#9624), so a fresh server's first visitor waited for three script runs: the
+    bare page, app.py, the page again (:func:`jru_app.page._route_through_app`). ``st.navigation``
+    clears this process-wide flag itself; cleared here, the first run is app.py's like every later one.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def warm_data() -> dict[str, float] | str:
+    """Fill the default area's area-wide caches (:func:`jru_app.warm.warm_area`).
+
+    Returns the seconds each step took, or why it failed: a failure never stops the server, as the
+    page that needs the data shows its own error when opened.
+    """
+    try:
+        from jru_app.warm import warm_area
+
+        return warm_area()
+    except Exception as exc:  # noqa: BLE001 - reported, and the page reports it again when opened
+        return f"{type(exc).__name__}: {exc}"
+
+
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
-    """``st.App`` start-up hook: import what the pages import, then serve."""
+    """``st.App`` start-up hook: declare the navigation, import the pages' imports, read Kent's data."""
     quiet = logging.getLogger(_NO_CONTEXT_LOGGER)
     level = quiet.level
     quiet.setLevel(logging.ERROR)
+    declare_navigation()
     try:
         done = warm_imports(page_imports())
+        data = warm_data()
     finally:
         quiet.setLevel(level)
     seconds = sum(v for v in done.values() if isinstance(v, float))
@@ -131,4 +162,11 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     _LOG.info("imported %d modules for the pages in %.2f s before serving", len(done) - len(failed), seconds)
     for name, why in failed.items():
         _LOG.warning("could not import %s for the pages (the page that needs it will say why): %s", name, why)
+    if isinstance(data, str):
+        _LOG.warning(
+            "could not read the default area's data before serving (the pages will say why): %s", data
+        )
+    else:
+        steps = ", ".join(f"{name} {sec:.2f} s" for name, sec in data.items())
+        _LOG.info("read the default area's data before serving: %s", steps)
     yield

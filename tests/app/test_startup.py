@@ -80,11 +80,15 @@ def test_the_lifespan_imports_the_pages_imports_but_leaves_components_to_the_pag
         "names = startup.page_imports()\n"
         "missing = [m for m in names if m not in sys.modules and m.rpartition('.')[0] not in sys.modules]\n"
         "loaded = [m in sys.modules for m in ('streamlit_folium', 'folium', 'jru_app.data')]\n"
-        "print(*loaded, missing)\n"
+        "from streamlit.runtime.pages_manager import PagesManager\n"
+        "print(*loaded, missing, PagesManager.uses_pages_directory)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
     )
-    assert out.stdout.strip() == "False True True ['streamlit_folium', 'streamlit_folium.st_folium']", (
+    # ... and Streamlit told the app routes with st.navigation (startup.declare_navigation): False
+    assert out.stdout.strip() == "False True True ['streamlit_folium', 'streamlit_folium.st_folium'] False", (
         out.stdout + out.stderr
     )
+    # and the default area's data was read after them (jru_app.warm; tests/app/test_warm.py)
+    assert "read the default area's data before serving: boundaries, postcodes and sites" in out.stderr
