@@ -1,8 +1,9 @@
 """Fill, before the first visitor, the caches that every page of the default area reads whatever the data.
 
-A fresh server's first page would otherwise read the area's boundaries and postcodes, fit the travel
-model, load the demo year and lay the Planner quick look's squares: about 0.6 s of a cold Planner
-run on the development machine, each cached for the whole process and keyed on the area (and, for
+A fresh server's first page would otherwise build the reprojections, read the area's boundaries
+and postcodes, fit the travel model, load the demo year and lay the Planner quick look's squares:
+about 0.6 s of a cold Planner run on the development machine, each cached for the whole process
+and keyed on the area (and, for
 the travel model and the squares, the travel assumptions and the new unit's target) alone. So they
 are computed here once, by the same cached functions the pages call, for what a new session opens
 on: the default area (Kent, built in), its default fleet scenario, the default assumptions and the
@@ -15,15 +16,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import geopandas as gpd
+from shapely.geometry import Point
+
 from jru_app import area_cache, cache, plan_cache
 from jru_app.data import DEMO_SEED, DEMO_YEAR
+from jru_geo._crs import bng_to_lonlat, lonlat_to_bng, to_wgs84
 from jru_geo.io.scenario import DEFAULT_SCENARIO_FILE
 from jru_geo.model.assumptions import DEFAULT_ASSUMPTIONS
+from jru_geo.settings import BNG
 
 __all__ = ["DEFAULT_AREA", "warm_area"]
 
 DEFAULT_AREA = "kent"
 """The area a new session opens on (:func:`jru_app.state.current_area`), whose data is built in."""
+
+
+def _reproject_once() -> None:
+    """Reproject one point each way, so the reprojection thread's PROJ objects exist (:mod:`jru_geo._crs`)."""
+    lon, lat = bng_to_lonlat([550_000.0], [150_000.0])
+    lonlat_to_bng(lon, lat)
+    to_wgs84(gpd.GeoDataFrame(geometry=[Point(550_000.0, 150_000.0)], crs=BNG), what="a start-up point")
 
 
 def warm_area(area: str = DEFAULT_AREA) -> dict[str, float]:
@@ -47,6 +60,7 @@ def warm_area(area: str = DEFAULT_AREA) -> dict[str, float]:
     """
     travel = DEFAULT_ASSUMPTIONS.normalised().travel_only()
     steps: list[tuple[str, Callable[[], object]]] = [
+        ("reprojection", _reproject_once),
         ("boundaries, postcodes and sites", lambda: area_cache.warm(area)),
         ("demo year", lambda: cache.demo_joined(DEMO_SEED, DEMO_YEAR, area)),
         ("travel model", lambda: cache.travel_model(travel, area)),

@@ -91,4 +91,4 @@ def test_the_lifespan_imports_the_pages_imports_but_leaves_components_to_the_pag
         out.stdout + out.stderr
     )
     # and the default area's data was read after them (jru_app.warm; tests/app/test_warm.py)
-    assert "read the default area's data before serving: boundaries, postcodes and sites" in out.stderr
+    assert "read the default area's data before serving: reprojection" in out.stderr

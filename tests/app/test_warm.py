@@ -20,6 +20,7 @@ from apphelpers import APP, no_failure
 from streamlit.testing.v1 import AppTest
 
 from jru_app import area_cache, plan_cache, startup, warm
+from jru_geo import _crs
 from jru_geo.areas import demo_year
 from jru_geo.io import boundaries
 from jru_geo.model.travel import factory
@@ -78,6 +79,7 @@ def test_after_warm_area_no_page_reads_them_again(monkeypatch: pytest.MonkeyPatc
     st.cache_resource.clear()
     done = warm.warm_area()
     assert list(done) == [
+        "reprojection",
         "boundaries, postcodes and sites",
         "demo year",
         "travel model",
@@ -96,8 +98,20 @@ def test_another_area_gets_no_quick_look_squares(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(warm.cache, "demo_joined", lambda seed, year, area: steps.append(f"demo {area}"))
     monkeypatch.setattr(warm.cache, "travel_model", lambda travel, area: steps.append(f"travel {area}"))
     monkeypatch.setattr(plan_cache, "warm_reach_grid", lambda *args: steps.append("squares"))
-    assert list(warm.warm_area("surrey")) == ["boundaries, postcodes and sites", "demo year", "travel model"]
-    assert steps == ["geo surrey", "demo surrey", "travel surrey"]
+    monkeypatch.setattr(warm, "_reproject_once", lambda: steps.append("reprojection"))
+    assert list(warm.warm_area("surrey")) == [
+        "reprojection",
+        "boundaries, postcodes and sites",
+        "demo year",
+        "travel model",
+    ]
+    assert steps == ["reprojection", "geo surrey", "demo surrey", "travel surrey"]
+
+
+def test_the_warming_builds_both_reprojections_on_the_reprojection_thread() -> None:
+    _crs._transformer.cache_clear()
+    warm._reproject_once()
+    assert _crs._transformer.cache_info().currsize == 2  # grid to lon/lat and back
 
 
 def test_a_failed_warming_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
