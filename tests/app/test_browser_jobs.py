@@ -162,13 +162,21 @@ def _open_editor(pg: object, unit: str) -> None:
 
 
 def _edit(pg: object, unit: str, **fields: str) -> None:
-    """Open the editor on ``unit``, set ``fields`` (by label) and save."""
+    """Open the editor on ``unit``, set ``fields`` (by label) and save.
+
+    The page is left to finish any run first, twice over: a run still to come (a map's answer after a
+    move) would draw the editor's form afresh and drop what was typed into the old one.
+    """
     _open_editor(pg, unit)
+    settle(pg, timeout_ms=RUN_MS)
+    pg.wait_for_timeout(300)  # type: ignore[attr-defined]
+    settle(pg, timeout_ms=RUN_MS)
     for label, value in fields.items():
         if label == "Shift pattern":
             _pick(pg, pg.get_by_role("combobox", name=label, exact=True), value)  # type: ignore[attr-defined]
         else:
             _field(pg, label).fill(value)  # type: ignore[attr-defined]
+            assert _field(pg, label).input_value() == value  # type: ignore[attr-defined]
     pg.get_by_role("button", name="Save changes").click()  # type: ignore[attr-defined]
 
 
