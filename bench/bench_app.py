@@ -10,7 +10,8 @@ median of ``--rounds`` runs (3 unless told) of
   too; ``--plain`` also times ``streamlit run app.py`` the same way, where the first page pays for those
   imports;
 - warm: a new browser context (new Streamlit session) opening the page on a server that has served every page;
-- switch: clicking the page's top-nav link from another page in the same session;
+- switch: clicking the page's top-nav link from another page in the same session, once the page it
+  leaves has finished drawing, until the new page's title has replaced the old one and it is drawn;
 
 "rendered" means the page's main content is there and the script has finished: the title (an ``h3`` in the
 main block), no running-status widget and no stale elements left, and on map pages the folium iframe's Leaflet
@@ -24,7 +25,8 @@ before this work. Run from the root: ``python bench/bench_app.py`` (``--click-on
 
 ``--floor`` also times bench/floor/app.py the same way: a heading, a small ``st.dataframe`` and one
 ``st_folium`` map with a marker, so what Streamlit and the map component take on this machine with none
-of the app's work shows beside the app's figures (``--pages`` with no names skips the app's pages).
+of the app's work shows beside the app's figures (``--pages`` with no names skips the app's pages),
+and the same map and table under the app's own sidebar, so what its widgets take shows apart.
 """
 
 from __future__ import annotations
@@ -59,13 +61,15 @@ PAGES = [
     ("data", "data", "Data"),
     ("model", "model", "Model"),
 ]
-MAP_PAGES = {"overview", "heatmap", "coverage", "tonight", "planner", "map", "map_table"}
-# bench/floor/app.py: Streamlit and st_folium alone (a heading, a small table, one map), for --floor
+MAP_PAGES = {"overview", "heatmap", "coverage", "tonight", "planner", "map", "map_table", "sidebar"}
+# bench/floor/app.py: Streamlit and st_folium alone (a heading, a small table, one map), for --floor;
+# "sidebar" is its map and table under the app's own sidebar
 FLOOR_PAGES = [
     ("plain", "plain", "Plain"),
     ("table", "table", "Table"),
     ("map", "map", "Map"),
     ("map_table", "map_table", "Map and table"),
+    ("sidebar", "sidebar", "Sidebar, map and table"),
 ]
 TIMEOUT_MS = 90_000
 # Issue 11, "now" column (development machine, 2 cores, demo year): low and high ends of the ranges.
@@ -85,6 +89,27 @@ FINISHED_JS = """() => {
         && !document.querySelector('[data-testid="stStatusWidget"]')
         && !document.querySelector('[data-stale="true"]');
 }"""
+
+
+TITLE_JS = """() => {
+    const h = document.querySelector('[data-testid="stMainBlockContainer"] h3');
+    return h ? h.textContent : null;
+}"""
+ARRIVED_JS = """before => {
+    const h = document.querySelector('[data-testid="stMainBlockContainer"] h3');
+    return !!h && h.textContent !== before;
+}"""
+# Resolves once the page's main thread has been idle for three idle periods in a row (or after 5 s):
+# what a page still draws after its script has finished (charts, the map's frame) is done.
+SETTLED_JS = """() => new Promise(done => {
+    let quiet = 0;
+    setTimeout(done, 5000);
+    const tick = () => requestIdleCallback(d => {
+        quiet = d.timeRemaining() > 40 ? quiet + 1 : 0;
+        if (quiet >= 3) done(); else tick();
+    }, {timeout: 1000});
+    tick();
+})"""
 
 
 @contextmanager
@@ -119,6 +144,23 @@ def _rendered(pg: Any, name: str) -> None:
 def _timed(action: Callable[[], None], pg: Any, name: str) -> float:
     start = time.perf_counter()
     action()
+    _rendered(pg, name)
+    return time.perf_counter() - start
+
+
+def _switch(pg: Any, name: str, title: str) -> float:
+    """Seconds from a click on the top-nav link ``title`` until page ``name`` is drawn.
+
+    The page the click leaves has first finished drawing (:data:`SETTLED_JS`), as it has when a
+    user reads it and moves on, and the clock stops only once the new page's title has replaced the
+    old one (every page has its own): the old page, finished, would otherwise pass for the new one.
+    """
+    pg.evaluate(SETTLED_JS)
+    before = pg.evaluate(TITLE_JS)
+    link = pg.locator('[data-testid="stTopNavLink"]', has_text=title).first
+    start = time.perf_counter()
+    link.click()
+    pg.wait_for_function(ARRIVED_JS, arg=before, timeout=TIMEOUT_MS)
     _rendered(pg, name)
     return time.perf_counter() - start
 
@@ -195,10 +237,9 @@ def measure(
                     times["payload"] = {"map": [p[0] for p in payloads], "run": [p[1] for p in payloads]}
                 pg = _new_page(browser)
                 _timed(partial(pg.goto, f"{url}/{pages[-1][1]}"), pg, pages[-1][0])
-                for _ in range(rounds):
+                for _ in range(rounds if len(pages) > 1 else 0):  # one page has nowhere to switch from
                     for name, _path, title in pages:
-                        link = pg.locator('[data-testid="stTopNavLink"]', has_text=title).first
-                        times["switch"][name].append(_timed(link.click, pg, name))
+                        times["switch"][name].append(_switch(pg, name, title))
                 pg.context.close()
         finally:
             browser.close()
@@ -340,7 +381,10 @@ def _verdict(kind: str, seconds: float) -> str:
 
 def print_floor(floor: dict[str, dict[str, list[float]]], labels: dict[str, str]) -> None:
     """The floor's medians: what Streamlit and st_folium take on this machine with no app work."""
-    print("floor (bench/floor/app.py: a heading, a 12-row st.dataframe, one st_folium map with a marker)")
+    print(
+        "floor (bench/floor/app.py: a heading, a 12-row st.dataframe, one st_folium map with a marker; "
+        "sidebar: the map and table under the app's own sidebar)"
+    )
     for kind, label in labels.items():
         for name, secs in floor[kind].items():
             sec = statistics.median(secs)

@@ -4,6 +4,9 @@ Four pages, each with a heading (an ``h3``, as every JRU Geo page has) and nothi
 a small ``st.dataframe`` (the widget every JRU Geo page shows), one ``st_folium`` map with one marker
 (the same local-Leaflet base map the app draws), or both. ``bench_app.py --floor`` opens them the way
 it opens the app's pages, so the difference between a page's time and this floor is the app's own.
+A fifth, ``sidebar``, is the map and table under the app's own sidebar (:mod:`jru_app.sidebar`: the
+data, fleet, filter and assumption widgets every page but the Overview draws), so what the browser
+takes to draw those widgets shows apart from the rest of a page.
 """
 
 from __future__ import annotations
@@ -49,6 +52,16 @@ def map_table() -> None:
     _table()
 
 
+def sidebar_map_table() -> None:
+    from jru_app import sidebar  # the app's own sidebar, drawn as every page but the Overview draws it
+
+    sidebar.keep_state()
+    sidebar.render_sidebar()
+    st.markdown("### Sidebar, map and table")
+    _map("floor_sidebar_map_table")
+    _table()
+
+
 st.set_page_config(page_title="floor", layout="wide")
 st.navigation(
     [
@@ -56,6 +69,7 @@ st.navigation(
         st.Page(table, title="Table", url_path="table"),
         st.Page(map_page, title="Map", url_path="map"),
         st.Page(map_table, title="Map and table", url_path="map_table"),
+        st.Page(sidebar_map_table, title="Sidebar, map and table", url_path="sidebar"),
     ],
     position="top",
 ).run()
