@@ -2,12 +2,12 @@
 
 A fresh server's first page would otherwise build the reprojections, read the area's boundaries
 and postcodes, fit the travel model, load the demo year and lay the Planner quick look's squares:
-about 0.6 s of a cold Planner run on the development machine, each cached for the whole process
-and keyed on the area (and, for
-the travel model and the squares, the travel assumptions and the new unit's target) alone. So they
-are computed here once, by the same cached functions the pages call, for what a new session opens
-on: the default area (Kent, built in), its default fleet scenario, the default assumptions and the
-demo year. What depends on a session's data, filter or fleet (coverage, maps) is left to the page.
+about 0.6 s of a cold Planner run on the development machine. Each is cached for the whole process
+and keyed on the area alone (the travel model and the squares also on the travel assumptions and the
+new unit's target), so they are computed here once, by the same cached functions the pages call, for
+what a new session opens on: the default area (Kent, built in), its default fleet scenario, the
+default assumptions and the demo year. What depends on a session's data, filter or fleet (coverage,
+maps) is left to the page.
 ``tests/app/test_warm.py`` runs every page after :func:`warm_area` and checks none of it is redone.
 """
 
