@@ -158,11 +158,12 @@ def _switch(pg: Any, name: str, title: str) -> float:
     pg.evaluate(SETTLED_JS)
     before = pg.evaluate(TITLE_JS)
     link = pg.locator('[data-testid="stTopNavLink"]', has_text=title).first
-    start = time.perf_counter()
-    link.click()
-    pg.wait_for_function(ARRIVED_JS, arg=before, timeout=TIMEOUT_MS)
-    _rendered(pg, name)
-    return time.perf_counter() - start
+
+    def click_until_arrived() -> None:
+        link.click()
+        pg.wait_for_function(ARRIVED_JS, arg=before, timeout=TIMEOUT_MS)
+
+    return _timed(click_until_arrived, pg, name)
 
 
 def _new_page(browser: Any) -> Any:
